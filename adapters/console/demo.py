@@ -1,0 +1,103 @@
+"""A scripted AI-policy debate played through the console room on a fast clock.
+
+Seven members (one moderator), three sides plus undecided, all three rounds of the Oxford format,
+endorsements across sides, rebuttals, minds changed with credit, a few mistakes members make, and the
+results with the steelman of every side.
+"""
+
+from __future__ import annotations
+
+from adapters.console.room import ConsoleRoom
+
+MOTION = "Frontier AI labs should pause training runs above 10^26 FLOP"
+
+SCRIPT: tuple[str, ...] = (
+    "/as Maya",
+    f'/debate start motion:"{MOTION}" sides:"pause, slow down, go faster" format:oxford',
+    "/in thread-1",
+    # pre-vote
+    "/as Ada", "/position side:pause confidence:70",
+    "/as Bo", "/position side:go-faster confidence:80",
+    "/as Chen", "/position side:slow-down confidence:60",
+    "/as Dara", "/position side:undecided",
+    "/as Eli", "/position side:go-faster confidence:55",
+    "/as Femi", "/position side:pause confidence:65",
+    "/as Gus", "/position side:undecided",
+    "/as Eli", "/position side:accelerate",  # a side that does not exist: the reply lists the real ones
+    "/as Ada", "/argue side:pause Too early: the rounds have not begun.",
+    "/clock +15m",
+    # opening round
+    "/as Ada",
+    "/argue side:pause Nobody can yet say what a model trained with 10^26 FLOP will be able to do. A pause gives "
+    "evaluations and interpretability time to catch up, because weights that exist cannot be un-trained.",
+    "/as Bo",
+    "/argue side:go-faster A pause will not be global. If only the careful labs stop, frontier work moves to "
+    "places with fewer safeguards, so a unilateral pause makes the world less safe, not more.",
+    "/as Chen",
+    "/argue side:slow-down A slowdown is not a pause: a coordinated, noticeably smaller next training run is a "
+    "first step labs could actually agree on, and it keeps safety teams working at the frontier.",
+    "/as Eli",
+    "/argue side:go-faster Interpretability research needs frontier-scale models to study. Going faster should "
+    "mean red-teaming, evaluations and transparency that keep pace with capability.",
+    "/as Femi",
+    "/argue side:pause Compute is the one lever we can inspect: chips are physical, data centres are visible, and "
+    "a 10^26 FLOP threshold can be checked, while published software progress cannot be taken back.",
+    "/as Ada",
+    "/argue side:pause Weights cannot be un-trained, so once a 10^26 FLOP model exists the risk is already out "
+    "there; a pause lets evaluations catch up before that happens.",
+    "/as Gus",
+    "/argue side:slow-down @everyone read this: prioritise evaluations until they keep up, even if that risks "
+    "pushing progress into software that is harder to control.",
+    # endorsements, across sides
+    "/as Bo", "/endorse argument:3", "/endorse argument:5",
+    "/as Ada", "/endorse argument:3", "/endorse argument:1",  # her own argument: politely refused
+    "/as Eli", "/endorse argument:5", "/endorse argument:3",
+    "/as Chen", "/endorse argument:2", "/endorse argument:4",
+    "/as Dara", "/endorse argument:2", "/endorse argument:3", "/endorse argument:5",
+    "/as Femi", "/endorse argument:2", "/endorse argument:1",
+    "/as Bo", "/debate next",  # not a moderator: refused
+    "/clock +1h",
+    # rebuttal round
+    "/as Ada",
+    "/rebut argument:2 Labs elsewhere depend on the same few chip suppliers, so a pause backed by export "
+    "controls need not be unilateral.",
+    "/as Bo",
+    "/rebut argument:1 Evaluations only improve by running them on frontier models; a pause freezes the very "
+    "research that would tell us when it is safe to go on.",
+    "/as Chen",
+    "/rebut argument:4 Studying frontier models does not require training ever larger ones every few months; a "
+    "smaller next run still leaves plenty to study.",
+    "/as Femi",
+    "/rebut argument:2 If the worry is who holds power, a verifiable compute threshold is easier to enforce "
+    "fairly than any rule aimed at software.",
+    "/as Dara", "/position side:slow-down confidence:60 credit:3 reason:A smaller coordinated run seems doable.",
+    "/as Eli", "/endorse argument:10", "/position side:slow-down confidence:50 credit:10",
+    "/as Gus", "/endorse argument:8", "/endorse argument:10",
+    "/clock +1h",
+    # closing round
+    "/as Chen",
+    "/argue side:slow-down Both camps want evaluations that keep pace with capability; a coordinated slowdown "
+    "with compute reporting gets that without betting everything on a global pause.",
+    "/as Bo",
+    "/argue side:go-faster Go faster on safety: fund red-teaming and evaluations now, publish the results, and "
+    "let capability grow only as fast as we can check it.",
+    "/as Ada", "/endorse argument:13", "/endorse argument:12",
+    "/as Femi", "/endorse argument:13", "/endorse argument:12",
+    "/as Eli", "/endorse argument:12",
+    "/as Bo", "/endorse argument:12",
+    "/as Maya", "/debate status",
+    "/clock +30m",
+    # post-vote
+    "/as Ada", "/position side:slow-down confidence:55 credit:12",
+    "/as Gus", "/position side:slow-down confidence:40 credit:12",
+    "/as Bo", "/position side:go-faster confidence:65",
+    "/clock +15m",
+    "/as Dara", "/history",
+    "/debate list all:yes",
+)
+
+
+async def play(room: ConsoleRoom, script: tuple[str, ...] = SCRIPT) -> None:
+    await room.start()
+    for line in script:
+        await room.handle(line)

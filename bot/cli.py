@@ -1,0 +1,142 @@
+"""The composition root: the one place that wires the core to a store, a clock and adapters.
+
+    python -m bot demo            a scripted AI-policy debate in the terminal, in seconds
+    python -m bot console         a local chat room: act as members, move the clock
+    python -m bot run             the bot on the platforms enabled in the config
+    python -m bot check-config F  validate a settings file
+    python -m bot migrate         apply the store's migrations
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.core import Steelman
+from bot.errors import StoreUnavailable
+
+
+class Extractive:
+    """The default summary engine: offline, extractive."""
+
+    engine = "extractive"
+
+    def summarize(self, arguments, sides, per_side=3):
+        from bot.steelman import summarize
+
+        return summarize(arguments, sides, per_side)
+
+
+def store_for(settings: Settings):
+    from storage import make_store
+
+    password = os.environ.get(settings.storage.password_env) if settings.storage.password_env else None
+    return make_store(settings.storage.url, password=password)
+
+
+@asynccontextmanager
+async def opened(settings: Settings, clock):
+    store = store_for(settings)
+    await store.open()
+    try:
+        yield Steelman(store, settings, clock, Extractive())
+    finally:
+        await store.close()
+
+
+async def _demo(settings: Settings, db: Path) -> int:
+    from adapters.console.demo import play
+    from adapters.console.room import ConsoleRoom
+    from bot.clock import ManualClock
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    settings = settings.model_copy(update={
+        "storage": settings.storage.model_copy(update={"url": f"sqlite:///{db}"}),
+        "console": settings.console.model_copy(update={"moderators": ["Maya"]}),
+    })
+    clock = ManualClock()
+    async with opened(settings, clock) as core:
+        room = ConsoleRoom(core, settings, clock)
+        await play(room)
+    print(f"\nThe whole debate is stored in the SQLite file: {db.resolve()}")
+    return 0
+
+
+async def _console(settings: Settings) -> int:
+    from adapters.console.room import ConsoleRoom
+    from bot.clock import ManualClock
+
+    clock = ManualClock()
+    async with opened(settings, clock) as core:
+        room = ConsoleRoom(core, settings, clock)
+        await room.start()
+        print(f"Steelman console. You are {room.member} in {room.location}. Type /help, or /quit to leave.")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, f"{room.member} @ {room.location}> ")
+            except EOFError:
+                return 0
+            if not await room.handle(line):
+                return 0
+
+
+async def _run(settings: Settings) -> int:
+    print("No chat platform is enabled in the settings, so there is nothing to run.\n"
+          "Try the console instead: python -m bot console (or the demo: python -m bot demo).",
+          file=sys.stderr)
+    return 2
+
+
+async def _migrate(settings: Settings) -> int:
+    store = store_for(settings)
+    await store.open()  # opening applies what is missing
+    await store.close()
+    print(f"The store at {settings.storage.url} is up to date.")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="steelman", description="Structured debates with steelman summaries.")
+    parser.add_argument("--config", type=Path, default=os.environ.get("STEELMAN_CONFIG"),
+                        help="settings file (TOML); default: built-in settings")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="play a scripted debate in the terminal")
+    demo.add_argument("--db", type=Path, default=Path("data/demo.db"), help="SQLite file to write (replaced)")
+    sub.add_parser("console", help="a local chat room in the terminal")
+    sub.add_parser("run", help="run on the platforms enabled in the settings")
+    check = sub.add_parser("check-config", help="validate a settings file")
+    check.add_argument("path", type=Path)
+    sub.add_parser("migrate", help="apply the store's migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "check-config":
+            load_settings(args.path)
+            print(f"{args.path}: the settings are valid.")
+            return 0
+        settings = load_settings(args.config)
+        runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
+                   "run": lambda: _run(settings), "migrate": lambda: _migrate(settings)}
+        return asyncio.run(runners[args.command]())
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:
+        print(f"storage.url: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

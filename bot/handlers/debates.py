@@ -1,0 +1,92 @@
+"""Handlers of the /debate commands: start, status, list, and the moderators' next, extend, close, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot import render, rules
+from bot.errors import Conflict, UserError
+from bot.handlers.common import Ctx, current_counts, entered, find_debate, record, refresh_card
+from bot.model import Message, Outgoing, Reply, State
+from bot.text import shorten
+
+ACTIVE = (State.PRE_VOTE, State.ROUND, State.POST_VOTE)
+
+
+async def start(ctx: Ctx) -> Reply:
+    settings = ctx.settings
+    name = ctx.args.get("format") or settings.bot.default_format
+    if name not in settings.formats:
+        raise UserError(f"There is no format {name!r}.", f"Formats: {', '.join(sorted(settings.formats))}.")
+    sides = rules.parse_sides(ctx.args.get("sides"), settings.limits.max_sides)
+    channel = ctx.request.channel_id
+    active = [d for d in await ctx.uow.debates(ctx.space.id, ACTIVE) if d.channel_id == channel]
+    if len(active) >= settings.bot.max_active_debates_per_channel:
+        raise Conflict(f"This channel already has {len(active)} debates running, the most it may have.",
+                       "Close one first, or start the new one in another channel.")
+    debate = rules.new_debate(ctx.space.id, ctx.args.get("motion"), sides, settings.format(name), channel,
+                              ctx.actor, ctx.now)
+    debate = await ctx.uow.add_debate(debate)
+    thread_name = shorten(f"Debate #{debate.number}: {debate.motion}", 90)
+    await ctx.emit(Outgoing(render.card(debate, {}, 0), channel, debate.id, open_thread=thread_name,
+                            subject=("card", debate.id)))
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer, card=False)
+    await record(ctx, debate, "start", debate.motion)
+    return Reply(Message(f"Debate #{debate.number} has started; its thread is open for the pre-vote.",
+                         kind="info"))
+
+
+async def status(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/debate status debate:1")
+    counts = await current_counts(ctx.uow, debate)
+    return Reply(render.status(debate, counts, len(await ctx.uow.arguments(debate.id))))
+
+
+async def list_(ctx: Ctx) -> Reply:
+    states = None if ctx.args.get("all") else ACTIVE
+    return Reply(render.debate_list(await ctx.uow.debates(ctx.space.id, states)))
+
+
+async def next_(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/debate next debate:1")
+    before = debate.phase_name
+    debate = rules.advance(debate, ctx.now)
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
+    await record(ctx, debate, "next", f"{before} -> {debate.phase_name}")
+    return Reply(Message(f"Debate #{debate.number}: {before} ended early; now {debate.phase_name}."))
+
+
+async def extend(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/debate extend minutes:10 debate:1")
+    rules.require_active(debate, "extend it")
+    minutes = ctx.args.get("minutes")
+    debate = replace(debate, phase_ends_at=debate.phase_ends_at + timedelta(minutes=minutes))
+    await ctx.uow.save_debate(debate)
+    await ctx.uow.unschedule(debate.id)
+    await ctx.uow.schedule(debate.space_id, debate.id, "phase_end", debate.phase, debate.phase_ends_at)
+    text = f"The {debate.phase_name} was extended by {minutes} min; it now ends {render.when(debate.phase_ends_at)}."
+    await ctx.emit(Outgoing(render.notice(debate, text), debate.channel_id, debate.id, in_thread=True))
+    await refresh_card(ctx.uow, debate, ctx.now)
+    await record(ctx, debate, "extend", f"{minutes} min")
+    return Reply(Message(text))
+
+
+async def close(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/debate close debate:1")
+    rules.require_active(debate, "close it")
+    debate = rules.finish(debate, ctx.now)
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
+    await record(ctx, debate, "close")
+    return Reply(Message(f"Debate #{debate.number} is closed; the results are in its thread."))
+
+
+async def cancel(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/debate cancel debate:1")
+    debate = rules.cancel(debate, ctx.now)
+    reason = ctx.args.get("reason")
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
+    text = f"A moderator cancelled debate #{debate.number}." + (f" Reason: {reason}" if reason else "")
+    await ctx.emit(Outgoing(render.notice(debate, text), debate.channel_id, debate.id, in_thread=True))
+    await record(ctx, debate, "cancel", reason or "")
+    return Reply(Message(f"Debate #{debate.number} is cancelled."))

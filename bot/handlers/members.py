@@ -1,0 +1,98 @@
+"""Handlers of what every member does: argue, rebut, endorse, take a position, read their history."""
+
+from __future__ import annotations
+
+from bot import render, rules
+from bot.errors import Conflict, NotFound, UserError
+from bot.handlers.common import Ctx, find_debate, refresh_card
+from bot.model import UNDECIDED, Argument, Debate, Endorsement, Message, Outgoing, Position, Reply
+
+
+async def _existing(ctx: Ctx, debate: Debate, number: int) -> Argument:
+    found = await ctx.uow.argument(debate.id, number)
+    if found is None:
+        raise NotFound(f"Debate #{debate.number} has no argument #{number}.",
+                       "Argument numbers are shown in the debate's thread.")
+    return found
+
+
+async def _side_for_argument(ctx: Ctx, debate: Debate) -> str:
+    given = ctx.args.get("side")
+    if given:
+        return rules.resolve_side(debate, given, allow_undecided=False)
+    held = rules.current_side(await ctx.uow.positions(debate.id, ctx.actor.user_id))
+    if held and held != UNDECIDED:
+        return held
+    choices = ", ".join(f"side:{k}" for k in debate.side_keys)
+    raise UserError("Say which side this argument supports.", f"Add one of: {choices}.")
+
+
+async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
+    example = '/argue debate:1 text:"..."' if rebuts is None else '/rebut debate:1 argument:2 text:"..."'
+    debate = await find_debate(ctx, example)
+    rules.require_active(debate, "add arguments")
+    if rebuts is not None:
+        await _existing(ctx, debate, rebuts)
+    side = await _side_for_argument(ctx, debate)
+    already = await ctx.uow.count_arguments(debate.id, ctx.actor.user_id, debate.phase)
+    rules.check_can_argue(debate, side, already)
+    arg = await ctx.uow.add_argument(Argument(
+        debate.id, 0, ctx.actor.user_id, ctx.actor.name, side, debate.phase, ctx.args.get("text"), ctx.now, rebuts
+    ))
+    await ctx.emit(Outgoing(render.argument(debate, arg), debate.channel_id, debate.id, in_thread=True,
+                            subject=("argument", arg.number)))
+    await refresh_card(ctx.uow, debate, ctx.now)
+    return Reply(Message(f"Argument #{arg.number} for {debate.label(side)} is posted in the thread of debate "
+                         f"#{debate.number}."))
+
+
+async def argue(ctx: Ctx) -> Reply:
+    return await _post_argument(ctx, None)
+
+
+async def rebut(ctx: Ctx) -> Reply:
+    return await _post_argument(ctx, ctx.args.get("argument"))
+
+
+async def endorse(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/endorse debate:1 argument:3")
+    rules.require_active(debate, "endorse arguments")
+    number = ctx.args.get("argument")
+    arg = await _existing(ctx, debate, number)
+    if ctx.args.get("withdraw"):
+        if not await ctx.uow.withdraw(debate.id, number, ctx.actor.user_id):
+            raise Conflict(f"You had not endorsed #{number}, so there is nothing to withdraw.")
+        return Reply(Message(f"Your endorsement of #{number} is withdrawn."))
+    if arg.author_id == ctx.actor.user_id:
+        raise Conflict(f"#{number} is your own argument, and endorsements are for other people's points.",
+                       "Endorse the strongest points you read from others, on any side.")
+    if not await ctx.uow.endorse(Endorsement(debate.id, number, ctx.actor.user_id, ctx.actor.name, ctx.now)):
+        return Reply(Message(f"You already endorsed #{number}."))
+    return Reply(Message(f"You endorsed #{number} ({debate.label(arg.side)})."))
+
+
+async def position(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/position debate:1 side:for")
+    rules.require_active(debate, "change positions")
+    side = rules.resolve_side(debate, ctx.args.get("side"), allow_undecided=True)
+    credited = ctx.args.get("credit")
+    if credited is not None:
+        await _existing(ctx, debate, credited)
+    history = await ctx.uow.positions(debate.id, ctx.actor.user_id)
+    confidence, reason = ctx.args.get("confidence"), ctx.args.get("reason")
+    if rules.is_repeat(history, side, confidence, reason, credited):
+        return Reply(Message(f"You already stand with {debate.label(side)} in debate #{debate.number}."))
+    await ctx.uow.append_position(Position(
+        debate.id, ctx.actor.user_id, ctx.actor.name, side, confidence, reason, credited, debate.phase, ctx.now
+    ))
+    await refresh_card(ctx.uow, debate, ctx.now)
+    previous = history[-1].side if history else None
+    verb = "now stand with" if previous and previous != side else "stand with"
+    sure = f" ({confidence}% sure)" if confidence is not None else ""
+    return Reply(Message(f"Recorded: you {verb} {debate.label(side)}{sure} in debate #{debate.number} "
+                         f"({debate.phase_name})."))
+
+
+async def history(ctx: Ctx) -> Reply:
+    debate = await find_debate(ctx, "/history debate:1")
+    return Reply(render.history(debate, await ctx.uow.positions(debate.id, ctx.actor.user_id)))

@@ -1,0 +1,334 @@
+"""Domain values. Standard library only: no platform, no storage.
+
+A debate moves through numbered phases: phase 0 is the pre-vote, phases 1..n are the format's rounds and
+phase n+1 is the post-vote. ``state`` names where it is; ``closed`` and ``cancelled`` are final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+UNDECIDED = "undecided"
+
+
+class State(StrEnum):
+    PRE_VOTE = "pre_vote"
+    ROUND = "round"
+    POST_VOTE = "post_vote"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        return self not in (State.CLOSED, State.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Side:
+    key: str  # lower-case slug members type: "pause", "go-faster"
+    label: str  # as the moderator wrote it: "Go faster"
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    name: str
+    duration: timedelta
+    sides: tuple[int, ...] | None = None  # 1-based side positions allowed to post; None = every side
+    per_person_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    pre_vote: timedelta
+    rounds: tuple[RoundSpec, ...]
+    post_vote: timedelta
+
+    @property
+    def post_vote_phase(self) -> int:
+        return len(self.rounds) + 1
+
+    def phase_name(self, phase: int) -> str:
+        if phase == 0:
+            return "pre-vote"
+        if phase == self.post_vote_phase:
+            return "post-vote"
+        return self.rounds[phase - 1].name
+
+    def phase_duration(self, phase: int) -> timedelta:
+        if phase == 0:
+            return self.pre_vote
+        if phase == self.post_vote_phase:
+            return self.post_vote
+        return self.rounds[phase - 1].duration
+
+    @staticmethod
+    def state_of(phase: int, fmt: "Format") -> State:
+        if phase == 0:
+            return State.PRE_VOTE
+        if phase == fmt.post_vote_phase:
+            return State.POST_VOTE
+        return State.ROUND
+
+
+@dataclass(frozen=True)
+class SpaceRef:
+    """A community as its platform names it: a Discord guild, a Slack team, the console."""
+
+    platform: str
+    external_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Space:
+    id: int
+    platform: str
+    external_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    name: str
+    is_moderator: bool = False
+
+
+@dataclass
+class Debate:
+    id: int
+    space_id: int
+    number: int
+    motion: str
+    sides: tuple[Side, ...]
+    format: Format
+    state: State
+    phase: int
+    phase_ends_at: datetime | None
+    channel_id: str
+    thread_id: str | None
+    started_by: str
+    started_by_name: str
+    created_at: datetime
+    pre_vote_closed_at: datetime | None = None
+    post_vote_closed_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def phase_name(self) -> str:
+        if self.state is State.CLOSED:
+            return "closed"
+        if self.state is State.CANCELLED:
+            return "cancelled"
+        return self.format.phase_name(self.phase)
+
+    @property
+    def current_round(self) -> RoundSpec | None:
+        if self.state is State.ROUND:
+            return self.format.rounds[self.phase - 1]
+        return None
+
+    def side(self, key: str) -> Side | None:
+        return next((s for s in self.sides if s.key == key), None)
+
+    @property
+    def side_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.sides)
+
+    def label(self, key: str) -> str:
+        side = self.side(key)
+        return side.label if side else ("Undecided" if key == UNDECIDED else key)
+
+
+@dataclass(frozen=True)
+class Argument:
+    debate_id: int
+    number: int
+    author_id: str
+    author_name: str
+    side: str
+    phase: int
+    text: str
+    created_at: datetime
+    rebuts: int | None = None
+
+
+@dataclass(frozen=True)
+class Endorsement:
+    debate_id: int
+    argument: int
+    member_id: str
+    member_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Position:
+    """One entry of a member's append-only position history in one debate."""
+
+    debate_id: int
+    member_id: str
+    member_name: str
+    side: str
+    confidence: int | None
+    reason: str | None
+    credited: int | None  # the argument number that moved them, if they say so
+    phase: int
+    recorded_at: datetime
+    seq: int = 0  # order of recording, assigned by the store
+
+
+@dataclass(frozen=True)
+class ModAction:
+    debate_id: int
+    actor_id: str
+    actor_name: str
+    action: str
+    detail: str
+    at: datetime
+
+
+# ---- agenda and outbox -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """A deadline stored with the state change that caused it; fires once."""
+
+    id: int
+    space_id: int
+    debate_id: int
+    kind: str  # "phase_end"
+    phase: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    command: str  # a catalog command name, e.g. "position"
+    args: tuple[tuple[str, Any], ...] = ()
+    style: str = "secondary"  # primary | secondary | success | danger
+    form: bool = False  # open a form for the command (prefilled with args) instead of running it
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bar chart data: before/after share per side, rendered by each adapter as it can."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A platform-neutral rich message. Adapters turn it into embeds, Block Kit or text.
+
+    All user-written text in a message has already been neutralised (no mentions can fire).
+    """
+
+    text: str
+    title: str | None = None
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    footer: str | None = None
+    chart: Chart | None = None
+    kind: str = "info"  # card | argument | announcement | results | steelman | info | error
+
+
+@dataclass(frozen=True)
+class Reply:
+    message: Message
+    ephemeral: bool = True
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message a state change caused, written in the same transaction as the change."""
+
+    message: Message
+    channel_id: str
+    debate_id: int | None = None
+    in_thread: bool = False  # post into the debate's thread (resolved at delivery)
+    open_thread: str | None = None  # this post opens the debate's thread, with this name
+    edit_of: int | None = None  # outbox id of an earlier post to edit instead of posting
+    subject: tuple[str, int] | None = None  # ("card", debate_id) / ("argument", number): found by ref later
+    coalesce_key: str | None = None  # a pending message with the same key is replaced, not repeated
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    space: Space
+    stream: str
+    out: Outgoing
+    thread_id: str | None  # the debate's thread, when known
+    edit_message_id: str | None  # the platform id of the message to edit, when known
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the platform answered for a delivered message."""
+
+    message_id: str
+    thread_id: str | None = None
+
+
+# ---- steelman ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArgumentView:
+    """What a summary engine sees of one argument."""
+
+    number: int
+    side: str
+    text: str
+    author_id: str
+    author_name: str
+    rebuts: int | None = None
+    endorsers: tuple[tuple[str, str], ...] = ()  # (member_id, that member's current side)
+
+
+@dataclass(frozen=True)
+class Pick:
+    number: int
+    side: str
+    text: str
+    author_name: str
+    support: int  # how many arguments (itself included) make this point
+    similar: tuple[int, ...] = ()  # numbers of the near-duplicates it stands for
+    endorsements: int = 0
+    cross_endorsements: int = 0  # from members holding another side
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Crux:
+    number: int
+    side: str
+    text: str
+    author_name: str
+    endorsements: int
+    rebuttals: tuple[int, ...]  # arguments of other sides that rebut it
+
+
+@dataclass
+class SteelmanReport:
+    sides: dict[str, list[Pick]] = field(default_factory=dict)
+    common_ground: list[Pick] = field(default_factory=list)
+    cruxes: list[Crux] = field(default_factory=list)
+    engine: str = "extractive"

@@ -1,0 +1,92 @@
+"""Text parsing of commands, shared by the console and Slack (whose slash commands arrive as text).
+
+    /debate start motion:"Pause frontier training" sides:"pause, slow down, go faster"
+    /argue side:pause Compute is the one lever we can inspect.
+    /position slow-down 70
+
+Options are `name:value` pairs or positional, in the catalog's order. A value may be quoted; an unquoted
+text value runs until the next `known-option:` or the end, so members need not quote sentences.
+Apostrophes are ordinary characters; smart double quotes count as quotes (Slack and phones insert them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands import CATALOG, TEXT, Command
+from bot.errors import UserError
+
+_SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+
+
+def _match_command(words: list[str]) -> tuple[Command, int]:
+    lowered = [w.lower() for w in words]
+    best: tuple[Command, int] | None = None
+    for command in CATALOG:
+        n = len(command.path)
+        if tuple(lowered[:n]) == command.path and (best is None or n > best[1]):
+            best = (command, n)
+    if best is None:
+        group = [c.name for c in CATALOG if lowered and c.path[0] == lowered[0]]
+        if group:
+            names = ", ".join(f"/{g}" for g in group)
+            raise UserError(f"/{' '.join(words[:2])} is not a command.", f"Did you mean one of: {names}?")
+        raise UserError(f"There is no command /{words[0] if words else ''}.", "Type /help to see every command.")
+    return best
+
+
+def _option_pattern(command: Command) -> re.Pattern[str]:
+    names = "|".join(re.escape(o.name) for o in command.options) or "(?!)"
+    return re.compile(rf"(?:^|\s)({names}):", re.IGNORECASE)
+
+
+def _read_value(rest: str, is_text: bool, marker: re.Pattern[str]) -> tuple[str, str]:
+    """Return (value, remainder) for the value at the start of `rest`."""
+    rest = rest.lstrip()
+    if rest.startswith('"'):
+        end = rest.find('"', 1)
+        if end < 0:
+            raise UserError("A quoted value is missing its closing quote (\").")
+        return rest[1:end], rest[end + 1 :]
+    if is_text:
+        found = marker.search(rest)
+        cut = found.start() if found else len(rest)
+        return rest[:cut].strip(), rest[cut:]
+    head, _, tail = rest.partition(" ")
+    return head, tail
+
+
+def parse(line: str) -> tuple[Command, dict[str, str]]:
+    """Parse '/name words... options...' into a catalog command and raw option strings."""
+    line = line.translate(_SMART).strip().removeprefix("/")
+    words = line.split()
+    if not words:
+        raise UserError("Type a command, like /help.")
+    command, used = _match_command(words)
+    rest = line
+    for _ in range(used):
+        rest = rest.lstrip()[len(rest.lstrip().split(None, 1)[0]) :]
+    return command, parse_options(command, rest)
+
+
+def parse_options(command: Command, rest: str) -> dict[str, str]:
+    marker = _option_pattern(command)
+    by_name = {o.name.lower(): o for o in command.options}
+    raw: dict[str, str] = {}
+    positional = [o for o in command.options]
+    while rest.strip():
+        rest = rest.lstrip()
+        named = re.match(r"([A-Za-z][\w-]*):", rest)
+        if named and named.group(1).lower() in by_name:
+            option = by_name[named.group(1).lower()]
+            rest = rest[named.end() :]
+        else:
+            option = next((o for o in positional if o.name not in raw), None)
+            if option is None:
+                raise UserError(
+                    f"/{command.name} got more than it takes: {rest.strip()[:60]!r}.", f"Usage: {command.usage}"
+                )
+        if option.name in raw:
+            raise UserError(f"Option `{option.name}` is given twice.")
+        raw[option.name], rest = _read_value(rest, option.type == TEXT, marker)
+    return raw

@@ -1,0 +1,214 @@
+"""Platform-neutral messages. Adapters turn them into embeds, Block Kit or terminal text and apply limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commands import CATALOG, Command
+from bot.model import (
+    UNDECIDED,
+    Argument,
+    Button,
+    Chart,
+    Crux,
+    Debate,
+    Field,
+    Message,
+    Pick,
+    Position,
+    SteelmanReport,
+)
+from bot.results import Results
+from bot.text import shorten
+
+
+def when(at: datetime | None) -> str:
+    return at.strftime("%a %d %b %H:%M UTC") if at else "-"
+
+
+def _schedule(debate: Debate) -> str:
+    fmt = debate.format
+    steps = [f"pre-vote {_dur(fmt.pre_vote)}"]
+    steps += [f"{r.name} {_dur(r.duration)}" for r in fmt.rounds]
+    steps.append(f"post-vote {_dur(fmt.post_vote)}")
+    return " → ".join(steps)
+
+
+def _dur(delta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes and minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m" if minutes else f"{int(delta.total_seconds())}s"
+
+
+def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
+    """The debate's card in the channel, kept up to date."""
+    stands = ", ".join(f"{debate.label(k)} {n}" for k, n in counts.items()) or "no positions yet"
+    fields = [
+        Field("Sides", ", ".join(f"{s.label} (`{s.key}`)" for s in debate.sides) + ", undecided"),
+        Field("Format", f"{debate.format.name}: {_schedule(debate)}"),
+        Field("Now", debate.phase_name + (f", until {when(debate.phase_ends_at)}" if debate.phase_ends_at else ""),
+              inline=True),
+        Field("Arguments", str(arguments), inline=True),
+        Field("Positions", stands, inline=True),
+    ]
+    buttons: tuple[Button, ...] = ()
+    if debate.state.active:
+        votes = tuple(
+            Button(s.label, "position", (("side", s.key), ("debate", debate.number)), "primary")
+            for s in debate.sides
+        )
+        buttons = votes + (
+            Button("Undecided", "position", (("side", UNDECIDED), ("debate", debate.number))),
+            Button("Add argument", "argue", (("debate", debate.number),), "success", form=True),
+            Button("Steelman", "steelman", (("debate", debate.number),)),
+        )
+    return Message(
+        text=f"Debate #{debate.number}: {debate.motion}",
+        title=f"Debate #{debate.number}: {shorten(debate.motion, 200)}",
+        fields=tuple(fields),
+        buttons=buttons,
+        footer=f"Started by {debate.started_by_name}. Vote with the buttons or /position; argue in the thread.",
+        kind="card",
+    )
+
+
+def phase_started(debate: Debate) -> Message:
+    name = debate.phase_name
+    until = f" It ends {when(debate.phase_ends_at)}." if debate.phase_ends_at else ""
+    if debate.phase == 0:
+        text = (f"The pre-vote is open: where do you stand on the motion before the debate?{until}\n"
+                f"Vote on the card or with `/position side:<{'|'.join(debate.side_keys)}|undecided>`.")
+    elif debate.phase == debate.format.post_vote_phase:
+        text = f"The rounds are over; the post-vote is open. Where do you stand now?{until}"
+    else:
+        spec = debate.current_round
+        who = "every side"
+        if spec and spec.sides:
+            who = ", ".join(debate.sides[i - 1].label for i in spec.sides if i <= len(debate.sides))
+        limit = f" Up to {spec.per_person_limit} per person." if spec and spec.per_person_limit else ""
+        text = f"The **{name}** round has begun, for {who}.{until}{limit} Post with `/argue`, answer with `/rebut`."
+    return Message(text=text, title=f"Debate #{debate.number}: {name}", kind="announcement")
+
+
+def argument(debate: Debate, arg: Argument) -> Message:
+    answering = f" (rebuts #{arg.rebuts})" if arg.rebuts else ""
+    return Message(
+        text=arg.text,
+        title=f"#{arg.number} · {debate.label(arg.side)}{answering}",
+        footer=f"{arg.author_name} · {debate.format.phase_name(arg.phase)}",
+        buttons=(
+            Button("Endorse", "endorse", (("argument", arg.number), ("debate", debate.number)), "success"),
+            Button("Rebut", "rebut", (("argument", arg.number), ("debate", debate.number)), form=True),
+        ),
+        kind="argument",
+    )
+
+
+def notice(debate: Debate, text: str) -> Message:
+    return Message(text=text, title=f"Debate #{debate.number}", kind="announcement")
+
+
+def results(debate: Debate, r: Results, args: dict[int, Argument]) -> Message:
+    keys = [*debate.side_keys, UNDECIDED]
+    lines = [f"**{debate.label(k)}**: {r.share(k, 'pre'):.0f}% → {r.share(k, 'post'):.0f}%" for k in keys]
+    if r.winner == "tie":
+        verdict = "No single side gained most: it is a tie."
+    elif r.winner:
+        verdict = f"**{debate.label(r.winner)}** gained most ({r.gains[r.winner]:+.0f} points) and wins."
+    else:
+        verdict = "Not enough votes before and after to name a winner."
+    fields = [Field("Before → after", "\n".join(lines)),
+              Field("Voters", f"{r.pre_total} before, {r.post_total} after", inline=True),
+              Field("Changed their mind", str(len(r.moves)), inline=True)]
+    if r.moves:
+        moved = [f"{m.member_name}: {debate.label(m.before)} → {debate.label(m.after)}"
+                 + (f" (credits #{m.credited})" if m.credited else "") for m in r.moves]
+        fields.append(Field("Who moved", "\n".join(moved)))
+    if r.credited:
+        best = [f"#{n} ({count} moved) {shorten(args[n].text, 120) if n in args else ''}" for n, count in r.credited[:5]]
+        fields.append(Field("Arguments that changed minds", "\n".join(best)))
+    chart = Chart(
+        "Positions before and after",
+        tuple(debate.label(k) for k in keys),
+        (("before", tuple(r.share(k, "pre") for k in keys)), ("after", tuple(r.share(k, "post") for k in keys))),
+    )
+    return Message(text=verdict, title=f"Results of debate #{debate.number}: {shorten(debate.motion, 150)}",
+                   fields=tuple(fields), chart=chart, kind="results")
+
+
+def _pick_line(p: Pick) -> str:
+    extra = []
+    if p.support > 1:
+        extra.append(f"stands for {p.support} similar")
+    if p.endorsements:
+        extra.append(f"{p.endorsements} endorsed, {p.cross_endorsements} from other sides")
+    tail = f" _({'; '.join(extra)})_" if extra else ""
+    return f"#{p.number} {p.author_name}: “{p.text}”{tail}"
+
+
+def steelman(debate: Debate, report: SteelmanReport, only: str | None = None) -> Message:
+    fields = []
+    for key in debate.side_keys:
+        if only and key != only:
+            continue
+        picks = report.sides.get(key, [])
+        body = "\n".join(_pick_line(p) for p in picks) or "No arguments for this side yet."
+        fields.append(Field(f"The case for {debate.label(key)}", body))
+    if not only:
+        common = "\n".join(_pick_line(p) for p in report.common_ground) or "Nothing endorsed across every side yet."
+        fields.append(Field("Common ground", common))
+        fields.append(Field("Open cruxes", "\n".join(_crux_line(debate, c) for c in report.cruxes) or "None yet."))
+    return Message(text=f"The strongest case for each side of: {debate.motion}",
+                   title=f"Steelman of debate #{debate.number}", fields=tuple(fields),
+                   footer=f"Chosen from members' own words by the {report.engine} engine.", kind="steelman")
+
+
+def _crux_line(debate: Debate, c: Crux) -> str:
+    answers = ", ".join(f"#{n}" for n in c.rebuttals)
+    return f"#{c.number} ({debate.label(c.side)}, {c.endorsements} endorsed) “{c.text}”, answered by {answers}"
+
+
+def status(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
+    msg = card(debate, counts, arguments)
+    return Message(text=msg.text, title=msg.title, fields=msg.fields, footer=msg.footer, kind="info")
+
+
+def debate_list(debates: list[Debate]) -> Message:
+    if not debates:
+        return Message(text="No debates here yet. A moderator can start one with /debate start.")
+    lines = [f"#{d.number} [{d.phase_name}] {shorten(d.motion, 100)}" for d in debates]
+    return Message(text="\n".join(lines), title="Debates")
+
+
+def history(debate: Debate, entries: list[Position]) -> Message:
+    if not entries:
+        return Message(text=f"You have not taken a position in debate #{debate.number} yet.")
+    lines = []
+    for p in entries:
+        parts = [f"{when(p.recorded_at)} ({debate.format.phase_name(p.phase)}): {debate.label(p.side)}"]
+        if p.confidence is not None:
+            parts.append(f"{p.confidence}% sure")
+        if p.credited:
+            parts.append(f"moved by #{p.credited}")
+        if p.reason:
+            parts.append(f"“{p.reason}”")
+        lines.append(", ".join(parts))
+    return Message(text="\n".join(lines), title=f"Your positions in debate #{debate.number}")
+
+
+def help_text(command: Command | None, is_moderator: bool) -> Message:
+    if command:
+        options = "\n".join(f"`{o.name}`{'' if o.required else ' (optional)'}: {o.description}"
+                            for o in command.options) or "No options."
+        example = f"\nExample: `{command.example}`" if command.example else ""
+        who = "Moderators only. " if command.moderator else ""
+        return Message(text=f"{who}{command.description}.\nUsage: `{command.usage}`\n{options}{example}",
+                       title=f"/{command.name}")
+    lines = [f"`/{c.name}`: {c.description}" + (" (moderators)" if c.moderator else "")
+             for c in CATALOG if is_moderator or not c.moderator]
+    return Message(
+        text="Steelman runs structured debates: a pre-vote, timed rounds of arguments, a post-vote, then the "
+        "strongest case for every side.\n" + "\n".join(lines) + "\nFor one command: `/help command:argue`.",
+        title="Steelman help",
+    )

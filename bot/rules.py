@@ -1,0 +1,132 @@
+"""Debate rules as plain synchronous functions: no I/O, time is a parameter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.errors import Conflict, UserError
+from bot.model import UNDECIDED, Actor, Debate, Format, Position, Side, State
+from bot.text import clean, slug
+
+RESERVED = {UNDECIDED, "none", "all"}
+
+
+def parse_sides(text: str | None, max_sides: int) -> tuple[Side, ...]:
+    """'pause, slow down, go faster' -> sides with keys members can type. 'undecided' is always added."""
+    labels = [clean(part) for part in (text or "for, against").replace(";", ",").split(",")]
+    labels = [label for label in labels if label]
+    sides: list[Side] = []
+    for label in labels:
+        key = slug(label)
+        if not key:
+            raise UserError(f"Side {label!r} has no letters or digits; name sides with words.")
+        if key in RESERVED:
+            raise UserError(f"{label!r} is added to every debate by itself; name only the real sides.")
+        if len(label) > 40:
+            raise UserError(f"Side {label[:40]!r}… is {len(label)} characters; a side name may have at most 40.")
+        if any(s.key == key for s in sides):
+            raise UserError(f"Side {label!r} is listed twice.")
+        sides.append(Side(key, label))
+    if len(sides) < 2:
+        raise UserError("A debate needs at least two sides, separated by commas.", 'For example: sides:"pause, go faster"')
+    if len(sides) > max_sides:
+        raise UserError(f"{len(sides)} sides is too many; the limit is {max_sides}.")
+    return tuple(sides)
+
+
+def resolve_side(debate: Debate, given: str, allow_undecided: bool) -> str:
+    """Accept a side's key, its label, or its number; say which exist when it matches none."""
+    wanted = slug(given)
+    if allow_undecided and wanted == UNDECIDED:
+        return UNDECIDED
+    for index, side in enumerate(debate.sides, start=1):
+        if wanted in (side.key, slug(side.label)) or given.strip() == str(index):
+            return side.key
+    valid = [s.key for s in debate.sides] + ([UNDECIDED] if allow_undecided else [])
+    raise UserError(
+        f"Debate #{debate.number} has no side {given.strip()[:40]!r}.", f"Its sides: {', '.join(valid)}."
+    )
+
+
+def new_debate(space_id: int, motion: str, sides: tuple[Side, ...], fmt: Format, channel_id: str,
+               actor: Actor, now: datetime) -> Debate:
+    return Debate(
+        id=0, space_id=space_id, number=0, motion=motion, sides=sides, format=fmt, state=State.PRE_VOTE,
+        phase=0, phase_ends_at=now + fmt.pre_vote, channel_id=channel_id, thread_id=None,
+        started_by=actor.user_id, started_by_name=actor.name, created_at=now,
+    )
+
+
+def advance(debate: Debate, at: datetime) -> Debate:
+    """The debate after its current phase ends at `at`."""
+    if not debate.state.active:
+        raise Conflict(f"Debate #{debate.number} is {debate.state.value}; it cannot move on.")
+    fmt = debate.format
+    changes: dict = {}
+    if debate.phase == 0:
+        changes["pre_vote_closed_at"] = at
+    if debate.phase >= fmt.post_vote_phase:
+        return finish(debate, at)
+    phase = debate.phase + 1
+    return replace(debate, **changes, phase=phase, state=Format.state_of(phase, fmt),
+                   phase_ends_at=at + fmt.phase_duration(phase))
+
+
+def finish(debate: Debate, at: datetime) -> Debate:
+    """Close now: whatever windows were still open close with it."""
+    return replace(
+        debate, state=State.CLOSED, phase_ends_at=None, closed_at=at,
+        pre_vote_closed_at=debate.pre_vote_closed_at or at, post_vote_closed_at=at,
+        phase=debate.format.post_vote_phase,
+    )
+
+
+def cancel(debate: Debate, at: datetime) -> Debate:
+    if not debate.state.active:
+        raise Conflict(f"Debate #{debate.number} is already {debate.state.value}.")
+    return replace(debate, state=State.CANCELLED, phase_ends_at=None, closed_at=at)
+
+
+def require_active(debate: Debate, doing: str) -> None:
+    if not debate.state.active:
+        raise Conflict(f"Debate #{debate.number} is {debate.state.value}; you can no longer {doing}.")
+
+
+def check_can_argue(debate: Debate, side: str, already: int) -> None:
+    """Raise with a specific reason when this member may not post an argument for `side` now."""
+    require_active(debate, "add arguments")
+    if debate.state is State.PRE_VOTE:
+        raise Conflict(
+            f"Debate #{debate.number} is in its pre-vote; arguments open with the first round.",
+            "Record your starting position now with /position.",
+        )
+    if debate.state is State.POST_VOTE:
+        raise Conflict(f"The rounds of debate #{debate.number} are over; the post-vote is open.",
+                       "Record where you stand now with /position.")
+    spec = debate.current_round
+    assert spec is not None
+    if spec.sides is not None:
+        allowed = [debate.sides[i - 1] for i in spec.sides if i <= len(debate.sides)]
+        if side not in {s.key for s in allowed}:
+            names = ", ".join(s.label for s in allowed)
+            raise Conflict(f"The {spec.name} round is for {names} only.")
+    if spec.per_person_limit is not None and already >= spec.per_person_limit:
+        raise Conflict(
+            f"You have posted {already} argument{'s' if already != 1 else ''} in the {spec.name} round; "
+            f"the limit is {spec.per_person_limit} per person.",
+            "Endorse the points you agree with instead, or wait for the next round.",
+        )
+
+
+def current_side(history: list[Position]) -> str | None:
+    return history[-1].side if history else None
+
+
+def is_repeat(history: list[Position], side: str, confidence: int | None, reason: str | None,
+              credited: int | None) -> bool:
+    """A second identical vote (a double click) adds nothing to the history."""
+    if not history or reason or credited:
+        return False
+    last = history[-1]
+    return last.side == side and (confidence is None or last.confidence == confidence)

@@ -1,0 +1,103 @@
+"""Encoding of the core's values into columns, shared by every store."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.model import Button, Chart, Field, Format, Message, RoundSpec, Side
+
+_TS = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def ts(value: datetime | None) -> str | None:
+    """UTC text in one fixed-width format: ordering the text orders the times."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime(_TS)
+
+
+def from_ts(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.strptime(value, _TS).replace(tzinfo=UTC)
+
+
+def sides_json(sides: tuple[Side, ...]) -> str:
+    return json.dumps([[s.key, s.label] for s in sides])
+
+
+def sides_from(text: str) -> tuple[Side, ...]:
+    return tuple(Side(k, label) for k, label in json.loads(text))
+
+
+def format_json(fmt: Format) -> str:
+    return json.dumps(
+        {
+            "name": fmt.name,
+            "pre_vote": fmt.pre_vote.total_seconds(),
+            "post_vote": fmt.post_vote.total_seconds(),
+            "rounds": [
+                {
+                    "name": r.name,
+                    "duration": r.duration.total_seconds(),
+                    "sides": list(r.sides) if r.sides is not None else None,
+                    "per_person_limit": r.per_person_limit,
+                }
+                for r in fmt.rounds
+            ],
+        }
+    )
+
+
+def format_from(text: str) -> Format:
+    data = json.loads(text)
+    rounds = tuple(
+        RoundSpec(
+            r["name"],
+            timedelta(seconds=r["duration"]),
+            tuple(r["sides"]) if r["sides"] is not None else None,
+            r["per_person_limit"],
+        )
+        for r in data["rounds"]
+    )
+    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]))
+
+
+def message_json(message: Message) -> str:
+    data: dict[str, Any] = {"text": message.text, "kind": message.kind}
+    if message.title:
+        data["title"] = message.title
+    if message.footer:
+        data["footer"] = message.footer
+    if message.fields:
+        data["fields"] = [[f.name, f.value, f.inline] for f in message.fields]
+    if message.buttons:
+        data["buttons"] = [[b.label, b.command, [list(a) for a in b.args], b.style, b.form] for b in message.buttons]
+    if message.chart:
+        data["chart"] = {
+            "title": message.chart.title,
+            "labels": list(message.chart.labels),
+            "series": [[name, list(values)] for name, values in message.chart.series],
+        }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def message_from(text: str) -> Message:
+    data = json.loads(text)
+    chart = data.get("chart")
+    return Message(
+        text=data["text"],
+        title=data.get("title"),
+        footer=data.get("footer"),
+        kind=data.get("kind", "info"),
+        fields=tuple(Field(n, v, i) for n, v, i in data.get("fields", ())),
+        buttons=tuple(
+            Button(label, cmd, tuple((k, v) for k, v in args), style, form)
+            for label, cmd, args, style, form in data.get("buttons", ())
+        ),
+        chart=Chart(chart["title"], tuple(chart["labels"]), tuple((n, tuple(v)) for n, v in chart["series"]))
+        if chart
+        else None,
+    )

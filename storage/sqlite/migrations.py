@@ -1,0 +1,85 @@
+"""Named, numbered migrations, each recorded in the same transaction as its change.
+
+Files are `NNNN_name.sql` beside this module; PostgreSQL keeps the same numbers in its own folder.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+FOLDER = Path(__file__).with_name("migrations")
+
+
+class SchemaTooNew(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    def statements(self) -> list[str]:
+        out, buf = [], ""
+        for line in self.sql.splitlines(keepends=True):
+            if line.lstrip().startswith("--"):
+                continue
+            buf += line
+            if sqlite3.complete_statement(buf):
+                out.append(buf.strip())
+                buf = ""
+        return [s for s in out if s.strip(" ;\n")]
+
+
+def available(folder: Path = FOLDER) -> list[Migration]:
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        version, _, name = path.stem.partition("_")
+        found.append(Migration(int(version), name, path.read_text(encoding="utf-8")))
+    return found
+
+
+async def current_version(db: aiosqlite.Connection) -> int:
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def migrate(db: aiosqlite.Connection) -> list[int]:
+    """Apply what is missing; refuse a database written by a newer version."""
+    known = available()
+    have = await current_version(db)
+    newest = known[-1].version if known else 0
+    if have > newest:
+        raise SchemaTooNew(
+            f"this database is at schema version {have}, newer than this Steelman knows ({newest}): "
+            "upgrade Steelman instead of opening it with an older one"
+        )
+    applied = []
+    for migration in known:
+        if migration.version <= have:
+            continue
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migration.statements():
+                await db.execute(statement)
+            await db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, datetime.now(UTC).isoformat()),
+            )
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        applied.append(migration.version)
+    return applied

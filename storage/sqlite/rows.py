@@ -1,0 +1,84 @@
+"""Rows to the core's values (column names are the same in every store)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from bot.model import (
+    Argument,
+    Debate,
+    DueItem,
+    Endorsement,
+    OutboxItem,
+    Outgoing,
+    Position,
+    Space,
+    State,
+)
+from storage.codec import format_from, from_ts, message_from, sides_from
+
+Row = Mapping[str, Any]
+
+
+def space(r: Row) -> Space:
+    return Space(r["id"], r["platform"], r["external_id"], r["name"])
+
+
+def debate(r: Row) -> Debate:
+    return Debate(
+        id=r["id"],
+        space_id=r["space_id"],
+        number=r["number"],
+        motion=r["motion"],
+        sides=sides_from(r["sides"]),
+        format=format_from(r["format"]),
+        state=State(r["state"]),
+        phase=r["phase"],
+        phase_ends_at=from_ts(r["phase_ends_at"]),
+        channel_id=r["channel_id"],
+        thread_id=r["thread_id"],
+        started_by=r["started_by"],
+        started_by_name=r["started_by_name"],
+        created_at=from_ts(r["created_at"]),
+        pre_vote_closed_at=from_ts(r["pre_vote_closed_at"]),
+        post_vote_closed_at=from_ts(r["post_vote_closed_at"]),
+        closed_at=from_ts(r["closed_at"]),
+    )
+
+
+def argument(r: Row) -> Argument:
+    return Argument(
+        r["debate_id"], r["number"], r["author_id"], r["author_name"], r["side"], r["phase"], r["text"],
+        from_ts(r["created_at"]), r["rebuts"],
+    )
+
+
+def endorsement(r: Row) -> Endorsement:
+    return Endorsement(r["debate_id"], r["argument"], r["member_id"], r["member_name"], from_ts(r["created_at"]))
+
+
+def position(r: Row) -> Position:
+    return Position(
+        r["debate_id"], r["member_id"], r["member_name"], r["side"], r["confidence"], r["reason"],
+        r["credited"], r["phase"], from_ts(r["recorded_at"]), r["id"],
+    )
+
+
+def due_item(r: Row) -> DueItem:
+    return DueItem(r["id"], r["space_id"], r["debate_id"], r["kind"], r["phase"], from_ts(r["due_at"]))
+
+
+def outbox_item(r: Row) -> OutboxItem:
+    subject = (r["subject_kind"], r["subject_id"]) if r["subject_kind"] else None
+    out = Outgoing(
+        message=message_from(r["body"]),
+        channel_id=r["channel_id"],
+        debate_id=r["debate_id"],
+        in_thread=bool(r["in_thread"]),
+        open_thread=r["open_thread"],
+        edit_of=r["edit_of"],
+        subject=subject,
+        coalesce_key=r["coalesce_key"],
+    )
+    owner = Space(r["space_id"], r["platform"], r["external_id"], r["space_name"])
+    return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"])
