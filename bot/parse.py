@@ -81,6 +81,10 @@ def parse_options(command: Command, rest: str) -> dict[str, str]:
             option = by_name[named.group(1).lower()]
             rest = rest[named.end() :]
         else:
+            if named and not rest[named.end():].startswith(("//", " ")) and rest[named.end():]:
+                # `colour:red` reads as a misspelt option, not as the start of an argument's text
+                allowed = ", ".join(o.name for o in command.options)
+                raise UserError(f"/{command.name} has no option `{named.group(1)}`.", f"Its options: {allowed}.")
             option = next((o for o in positional if o.name not in raw), None)
             if option is None:
                 raise UserError(

@@ -1,0 +1,88 @@
+"""A test harness that drives the real core on a real store, the way an adapter does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.agenda import Agenda
+from bot.cli import Extractive
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.core import Steelman
+from bot.handlers import Request
+from bot.model import Actor, OutboxItem, Receipt, Reply, SpaceRef
+
+MODS = {"maya"}
+
+
+@dataclass
+class Posted:
+    item: OutboxItem
+    message_id: str
+
+
+@dataclass
+class RecordingChat:
+    """Records every delivery; thread ids are derived from the debate so restarts agree."""
+
+    posts: list[Posted] = field(default_factory=list)
+
+    async def deliver(self, item: OutboxItem) -> Receipt:
+        message_id = f"{item.space.external_id}-m{item.id}"
+        self.posts.append(Posted(item, message_id))
+        thread = f"{item.space.external_id}-t{item.out.debate_id}" if item.out.open_thread else None
+        return Receipt(message_id, thread)
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [p.item.out.message.text for p in self.posts
+                if not p.item.edit_message_id and (kind is None or p.item.out.message.kind == kind)]
+
+    def titles(self, kind: str | None = None) -> list[str]:
+        return [p.item.out.message.title or "" for p in self.posts
+                if not p.item.edit_message_id and (kind is None or p.item.out.message.kind == kind)]
+
+
+class Harness:
+    def __init__(self, store, settings: Settings | None = None, clock: ManualClock | None = None,
+                 chat: RecordingChat | None = None, worker: str = "test"):
+        self.settings = settings or Settings()
+        self.clock = clock or ManualClock()
+        self.chat = chat or RecordingChat()
+        self.core = Steelman(store, self.settings, self.clock, Extractive(), worker=worker)
+        self.agenda = Agenda(self.core, self.chat, self.clock)
+        self.store = store
+
+    def request(self, who: str, space: str = "guild-1", channel: str = "general", thread: str | None = None,
+                event: str | None = None) -> Request:
+        actor = Actor(who.lower(), who, who.lower() in MODS)
+        return Request(SpaceRef("test", space, space), actor, channel, thread, event)
+
+    async def say(self, who: str, line: str, **where) -> Reply:
+        reply = await self.core.execute_text(self.request(who, **where), line)
+        await self.agenda.settle()
+        return reply
+
+    async def advance(self, **delta) -> None:
+        """Move the clock, stopping at each deadline on the way."""
+        target = self.clock.now() + timedelta(**delta)
+        while (due := await self.core.next_wakeup()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            if not await self.agenda.settle():
+                break
+        self.clock.set(target)
+        await self.agenda.settle()
+
+    async def start_debate(self, motion: str = "Frontier AI labs should pause training runs above 10^26 FLOP",
+                           sides: str = "pause, slow down, go faster", fmt: str = "oxford", space: str = "guild-1"):
+        reply = await self.say("Maya", f'/debate start motion:"{motion}" sides:"{sides}" format:{fmt}', space=space)
+        assert "has started" in reply.message.text, reply.message.text
+        number = int(reply.message.text.split("#")[1].split()[0])
+        return number, f"{space}-t{self._debate_id(number, space)}"
+
+    def _debate_id(self, number: int, space: str) -> int:
+        for p in reversed(self.chat.posts):
+            if p.item.out.open_thread and p.item.space.external_id == space and \
+                    p.item.out.message.title.startswith(f"Debate #{number}:"):
+                return p.item.out.debate_id
+        raise AssertionError(f"no card posted for debate #{number} in {space}")
