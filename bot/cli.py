@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
@@ -74,7 +75,7 @@ async def _console(settings: Settings) -> int:
     from adapters.console.room import ConsoleRoom
     from bot.clock import ManualClock
 
-    clock = ManualClock()
+    clock = ManualClock(datetime.now(UTC))  # starts at the real time; /clock moves it on
     async with opened(settings, clock) as core:
         room = ConsoleRoom(core, settings, clock)
         await room.start()

@@ -42,7 +42,7 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     await ctx.emit(Outgoing(render.argument(debate, arg), debate.channel_id, debate.id, in_thread=True,
                             subject=("argument", arg.number)))
     await refresh_card(ctx.uow, debate, ctx.now)
-    return Reply(Message(f"Argument #{arg.number} for {debate.label(side)} is posted in the thread of debate "
+    return Reply(Message(f"Argument #{arg.number} ({debate.label(side)}) is posted in the thread of debate "
                          f"#{debate.number}."))
 
 
