@@ -89,11 +89,40 @@ async def _console(settings: Settings) -> int:
                 return 0
 
 
+def _platforms(settings: Settings, core: Steelman) -> list:
+    """The adapters enabled in the settings. Each has .platform, .chat, async run() and async close()."""
+    found = []
+    if settings.discord.enabled:
+        from adapters.discord import build as build_discord
+
+        found.append(build_discord(settings, core))
+    if settings.slack.enabled:
+        from adapters.slack import build as build_slack
+
+        found.append(build_slack(settings, core))
+    return found
+
+
 async def _run(settings: Settings) -> int:
-    print("No chat platform is enabled in the settings, so there is nothing to run.\n"
-          "Try the console instead: python -m bot console (or the demo: python -m bot demo).",
-          file=sys.stderr)
-    return 2
+    from bot.agenda import Agenda
+    from bot.chat import ChatRouter
+    from bot.clock import SystemClock
+
+    if not (settings.discord.enabled or settings.slack.enabled):
+        print("No chat platform is enabled in the settings, so there is nothing to run.\n"
+              "Enable [discord] or [slack] (see config.example.toml and the README), or try the console: "
+              "python -m bot console (or the demo: python -m bot demo).", file=sys.stderr)
+        return 2
+    clock = SystemClock(settings.agenda.max_sleep_seconds)
+    async with opened(settings, clock) as core:
+        platforms = _platforms(settings, core)
+        agenda = Agenda(core, ChatRouter({p.platform: p.chat for p in platforms}), clock)
+        try:
+            await asyncio.gather(agenda.run(), *(p.run() for p in platforms))
+        finally:
+            for p in platforms:
+                await p.close()
+    return 0
 
 
 async def _migrate(settings: Settings) -> int:

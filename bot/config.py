@@ -112,12 +112,36 @@ class ConsoleSettings(Strict):
     moderators: list[str] = ["mod"]
 
 
+class DiscordSettings(Strict):
+    enabled: bool = False
+    token_env: str = "DISCORD_TOKEN"  # name of the environment variable holding the bot token
+    dev_guilds: list[int] = []  # sync commands to these guilds only (instant), instead of globally
+    moderator_roles: list[str] = []  # role names or ids whose members moderate, besides Manage Server/Threads
+    reactions_endorse: bool = True  # a 👍 on an argument endorses it; removing it withdraws
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[int] | None = None  # the shards this process runs (several processes share the load)
+
+
+class SlackSettings(Strict):
+    enabled: bool = False
+    mode: Literal["socket", "http"] = "socket"
+    bot_token_env: str = "SLACK_BOT_TOKEN"
+    app_token_env: str = "SLACK_APP_TOKEN"  # Socket Mode only
+    signing_secret_env: str = "SLACK_SIGNING_SECRET"  # HTTP mode
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=3000, ge=1, le=65535)
+    moderators: list[str] = []  # user ids (U...) who moderate, besides workspace admins and owners
+    reactions_endorse: bool = True
+
+
 class Settings(Strict):
     bot: BotSettings = BotSettings()
     limits: Limits = Limits()
     storage: StorageSettings = StorageSettings()
     agenda: AgendaSettings = AgendaSettings()
     console: ConsoleSettings = ConsoleSettings()
+    discord: DiscordSettings = DiscordSettings()
+    slack: SlackSettings = SlackSettings()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
 
     @model_validator(mode="before")

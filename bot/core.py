@@ -108,6 +108,27 @@ class Steelman:
         raw = {"argument": subject[1], "debate": debate.number, "withdraw": withdraw}
         return await self.execute(request, "endorse", raw)
 
+    # ---- reads for adapters (autocomplete, forms) ----------------------------------------------------------
+
+    async def debates(self, request: Request, active_only: bool = True) -> list:
+        """This community's debates, newest first (for autocomplete)."""
+        from bot.model import State
+
+        async with self.store.unit_of_work() as uow:
+            space = await uow.space(request.space)
+            states = (State.PRE_VOTE, State.ROUND, State.POST_VOTE) if active_only else None
+            return sorted(await uow.debates(space.id, states), key=lambda d: -d.number)
+
+    async def debate_for(self, request: Request, number: int | None = None):
+        """The debate named, or the one whose thread the request comes from; None when there is none."""
+        async with self.store.unit_of_work() as uow:
+            space = await uow.space(request.space)
+            if number is not None:
+                return await uow.debate(space.id, number)
+            if request.thread_id:
+                return await uow.debate_in_thread(space.id, request.thread_id)
+            return None
+
     # ---- deadlines --------------------------------------------------------------------------------------
 
     async def run_due(self) -> int:

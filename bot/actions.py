@@ -1,0 +1,38 @@
+"""Buttons as compact strings that carry what they act on, so they keep working after a restart.
+
+    encode(Button("Endorse", "endorse", (("argument", 4), ("debate", 2))))  ->  "sm:endorse:argument=4;debate=2"
+
+Platforms cap these ids (Discord: 100 characters; Slack action_id: 255), so values are short by design:
+command names, side keys and numbers. `decode` rejects anything that is not a catalog command.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.commands import BY_NAME
+from bot.model import Button
+
+PREFIX = "sm"
+MAX_LENGTH = 100
+
+
+def encode(button: Button) -> str:
+    args = ";".join(f"{k}={v}" for k, v in button.args)
+    kind = "form" if button.form else "run"
+    text = f"{PREFIX}:{kind}:{button.command}:{args}"
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"button id too long ({len(text)} > {MAX_LENGTH}): {text[:40]}...")
+    return text
+
+
+def decode(custom_id: str) -> tuple[str, dict[str, Any], bool] | None:
+    """(command, args, is_form) for one of our ids; None for anything else."""
+    parts = custom_id.split(":", 3)
+    if len(parts) != 4 or parts[0] != PREFIX or parts[1] not in ("run", "form") or parts[2] not in BY_NAME:
+        return None
+    args: dict[str, Any] = {}
+    for pair in filter(None, parts[3].split(";")):
+        key, _, value = pair.partition("=")
+        args[key] = value
+    return parts[2], args, parts[1] == "form"
