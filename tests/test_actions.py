@@ -12,3 +12,13 @@ def test_button_ids_round_trip_and_stay_short():
 def test_foreign_or_forged_ids_are_ignored():
     for custom_id in ("", "other:thing", "sm:run:drop-tables:x=1", "sm:maybe:argue:"):
         assert actions.decode(custom_id) is None
+
+
+def test_form_asks_only_for_what_the_button_left_open():
+    from bot.config import Limits
+    from bot.forms import form_for
+
+    form = form_for("rebut", {"argument": "4", "debate": "2"}, Limits())
+    assert [f.name for f in form.fields] == ["text", "side"]
+    assert form.fields[0].required and form.fields[0].long and form.fields[0].max_length == 1500
+    assert form.title == "Rebut #4 (debate #2)"
