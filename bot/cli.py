@@ -146,7 +146,24 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a settings file")
     check.add_argument("path", type=Path)
     sub.add_parser("migrate", help="apply the store's migrations")
+    discord = sub.add_parser("discord", help="Discord helpers").add_subparsers(dest="action", required=True)
+    invite = discord.add_parser("invite-url", help="print the link that adds the bot to a server")
+    invite.add_argument("--application-id", type=int, help="default: read from the bot token's variable")
     return parser
+
+
+def _discord(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.discord.invite import application_id_from_token, invite_url
+
+    app_id = args.application_id
+    if app_id is None:
+        token = os.environ.get(settings.discord.token_env, "")
+        if not token:
+            print(f"Set {settings.discord.token_env} (discord.token_env) or pass --application-id.", file=sys.stderr)
+            return 2
+        app_id = application_id_from_token(token)
+    print(invite_url(app_id))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.path}: the settings are valid.")
             return 0
         settings = load_settings(args.config)
+        if args.command == "discord":
+            return _discord(settings, args)
         runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
                    "run": lambda: _run(settings), "migrate": lambda: _migrate(settings)}
         return asyncio.run(runners[args.command]())

@@ -212,3 +212,14 @@ def help_text(command: Command | None, is_moderator: bool) -> Message:
         "strongest case for every side.\n" + "\n".join(lines) + "\nFor one command: `/help command:argue`.",
         title="Steelman help",
     )
+
+
+def bars(chart: Chart, width: int = 30) -> list[str]:
+    """A chart as text bars (a title line, then one line per label and series)."""
+    lines = [chart.title]
+    label_width = max((len(label) for label in chart.labels), default=0)
+    for i, label in enumerate(chart.labels):
+        for name, values in chart.series:
+            bar = "█" * round(values[i] / 100 * width)
+            lines.append(f"  {label:<{label_width}} {name:<6} {bar} {values[i]:.0f}%")
+    return lines

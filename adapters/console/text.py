@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from bot.model import Chart, Message
-
-WIDTH = 30
-
-
-def bars(chart: Chart) -> list[str]:
-    lines = [chart.title]
-    label_width = max((len(label) for label in chart.labels), default=0)
-    for i, label in enumerate(chart.labels):
-        for name, values in chart.series:
-            value = values[i]
-            bar = "█" * round(value / 100 * WIDTH)
-            lines.append(f"  {label:<{label_width}} {name:<6} {bar} {value:.0f}%")
-    return lines
+from bot.model import Message
+from bot.render import bars
 
 
 def to_text(message: Message) -> str:

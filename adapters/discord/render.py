@@ -1,0 +1,123 @@
+"""Core messages as Discord embeds and buttons, split to fit Discord's limits instead of being refused.
+
+Limits: content 2,000; embed title 256, description 4,096, 25 fields, field name 256 and value 1,024,
+footer 2,048, 6,000 characters across all embeds of one message, 10 embeds per message; 5 buttons per row,
+5 rows, button label 80.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot import actions
+from bot.model import Message
+from bot.render import bars
+
+COLOURS = {"card": 0x3B82F6, "argument": 0x64748B, "announcement": 0xF59E0B, "results": 0x10B981,
+           "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
+MESSAGE_TOTAL, EMBEDS, FIELDS, FIELD_VALUE, DESCRIPTION, TITLE = 6000, 10, 25, 1024, 4096, 256
+
+
+@dataclass
+class Part:
+    embeds: list[discord.Embed] = field(default_factory=list)
+    size: int = 0
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """Split at line ends (then spaces) so that no piece is over `limit`."""
+    out: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        out.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return out + ([text] if text else [])
+
+
+def _fields(message: Message) -> list[tuple[str, str, bool]]:
+    fields = []
+    for f in message.fields:
+        for i, piece in enumerate(_pieces(f.value or "-", FIELD_VALUE)):
+            fields.append(((f.name if i == 0 else f"{f.name} (cont.)")[:256], piece, f.inline))
+    if message.chart:
+        fields.append((message.chart.title[:256], "```\n" + "\n".join(bars(message.chart)[1:])[:1000] + "\n```", False))
+    return fields
+
+
+def embeds(message: Message) -> list[list[discord.Embed]]:
+    """Embeds grouped per Discord message, each group within the per-message limits."""
+    colour = COLOURS.get(message.kind, COLOURS["info"])
+    parts: list[Part] = [Part()]
+
+    def new_embed(title: str | None, description: str | None) -> discord.Embed:
+        embed = discord.Embed(title=title[:TITLE] if title else None, description=description, colour=colour)
+        size = len(title or "") + len(description or "")
+        if len(parts[-1].embeds) >= EMBEDS or parts[-1].size + size > MESSAGE_TOTAL:
+            parts.append(Part())
+        parts[-1].embeds.append(embed)
+        parts[-1].size += size
+        return embed
+
+    descriptions = _pieces(message.text, DESCRIPTION) or ["-"]
+    embed = new_embed(message.title, descriptions[0])
+    for more in descriptions[1:]:
+        embed = new_embed(None, more)
+    for name, value, inline in _fields(message):
+        size = len(name) + len(value)
+        if len(embed.fields) >= FIELDS or parts[-1].size + size > MESSAGE_TOTAL - 100:
+            embed = new_embed(None, None)
+        embed.add_field(name=name, value=value, inline=inline)
+        parts[-1].size += size
+    if message.footer:
+        footer = message.footer[:2048]
+        if parts[-1].size + len(footer) > MESSAGE_TOTAL:
+            embed = new_embed(None, None)
+        embed.set_footer(text=footer)
+        parts[-1].size += len(footer)
+    return [p.embeds for p in parts]
+
+
+class StaticView(discord.ui.View):
+    """Buttons whose ids carry what they act on; clicks are handled by the client's interaction handler,
+    so they work for messages sent before a restart too. Not stored in discord.py's view store."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
+STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
+          "success": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
+
+
+def view(message: Message) -> StaticView | None:
+    if not message.buttons:
+        return None
+    result = StaticView()
+    for i, button in enumerate(message.buttons[:25]):
+        result.add_item(discord.ui.Button(label=button.label[:80], custom_id=actions.encode(button),
+                                          style=STYLES.get(button.style, discord.ButtonStyle.secondary),
+                                          row=i // 5))
+    return result
+
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def sends(message: Message) -> list[dict[str, Any]]:
+    """Keyword arguments for each Discord message needed to show `message`; buttons go on the last."""
+    groups = embeds(message)
+    out = [{"embeds": group, "allowed_mentions": NO_MENTIONS} for group in groups]
+    buttons = view(message)
+    if buttons is not None:
+        out[-1]["view"] = buttons
+    return out
