@@ -149,7 +149,19 @@ def _parser() -> argparse.ArgumentParser:
     discord = sub.add_parser("discord", help="Discord helpers").add_subparsers(dest="action", required=True)
     invite = discord.add_parser("invite-url", help="print the link that adds the bot to a server")
     invite.add_argument("--application-id", type=int, help="default: read from the bot token's variable")
+    slack = sub.add_parser("slack", help="Slack helpers").add_subparsers(dest="action", required=True)
+    manifest = slack.add_parser("manifest", help="print the Slack app manifest (JSON) built from the commands")
+    manifest.add_argument("--request-url", help="HTTP mode: the public URL of /slack/events")
     return parser
+
+
+def _slack(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from adapters.slack.manifest import manifest
+
+    print(json.dumps(manifest(settings, args.request_url), indent=2))
+    return 0
 
 
 def _discord(settings: Settings, args: argparse.Namespace) -> int:
@@ -176,8 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.path}: the settings are valid.")
             return 0
         settings = load_settings(args.config)
-        if args.command == "discord":
-            return _discord(settings, args)
+        if args.command in ("discord", "slack"):
+            return {"discord": _discord, "slack": _slack}[args.command](settings, args)
         runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
                    "run": lambda: _run(settings), "migrate": lambda: _migrate(settings)}
         return asyncio.run(runners[args.command]())

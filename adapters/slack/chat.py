@@ -1,0 +1,46 @@
+"""Outbound to Slack: post or update what the outbox holds; a card's `ts` becomes its debate's thread."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import messages
+from bot.model import OutboxItem, Receipt
+from bot.ports import PermanentDeliveryError
+
+# Errors that no retry can mend: the channel is gone or closed to the bot, or the message itself is refused.
+PERMANENT = {"channel_not_found", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
+             "msg_too_long", "no_text", "restricted_action", "account_inactive", "invalid_auth", "not_authed"}
+
+
+class SlackChat:
+    def __init__(self, client: AsyncWebClient):
+        self.client = client
+
+    async def deliver(self, item: OutboxItem) -> Receipt:
+        try:
+            return await self._send(item)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "")
+            if error == "not_in_channel":
+                await self.client.conversations_join(channel=item.out.channel_id)
+                return await self._send(item)
+            if error in PERMANENT:
+                raise PermanentDeliveryError(f"Slack refused it: {error}") from exc
+            raise
+
+    async def _send(self, item: OutboxItem) -> Receipt:
+        parts = messages(item.out.message)
+        channel = item.out.channel_id
+        if item.edit_message_id:
+            await self.client.chat_update(channel=channel, ts=item.edit_message_id, **parts[0])
+            return Receipt(item.edit_message_id)
+        thread_ts = item.thread_id if item.out.in_thread else None
+        first_ts = None
+        for part in parts:
+            sent = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
+                                                      unfurl_media=False, **part)
+            first_ts = first_ts or sent["ts"]
+        # A card's thread is the card itself: replies to it (thread_ts = its ts) form the debate's thread.
+        return Receipt(first_ts, first_ts if item.out.open_thread else None)

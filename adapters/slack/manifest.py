@@ -1,0 +1,60 @@
+"""The Slack app manifest, generated from the catalog: creating the app is a paste."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.commands import CATALOG
+from bot.config import Settings
+
+BOT_SCOPES = [
+    "commands",  # the slash commands
+    "chat:write",  # post cards, arguments, announcements and results
+    "chat:write.public",  # post debate cards in public channels the bot was not invited to
+    "channels:join",  # join a public channel before posting, when chat:write.public is not enough
+    "reactions:read",  # a :+1: on an argument endorses it
+    "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
+]
+BOT_EVENTS = ["reaction_added", "reaction_removed"]
+
+
+def _commands(url: str | None) -> list[dict[str, Any]]:
+    grouped: dict[str, list] = {}
+    for command in CATALOG:
+        grouped.setdefault(command.path[0], []).append(command)
+    out = []
+    for name, members in grouped.items():
+        if len(members) == 1:
+            description, hint = members[0].description, " ".join(members[0].usage.split()[1:])
+        else:
+            description = "Debates: " + ", ".join(c.path[1] for c in members)
+            hint = "|".join(c.path[1] for c in members) + " [options]"
+        entry = {"command": f"/{name}", "description": description[:100], "usage_hint": hint[:1000],
+                 "should_escape": False}
+        if url:
+            entry["url"] = url
+        out.append(entry)
+    return out
+
+
+def manifest(settings: Settings, request_url: str | None = None) -> dict[str, Any]:
+    socket = settings.slack.mode == "socket"
+    url = None if socket else (request_url or "https://YOUR-HOST/slack/events")
+    settings_block: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": BOT_EVENTS},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": socket,
+        "token_rotation_enabled": False,
+    }
+    if url:
+        settings_block["event_subscriptions"]["request_url"] = url
+        settings_block["interactivity"]["request_url"] = url
+    return {
+        "display_information": {"name": "Steelman", "description": "Structured debates with steelman summaries",
+                                "background_color": "#1e293b"},
+        "features": {"bot_user": {"display_name": "Steelman", "always_online": True},
+                     "slash_commands": _commands(url)},
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "settings": settings_block,
+    }
