@@ -5,6 +5,7 @@
     python -m bot run             the bot on the platforms enabled in the config
     python -m bot check-config F  validate a settings file
     python -m bot migrate         apply the store's migrations
+    python -m bot migrate-store --from sqlite:///PATH --to postgresql://...   copy a community to PostgreSQL
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 from bot.core import Steelman
 from bot.errors import StoreUnavailable
+from storage.schema import SchemaTooNew
 
 
 class Extractive:
@@ -133,6 +135,13 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _migrate_store(settings: Settings, source: str, target: str) -> int:
+    from storage.migrate_store import run
+
+    password = os.environ.get(settings.storage.password_env) if settings.storage.password_env else None
+    return await run(source, target, password)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="steelman", description="Structured debates with steelman summaries.")
     parser.add_argument("--config", type=Path, default=os.environ.get("STEELMAN_CONFIG"),
@@ -146,6 +155,10 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a settings file")
     check.add_argument("path", type=Path)
     sub.add_parser("migrate", help="apply the store's migrations")
+    copy = sub.add_parser("migrate-store", help="copy the whole history from SQLite into an empty PostgreSQL")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///PATH of the file to copy")
+    copy.add_argument("--to", dest="target", required=True,
+                      help="postgresql://USER@HOST/DB (password from [storage] password_env)")
     discord = sub.add_parser("discord", help="Discord helpers").add_subparsers(dest="action", required=True)
     invite = discord.add_parser("invite-url", help="print the link that adds the bot to a server")
     invite.add_argument("--application-id", type=int, help="default: read from the bot token's variable")
@@ -191,12 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("discord", "slack"):
             return {"discord": _discord, "slack": _slack}[args.command](settings, args)
         runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
-                   "run": lambda: _run(settings), "migrate": lambda: _migrate(settings)}
+                   "run": lambda: _run(settings), "migrate": lambda: _migrate(settings),
+                   "migrate-store": lambda: _migrate_store(settings, args.source, args.target)}
         return asyncio.run(runners[args.command]())
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, SchemaTooNew) as exc:
         print(f"storage.url: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

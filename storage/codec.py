@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.model import Button, Chart, Field, Format, Message, RoundSpec, Side
+from bot.model import Button, Chart, Field, Format, Message, Outgoing, RoundSpec, Side
 
 _TS = "%Y-%m-%dT%H:%M:%S.%f"
 
@@ -18,10 +18,18 @@ def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime(_TS)
 
 
-def from_ts(value: str | None) -> datetime | None:
+def from_ts(value: str | datetime | None) -> datetime | None:
+    """Text from SQLite, or a datetime as PostgreSQL returns it."""
     if value is None:
         return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
     return datetime.strptime(value, _TS).replace(tzinfo=UTC)
+
+
+def stream_of(space_id: int, out: Outgoing) -> str:
+    """Messages of one debate (card, thread) go out in order; others are ordered per channel."""
+    return f"debate:{out.debate_id}" if out.debate_id is not None else f"channel:{space_id}:{out.channel_id}"
 
 
 def sides_json(sides: tuple[Side, ...]) -> str:

@@ -20,9 +20,9 @@ class DiscordPlatform:
         from adapters.discord.client import make_client
 
         self.settings = settings
+        self._token = self.token()  # fail at start, naming the setting, rather than at first use
         self.client = make_client(core, settings, **client_options)
         self.chat = DiscordChat(self.client)
-        self._token = self.token()  # fail at start, naming the setting, rather than at first use
 
     def token(self) -> str:
         name = self.settings.discord.token_env

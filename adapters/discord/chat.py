@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord.render import sends
+from adapters.discord.render import edit, sends
 from bot.model import OutboxItem, Receipt
 from bot.ports import PermanentDeliveryError
 
@@ -28,9 +28,8 @@ class DiscordChat:
         return self.client.get_partial_messageable(int(channel_id), guild_id=int(item.space.external_id))
 
     async def _edit(self, item: OutboxItem) -> Receipt:
-        first = sends(item.out.message)[0]
         message = self._channel(item, item.out.channel_id).get_partial_message(int(item.edit_message_id))
-        await message.edit(**first)
+        await message.edit(**edit(item.out.message))
         return Receipt(item.edit_message_id)
 
     async def _post(self, item: OutboxItem) -> Receipt:

@@ -1,7 +1,8 @@
 """Discord interactions to core commands and replies back: slash commands, buttons, forms, autocomplete.
 
-Acknowledge fast: slow commands are deferred at once; any other command is deferred if the core has not
-answered within two seconds (Discord's deadline is three). Errors a member caused are shown only to them.
+Acknowledge fast: slow commands are deferred before the core starts (their work may hold the event loop);
+any other command is deferred if the core has not answered within two seconds (Discord's deadline is
+three). Errors a member caused are shown only to them, even after a public deferral.
 """
 
 from __future__ import annotations
@@ -12,34 +13,20 @@ from typing import Any
 
 import discord
 
+from adapters.discord import modals
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
 from bot import actions
 from bot.commands import BY_NAME
 from bot.config import Settings
 from bot.core import Steelman
-from bot.forms import form_for
 from bot.handlers import Request
-from bot.model import Actor, Button, Reply, SpaceRef
+from bot.model import Actor, Reply, SpaceRef
+from bot.text import shorten
 
 log = logging.getLogger("steelman.discord")
 DEFER_AFTER = 2.0
 PUBLIC_COMMANDS = {"steelman"}
-
-
-def _values(components: list[dict[str, Any]]) -> dict[str, Any]:
-    """Text input values of a submitted modal, whatever the nesting of rows or labels."""
-    found: dict[str, Any] = {}
-    for component in components:
-        if "custom_id" in component and "value" in component:
-            found[component["custom_id"]] = component["value"]
-        for key in ("components", "component"):
-            inner = component.get(key)
-            if isinstance(inner, dict):
-                inner = [inner]
-            if inner:
-                found.update(_values(inner))
-    return found
 
 
 class Interactions:
@@ -79,11 +66,9 @@ class Interactions:
         elif kind is discord.InteractionType.component:
             await self.click(interaction, data.get("custom_id", ""))
         elif kind is discord.InteractionType.modal_submit:
-            decoded = actions.decode(data.get("custom_id", ""))
-            if decoded:
-                command, fixed, _ = decoded
-                values = {k: v for k, v in _values(data.get("components", [])).items() if str(v).strip()}
-                await self.run(interaction, command, {**values, **fixed})
+            found = modals.submitted(data)
+            if found:
+                await self.run(interaction, *found)
 
     async def click(self, interaction: discord.Interaction, custom_id: str) -> None:
         decoded = actions.decode(custom_id)
@@ -91,55 +76,57 @@ class Interactions:
             return  # not ours (another bot's component on a shared message cannot reach us, but be safe)
         command, args, is_form = decoded
         if is_form:
-            await interaction.response.send_modal(self.modal(command, args))
+            number = str(args.get("debate", ""))
+            request = self.request(interaction)
+            debate = await self.core.debate_for(request, int(number) if number.isdigit() else None)
+            await interaction.response.send_modal(modals.modal(command, args, self.settings.limits, debate))
         else:
             await self.run(interaction, command, args)
 
-    def modal(self, command: str, fixed: dict[str, Any]) -> discord.ui.Modal:
-        form = form_for(command, fixed, self.settings.limits)
-        button = Button(form.title, command, form.fixed, form=True)
-        modal = discord.ui.Modal(title=form.title, custom_id=actions.encode(button), timeout=None)
-        for f in form.fields:
-            style = discord.TextStyle.paragraph if f.long else discord.TextStyle.short
-            modal.add_item(discord.ui.TextInput(label=f.label, custom_id=f.name, style=style, required=f.required,
-                                                max_length=min(f.max_length or 4000, 4000),
-                                                placeholder=f.placeholder))
-        return modal
-
     async def run(self, interaction: discord.Interaction, name: str, values: dict[str, Any]) -> None:
         command = BY_NAME.get(name)
-        public = name in PUBLIC_COMMANDS
-        task = asyncio.ensure_future(self.core.execute(self.request(interaction), name, values))
-        deferred = False
+        request = self.request(interaction)
         if command is not None and command.slow:
+            public = name in PUBLIC_COMMANDS
             await interaction.response.defer(ephemeral=not public, thinking=True)
-            deferred = True
-        else:
-            done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
-            if not done:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                deferred = True
-        await self.respond(interaction, await task, deferred)
+            await self.respond(interaction, await self.core.execute(request, name, values), deferred=True,
+                               deferred_public=public)
+            return
+        task = asyncio.ensure_future(self.core.execute(request, name, values))
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+        if not done:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.respond(interaction, await task, deferred=not done)
 
-    async def respond(self, interaction: discord.Interaction, reply: Reply, deferred: bool) -> None:
+    async def respond(self, interaction: discord.Interaction, reply: Reply, deferred: bool,
+                      deferred_public: bool = False) -> None:
         parts = sends(reply.message)
-        ephemeral = reply.ephemeral or reply.message.kind == "error"
+        private = reply.ephemeral or reply.message.kind == "error"
+        if deferred and private and deferred_public:
+            # A public "thinking..." cannot turn ephemeral: remove it and answer the member alone.
+            await interaction.delete_original_response()
+            for part in parts:
+                await interaction.followup.send(**part, ephemeral=True)
+            return
         first, rest = parts[0], parts[1:]
         if deferred:
             await interaction.edit_original_response(**first)
         else:
-            await interaction.response.send_message(**first, ephemeral=ephemeral)
+            await interaction.response.send_message(**first, ephemeral=private)
         for more in rest:
-            await interaction.followup.send(**more, ephemeral=ephemeral)
+            await interaction.followup.send(**more, ephemeral=private)
 
     async def autocomplete(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
         name, values, focused = read_invocation(data)
         request = self.request(interaction)
         choices: list[discord.app_commands.Choice] = []
         if focused == "debate":
-            for debate in (await self.core.debates(request))[:25]:
-                choices.append(discord.app_commands.Choice(name=f"#{debate.number} {debate.motion}"[:100],
-                                                           value=debate.number))
+            typed = str(values.get("debate") or "").strip().lstrip("#").lower()
+            for debate in await self.core.debates(request):
+                label = f"#{debate.number} {debate.motion}"
+                if typed in str(debate.number) or typed in debate.motion.lower():
+                    choices.append(discord.app_commands.Choice(name=shorten(label, 100), value=debate.number))
+            choices = choices[:25]
         elif focused == "side":
             number = values.get("debate")
             debate = await self.core.debate_for(request, int(number) if str(number or "").isdigit() else None)

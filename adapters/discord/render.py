@@ -15,10 +15,12 @@ import discord
 from bot import actions
 from bot.model import Message
 from bot.render import bars
+from bot.text import shorten
 
 COLOURS = {"card": 0x3B82F6, "argument": 0x64748B, "announcement": 0xF59E0B, "results": 0x10B981,
            "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
-MESSAGE_TOTAL, EMBEDS, FIELDS, FIELD_VALUE, DESCRIPTION, TITLE = 6000, 10, 25, 1024, 4096, 256
+MESSAGE_TOTAL, EMBEDS, FIELDS, FIELD_VALUE, DESCRIPTION, TITLE, FIELD_NAME, FOOTER = (
+    6000, 10, 25, 1024, 4096, 256, 256, 2048)
 
 
 @dataclass
@@ -45,40 +47,43 @@ def _fields(message: Message) -> list[tuple[str, str, bool]]:
     fields = []
     for f in message.fields:
         for i, piece in enumerate(_pieces(f.value or "-", FIELD_VALUE)):
-            fields.append(((f.name if i == 0 else f"{f.name} (cont.)")[:256], piece, f.inline))
+            name = f.name if i == 0 else f"{f.name} (cont.)"
+            fields.append((shorten(name or "-", FIELD_NAME), piece, f.inline))
     if message.chart:
-        fields.append((message.chart.title[:256], "```\n" + "\n".join(bars(message.chart)[1:])[:1000] + "\n```", False))
+        chart = "\n".join(bars(message.chart)[1:])[: FIELD_VALUE - 8]
+        fields.append((shorten(message.chart.title, FIELD_NAME), f"```\n{chart}\n```", False))
     return fields
 
 
 def embeds(message: Message) -> list[list[discord.Embed]]:
     """Embeds grouped per Discord message, each group within the per-message limits."""
     colour = COLOURS.get(message.kind, COLOURS["info"])
-    parts: list[Part] = [Part()]
+    parts: list[Part] = []
 
-    def new_embed(title: str | None, description: str | None) -> discord.Embed:
-        embed = discord.Embed(title=title[:TITLE] if title else None, description=description, colour=colour)
-        size = len(title or "") + len(description or "")
-        if len(parts[-1].embeds) >= EMBEDS or parts[-1].size + size > MESSAGE_TOTAL:
+    def new_embed(title: str | None, description: str | None, size: int = 0) -> discord.Embed:
+        """An embed in the current message, or in a new one when `size` more characters would not fit."""
+        size += len(title or "") + len(description or "")
+        if not parts or len(parts[-1].embeds) >= EMBEDS or parts[-1].size + size > MESSAGE_TOTAL:
             parts.append(Part())
+        embed = discord.Embed(title=title, description=description, colour=colour)
         parts[-1].embeds.append(embed)
-        parts[-1].size += size
+        parts[-1].size += len(title or "") + len(description or "")
         return embed
 
     descriptions = _pieces(message.text, DESCRIPTION) or ["-"]
-    embed = new_embed(message.title, descriptions[0])
+    embed = new_embed(shorten(message.title, TITLE) if message.title else None, descriptions[0])
     for more in descriptions[1:]:
         embed = new_embed(None, more)
     for name, value, inline in _fields(message):
         size = len(name) + len(value)
-        if len(embed.fields) >= FIELDS or parts[-1].size + size > MESSAGE_TOTAL - 100:
-            embed = new_embed(None, None)
+        if len(embed.fields) >= FIELDS or parts[-1].size + size > MESSAGE_TOTAL:
+            embed = new_embed(None, None, size)
         embed.add_field(name=name, value=value, inline=inline)
         parts[-1].size += size
     if message.footer:
-        footer = message.footer[:2048]
+        footer = shorten(message.footer, FOOTER)
         if parts[-1].size + len(footer) > MESSAGE_TOTAL:
-            embed = new_embed(None, None)
+            embed = new_embed(None, None, len(footer))
         embed.set_footer(text=footer)
         parts[-1].size += len(footer)
     return [p.embeds for p in parts]
@@ -104,7 +109,7 @@ def view(message: Message) -> StaticView | None:
         return None
     result = StaticView()
     for i, button in enumerate(message.buttons[:25]):
-        result.add_item(discord.ui.Button(label=button.label[:80], custom_id=actions.encode(button),
+        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=actions.encode(button),
                                           style=STYLES.get(button.style, discord.ButtonStyle.secondary),
                                           row=i // 5))
     return result
@@ -121,3 +126,9 @@ def sends(message: Message) -> list[dict[str, Any]]:
     if buttons is not None:
         out[-1]["view"] = buttons
     return out
+
+
+def edit(message: Message) -> dict[str, Any]:
+    """Keyword arguments to edit a posted message into `message` (a card: always one Discord message).
+    The view is always given, so buttons the new version no longer has (a closed debate's votes) go."""
+    return {"embeds": embeds(message)[0], "allowed_mentions": NO_MENTIONS, "view": view(message)}

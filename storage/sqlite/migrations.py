@@ -12,11 +12,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.schema import SchemaTooNew, migration_files  # noqa: F401 (SchemaTooNew is re-exported)
+
 FOLDER = Path(__file__).with_name("migrations")
-
-
-class SchemaTooNew(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -38,11 +36,7 @@ class Migration:
 
 
 def available(folder: Path = FOLDER) -> list[Migration]:
-    found = []
-    for path in sorted(folder.glob("[0-9][0-9][0-9][0-9]_*.sql")):
-        version, _, name = path.stem.partition("_")
-        found.append(Migration(int(version), name, path.read_text(encoding="utf-8")))
-    return found
+    return [Migration(version, name, sql) for version, name, sql in migration_files(folder)]
 
 
 async def current_version(db: aiosqlite.Connection) -> int:
@@ -61,10 +55,7 @@ async def migrate(db: aiosqlite.Connection) -> list[int]:
     have = await current_version(db)
     newest = known[-1].version if known else 0
     if have > newest:
-        raise SchemaTooNew(
-            f"this database is at schema version {have}, newer than this Steelman knows ({newest}): "
-            "upgrade Steelman instead of opening it with an older one"
-        )
+        raise SchemaTooNew(have, newest)
     applied = []
     for migration in known:
         if migration.version <= have:

@@ -19,7 +19,7 @@ from bot.errors import StoreUnavailable
 from bot.model import DueItem, OutboxItem, Receipt
 from storage.codec import ts
 from storage.sqlite import migrations
-from storage.sqlite.rows import due_item, outbox_item
+from storage.rows import due_item, outbox_item
 from storage.sqlite.uow import SqliteUnitOfWork
 
 _OUTBOX_HEADS = """
@@ -147,9 +147,12 @@ class SqliteStore:
             )
 
     async def next_outbox_at(self) -> datetime | None:
+        # Only stream heads count: a message queued behind a leased or backing-off head is not due before
+        # it, and counting it would wake the agenda loop in a busy spin until the head moves.
         return await self._min_time(
-            "SELECT MIN(COALESCE(MAX(available_at, lease_until), available_at)) FROM outbox "
-            "WHERE delivered_at IS NULL AND failed_at IS NULL"
+            "SELECT MIN(COALESCE(MAX(o.available_at, o.lease_until), o.available_at)) FROM outbox o "
+            "WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.id = (SELECT MIN(p.id) FROM outbox p "
+            "WHERE p.stream = o.stream AND p.delivered_at IS NULL AND p.failed_at IS NULL)"
         )
 
     async def _min_time(self, sql: str) -> datetime | None:

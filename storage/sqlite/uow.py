@@ -11,13 +11,8 @@ import aiosqlite
 
 from bot.model import Argument, Debate, Endorsement, ModAction, Outgoing, Position, Space, SpaceRef, State
 from storage import codec
-from storage.codec import ts
-from storage.sqlite import rows
-
-
-def stream_of(space_id: int, out: Outgoing) -> str:
-    """Messages of one debate (card, thread) go out in order; others are ordered per channel."""
-    return f"debate:{out.debate_id}" if out.debate_id is not None else f"channel:{space_id}:{out.channel_id}"
+from storage.codec import stream_of, ts
+from storage import rows
 
 
 class SqliteUnitOfWork:

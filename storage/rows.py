@@ -1,4 +1,7 @@
-"""Rows to the core's values (column names are the same in every store)."""
+"""Rows to the core's values, shared by every store (column names are the same in each).
+
+SQLite hands times back as text and PostgreSQL as datetimes; `from_ts` takes either.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,87 @@
+"""Forms from the catalog (bot/forms.py) as Discord modals, and a submitted modal read back as a command.
+
+A modal's custom id is the button's (`sm:form:argue:debate=1`), so a submit is understood from the payload
+alone, even after a restart. A side is picked from the debate's sides (a select) when the debate is known.
+The "Add argument" form also asks for an optional argument number: filled in, the argument is a rebuttal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot import actions
+from bot.forms import form_for
+from bot.model import Button, Debate
+from bot.text import shorten
+
+LABEL, DESCRIPTION, INPUT_MAX = 45, 100, 4000
+REBUTS = "argument"  # the rebut command's option naming the argument answered
+
+
+class StaticModal(discord.ui.Modal):
+    """A modal the client's interaction handler reads by custom id; not kept in discord.py's view store
+    (a form a member closes without submitting would otherwise stay there for good)."""
+
+    def is_finished(self) -> bool:
+        return True
+
+
+def _labelled(text: str, description: str, component: discord.ui.Item) -> discord.ui.Label:
+    return discord.ui.Label(text=shorten(text, LABEL), description=shorten(description, DESCRIPTION) or None,
+                            component=component)
+
+
+def _side_select(debate: Debate, required: bool) -> discord.ui.Select:
+    options = [discord.SelectOption(label=shorten(s.label, 100), value=s.key) for s in debate.sides]
+    return discord.ui.Select(custom_id="side", options=options[:25], required=required,
+                             min_values=1 if required else 0, max_values=1, placeholder="Choose a side")
+
+
+def modal(command: str, fixed: dict[str, Any], limits: Any, debate: Debate | None) -> discord.ui.Modal:
+    form = form_for(command, fixed, limits)
+    custom_id = actions.encode(Button(form.title, command, form.fixed, form=True))
+    result = StaticModal(title=form.title, custom_id=custom_id, timeout=None)
+    for f in form.fields:
+        if f.name == "side" and debate is not None:
+            component: discord.ui.Item = _side_select(debate, f.required)
+        else:
+            style = discord.TextStyle.paragraph if f.long else discord.TextStyle.short
+            component = discord.ui.TextInput(custom_id=f.name, style=style, required=f.required,
+                                             max_length=min(f.max_length or INPUT_MAX, INPUT_MAX))
+        result.add_item(_labelled(f.label, f.placeholder, component))
+    if command == "argue" and len(result.children) < 5:
+        number = discord.ui.TextInput(custom_id=REBUTS, required=False, max_length=6, placeholder="e.g. 3")
+        result.add_item(_labelled("Rebuts argument # (optional)", "Fill in to answer a numbered argument",
+                                  number))
+    return result
+
+
+def _values(components: list[dict[str, Any]]) -> dict[str, Any]:
+    """Input values of a submitted modal, whatever the nesting of rows or labels; a select gives its choice."""
+    found: dict[str, Any] = {}
+    for component in components:
+        if "custom_id" in component and "value" in component:
+            found[component["custom_id"]] = component["value"]
+        elif "custom_id" in component and component.get("values"):
+            found[component["custom_id"]] = component["values"][0]
+        for key in ("components", "component"):
+            inner = component.get(key)
+            if isinstance(inner, dict):
+                inner = [inner]
+            if inner:
+                found.update(_values(inner))
+    return found
+
+
+def submitted(data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(command, option values) of a submitted modal of ours; None for anything else."""
+    decoded = actions.decode(data.get("custom_id", ""))
+    if decoded is None:
+        return None
+    command, fixed, _ = decoded
+    values = {k: v for k, v in _values(data.get("components", [])).items() if str(v).strip()}
+    if command == "argue" and REBUTS in values:
+        command = "rebut"  # an argument that names the argument it answers is a rebuttal
+    return command, {**values, **fixed}

@@ -1,0 +1,207 @@
+"""The real Steelman bot (core, SQLite store, Discord adapter) started against the fake Discord, and ways
+to read back what members would see.
+
+`Bot` runs one process's worth of the bot: the discord.py client talks to the fake over loopback, the core
+runs on the store given to it, and the agenda is driven by hand (`settle`, `advance`) on a ManualClock, so
+nothing waits on the wall clock except bounded waits on the fake's recorded traffic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+
+from adapters.discord import build
+from bot.agenda import Agenda
+from bot.cli import Extractive
+from bot.clock import ManualClock
+from bot.config import DiscordSettings, Settings
+from bot.core import Steelman
+from bot.model import SpaceRef
+from tests.fakes.discord_fake import FakeDiscord, Interaction, RestCall, StoredMessage, running
+
+T = TypeVar("T")
+TOKEN_ENV = "STEELMAN_TEST_DISCORD_TOKEN"
+EPHEMERAL = 1 << 6
+DEFERRED, MODAL = 5, 9
+MOTION = "Frontier AI labs should pause training runs above 10^26 FLOP"
+
+
+def discord_settings(fake: FakeDiscord, **discord: Any) -> Settings:
+    options = {"enabled": True, "token_env": TOKEN_ENV, "dev_guilds": [fake.guild.id], **discord}
+    return Settings(discord=DiscordSettings(**options))
+
+
+@dataclass
+class Bot:
+    """One run of the bot. Use as ``async with Bot(fake, store, clock, settings) as bot``."""
+
+    fake: FakeDiscord
+    store: Any
+    clock: ManualClock
+    settings: Settings
+    summarizer: Any = None
+
+    async def __aenter__(self) -> Bot:
+        self.core = Steelman(self.store, self.settings, self.clock, self.summarizer or Extractive())
+        self.platform = build(self.settings, self.core, guild_ready_timeout=0.05)
+        self.agenda = Agenda(self.core, self.platform.chat, self.clock)
+        self._running = running(self.platform.client, self.fake.token)
+        await self._running.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._running.__aexit__(*exc)
+
+    async def settle(self) -> None:
+        """Fire what is due now and deliver every queued message to Discord."""
+        await self.agenda.settle()
+
+    async def advance(self, **delta: float) -> None:
+        """Move the clock, stopping at each deadline on the way (as the agenda loop would wake)."""
+        target = self.clock.now() + timedelta(**delta)
+        while (due := await self.core.next_wakeup()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            await self.settle()
+        self.clock.set(target)
+        await self.settle()
+
+
+# ---- what members see ----------------------------------------------------------------------------
+
+
+def text_of(body: dict[str, Any] | StoredMessage) -> str:
+    """Everything readable in a message: content, and each embed's title, description, fields, footer."""
+    if isinstance(body, StoredMessage):
+        body = {"content": body.content, "embeds": body.embeds}
+    parts = [body.get("content") or ""]
+    for embed in body.get("embeds") or []:
+        parts += [embed.get("title") or "", embed.get("description") or ""]
+        for f in embed.get("fields") or []:
+            parts += [f["name"], f["value"]]
+        parts.append((embed.get("footer") or {}).get("text") or "")
+    return "\n".join(p for p in parts if p)
+
+
+def title_of(message: StoredMessage) -> str:
+    return (message.embeds[0].get("title") or "") if message.embeds else ""
+
+
+def buttons(message: StoredMessage) -> dict[str, str]:
+    """Button label -> custom id, as a member sees them on a message."""
+    return {item["label"]: item["custom_id"] for row in message.components for item in row["components"]
+            if item.get("type") == 2}
+
+
+@dataclass
+class Answer:
+    """How the bot answered one interaction: the callback, and for a deferred reply the edit filling it."""
+
+    callback: RestCall
+    body: dict[str, Any]  # the message the member finally sees (empty for a modal or autocomplete)
+
+    @property
+    def text(self) -> str:
+        return text_of(self.body)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int((self.callback.json.get("data") or {}).get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def deferred(self) -> bool:
+        return self.callback.json["type"] == DEFERRED
+
+
+async def answer(fake: FakeDiscord, interaction: Interaction, timeout: float = 3.0) -> Answer:
+    callback = await fake.wait_for_callback(interaction, timeout)
+    assert callback.ok, f"Discord refused the answer: {callback.status} {callback.response}"
+    body = callback.json.get("data") or {}
+    if callback.json["type"] == DEFERRED:
+        edit = await fake.wait_for_request(method="PATCH", timeout=timeout,
+                                           path=f"/webhooks/{fake.app_id}/{interaction.token}/messages/@original")
+        assert edit.ok, f"Discord refused the deferred reply: {edit.status} {edit.response}"
+        body = edit.json
+    return Answer(callback, body)
+
+
+# ---- what the store holds --------------------------------------------------------------------------
+
+
+@dataclass
+class Stored:
+    debate: Any
+    positions: list
+    arguments: list
+    endorsements: list
+
+
+async def stored(store: Any, guild_id: int, number: int = 1) -> Stored:
+    """A debate as the store holds it, read through the Store port."""
+    async with store.unit_of_work() as uow:
+        space = await uow.space(SpaceRef("discord", str(guild_id)))
+        debate = await uow.debate(space.id, number)
+        assert debate is not None, f"no debate #{number} stored"
+        return Stored(debate, await uow.positions(debate.id), await uow.arguments(debate.id),
+                      await uow.endorsements(debate.id))
+
+
+async def eventually(read: Callable[[], Awaitable[T]], condition: Callable[[T], Any], timeout: float = 3.0) -> T:
+    """Read again until `condition` holds, within a bounded time: for events the bot answers with no
+    request at all (a reaction only changes the store)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition(value := await read()):
+        assert loop.time() < deadline, f"not so within {timeout}s: {value}"
+        await asyncio.sleep(0.01)
+    return value
+
+
+# ---- what crossed the wire ---------------------------------------------------------------------------
+
+MESSAGE_WRITES = [("POST", "/channels/*/messages"), ("PATCH", "/channels/*/messages/*"),
+                  ("POST", "/interactions/*/callback"), ("POST", "/webhooks/*"), ("PATCH", "/webhooks/*")]
+MESSAGE_CALLBACKS = (4, 7)  # a reply, or an update of the clicked message (5, 8, 9 carry no message)
+
+
+def message_bodies(fake: FakeDiscord) -> list[tuple[RestCall, dict[str, Any]]]:
+    """Every recorded request that creates or edits a message, with the message part of its body."""
+    found = []
+    for method, path in MESSAGE_WRITES:
+        for call in fake.requests(method, path):
+            body = call.json or {}
+            if path.endswith("/callback"):
+                if body.get("type") not in MESSAGE_CALLBACKS:
+                    continue
+                body = body.get("data") or {}
+            found.append((call, body))
+    return found
+
+
+def could_ping(body: dict[str, Any]) -> bool:
+    """Whether a message body lets Discord turn any mention into a ping: only an `allowed_mentions` that
+    allows nothing is safe (without one, Discord parses every mention in the content)."""
+    allowed = body.get("allowed_mentions")
+    if allowed is None:
+        return True
+    return bool(allowed.get("parse") or allowed.get("users") or allowed.get("roles")
+                or allowed.get("replied_user"))
+
+
+def refused_for_shape(fake: FakeDiscord) -> list[RestCall]:
+    """Requests Discord rejected as malformed (over a length limit, empty...)."""
+    return [c for c in fake.requests()
+            if isinstance(c.response, dict) and c.response.get("code") in (50035, 50006)]
+
+
+@contextlib.asynccontextmanager
+async def offline(fake: FakeDiscord) -> AsyncIterator[None]:
+    """The bot's gateway connection drops and stays down inside the block; events meanwhile wait for it."""
+    await fake.drop_gateway(hold=True)
+    try:
+        yield
+    finally:
+        fake.release_gateway()

@@ -1,0 +1,100 @@
+"""auth.test, users.info and conversations.*: who the app is, who members are, and reading channels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .methods_chat import require_channel
+from .model import BOT_ID, BOT_USER_ID, Message
+from .state import Method, Params, SlackError, State
+
+
+def auth_test(state: State, p: Params) -> dict[str, Any]:
+    world = state.world
+    return {"ok": True, "url": f"https://{world.team_domain}.slack.com/", "team": "Fake Community",
+            "user": world.users[BOT_USER_ID].name, "team_id": world.team_id, "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID, "is_enterprise_install": False}
+
+
+def users_info(state: State, p: Params) -> dict[str, Any]:
+    user = state.world.users.get(p.text("user", required=True) or "")
+    if user is None:
+        raise SlackError("user_not_found")
+    return {"ok": True, "user": user.to_api()}
+
+
+def conversations_info(state: State, p: Params) -> dict[str, Any]:
+    channel = require_channel(state.world, p.text("channel", required=True), member=False)
+    return {"ok": True, "channel": channel.to_api()}
+
+
+def conversations_join(state: State, p: Params) -> dict[str, Any]:
+    channel = require_channel(state.world, p.text("channel", required=True), member=False)
+    if channel.is_private or channel.is_im:
+        raise SlackError("method_not_supported_for_channel_type")
+    if channel.is_archived:
+        raise SlackError("is_archived")
+    already = channel.is_member
+    channel.is_member = True
+    channel.members.add(BOT_USER_ID)
+    answer: dict[str, Any] = {"ok": True, "channel": channel.to_api()}
+    if already:
+        answer["warning"] = "already_in_channel"
+        answer["response_metadata"] = {"warnings": ["already_in_channel"]}
+    return answer
+
+
+def _in_window(message: Message, p: Params) -> bool:
+    """The oldest / latest / inclusive filters of history and replies (ts strings compare as floats)."""
+    inclusive = p.flag("inclusive")
+    ts = float(message.ts)
+    if p.get("oldest") not in (None, ""):
+        oldest = float(p["oldest"])
+        if ts < oldest or (ts == oldest and not inclusive):
+            return False
+    if p.get("latest") not in (None, ""):
+        latest = float(p["latest"])
+        if ts > latest or (ts == latest and not inclusive):
+            return False
+    return True
+
+
+def _page(messages: list[Message], p: Params, default_limit: int) -> dict[str, Any]:
+    """Cursor pagination: the cursor is the offset of the next page, as Slack's is opaque to clients."""
+    limit = max(1, min(p.number("limit", default_limit), 1000))
+    cursor = p.text("cursor") or ""
+    try:
+        start = int(cursor.removeprefix("offset:")) if cursor else 0
+    except ValueError:
+        raise SlackError("invalid_cursor") from None
+    page = messages[start:start + limit]
+    has_more = start + limit < len(messages)
+    return {"ok": True, "messages": [m.to_api() for m in page], "has_more": has_more,
+            "response_metadata": {"next_cursor": f"offset:{start + limit}" if has_more else ""}}
+
+
+def conversations_history(state: State, p: Params) -> dict[str, Any]:
+    channel = require_channel(state.world, p.text("channel", required=True))
+    newest_first = [m for m in reversed(channel.top_level()) if _in_window(m, p)]
+    return {**_page(newest_first, p, 100), "pin_count": 0}
+
+
+def conversations_replies(state: State, p: Params) -> dict[str, Any]:
+    channel = require_channel(state.world, p.text("channel", required=True))
+    message = channel.find(p.text("ts", required=True) or "")
+    if message is None:
+        raise SlackError("thread_not_found")
+    root_ts = message.thread_ts or message.ts  # a reply's ts finds its whole thread, like Slack
+    thread = channel.thread(root_ts)
+    root, replies = thread[:1], [m for m in thread[1:] if _in_window(m, p)]
+    return _page(root + replies, p, 1000)
+
+
+METHODS = {
+    "auth.test": Method(auth_test),
+    "users.info": Method(users_info),
+    "conversations.info": Method(conversations_info),
+    "conversations.join": Method(conversations_join),
+    "conversations.history": Method(conversations_history),
+    "conversations.replies": Method(conversations_replies),
+}

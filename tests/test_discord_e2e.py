@@ -1,0 +1,388 @@
+"""The Discord adapter end to end: the real bot (core, SQLite store, discord.py client) against the fake
+Discord, driven the way members and Discord drive it. Assertions read only what the fake recorded (the
+requests the bot made, the messages it holds) and what the store holds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import pytest_asyncio
+
+from adapters.discord.invite import permissions as invite_permissions
+from bot.cli import Extractive
+from bot.clock import ManualClock
+from tests.discord_support import (MODAL, MOTION, TOKEN_ENV, Bot, answer, buttons, could_ping, discord_settings,
+                                   eventually, message_bodies, offline, refused_for_shape, stored, text_of,
+                                   title_of)
+from tests.fakes.discord_fake import PRIVILEGED, FakeDiscord, Perm, point_discord_at
+
+SIDES = "pause, slow down, go faster"
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest_asyncio.fixture
+async def fake(monkeypatch):
+    async with FakeDiscord() as server:
+        server.privileged_intents = 0  # the developer portal grants the bot no privileged intent
+        monkeypatch.setenv(TOKEN_ENV, server.token)
+        with point_discord_at(server):
+            yield server
+        # Whatever a test did, Discord never had to refuse a malformed message, and nothing could ping.
+        assert refused_for_shape(server) == []
+        assert [call.path for call, body in message_bodies(server) if could_ping(body)] == []
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+def settings(fake):
+    return discord_settings(fake, moderator_roles=["Debate host"])
+
+
+async def start_debate(fake: FakeDiscord, bot: Bot):
+    """A moderator starts a debate; returns its card and its thread once the bot has posted them."""
+    started = await answer(fake, await fake.send_slash_command(
+        "debate start", {"motion": MOTION, "sides": SIDES, "format": "oxford"}, user=fake.moderator))
+    assert "Debate #1 has started" in started.text and started.ephemeral
+    await bot.settle()
+    [card] = [m for m in fake.messages_in(fake.channel) if title_of(m).startswith("Debate #1:")]
+    [thread] = fake.threads()
+    return card, thread
+
+
+async def click(fake: FakeDiscord, message, label: str, user) -> str:
+    """A member clicks the button labelled `label`; returns the text the bot answered with."""
+    message = fake.message(message.id)  # as it is now (the bot may have edited it)
+    return (await answer(fake, await fake.send_button_click(buttons(message)[label], message, user=user))).text
+
+
+async def fill_form(fake: FakeDiscord, message, label: str, user, values: dict) -> str:
+    """A member clicks a button that opens a form, fills it in and submits it; returns the bot's answer."""
+    shown = await fake.wait_for_callback(await fake.send_button_click(buttons(message)[label], message, user=user))
+    assert shown.json["type"] == MODAL
+    return (await answer(fake, await fake.send_modal_submit(values, user=user))).text
+
+
+async def argue(fake: FakeDiscord, thread, user, text: str, **options) -> str:
+    reply = await answer(fake, await fake.send_slash_command("argue", {"text": text, **options}, user=user,
+                                                             channel=thread))
+    return reply.text
+
+
+def argument_message(fake: FakeDiscord, thread, number: int):
+    [message] = [m for m in fake.messages_in(thread) if title_of(m).startswith(f"#{number} ·")]
+    return message
+
+
+def card_field(fake: FakeDiscord, card, name: str) -> str:
+    fields = fake.message(card.id).embeds[0]["fields"]
+    return next(f["value"] for f in fields if f["name"] == name)
+
+
+# ---- starting up -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dev", [True, False], ids=["dev-guilds", "global"])
+async def test_commands_from_the_catalog_are_synced_on_start(fake, sqlite_store, clock, dev):
+    settings = discord_settings(fake, dev_guilds=[fake.guild.id] if dev else [])
+    async with Bot(fake, sqlite_store, clock, settings):
+        commands = fake.commands(fake.guild.id if dev else None)
+        assert fake.commands(None if dev else fake.guild.id) == {}  # one scope only
+        assert set(commands) == {"debate", "argue", "rebut", "endorse", "position", "steelman", "history", "help"}
+        debate = {o["name"]: o for o in commands["debate"]["options"]}
+        assert set(debate) == {"start", "status", "list", "next", "extend", "close", "cancel"}
+        start = {o["name"]: o for o in debate["start"]["options"]}
+        assert [c["value"] for c in start["format"]["choices"]] == ["oxford", "quick"]
+        argue = {o["name"]: o for o in commands["argue"]["options"]}
+        assert argue["text"]["type"] == 3 and argue["text"]["required"] and argue["text"]["max_length"] == 1500
+        assert argue["side"]["autocomplete"] and argue["debate"]["autocomplete"] and argue["debate"]["type"] == 4
+        [identify] = fake.frames("received", op=2)
+        assert identify.d["intents"] & PRIVILEGED == 0  # and the fake's portal grants none: 4014 otherwise
+
+
+async def test_a_process_can_run_one_shard_of_a_sharded_bot(fake, sqlite_store, clock):
+    shard = (fake.guild.id >> 22) % 2  # Discord's rule for which of 2 shards serves a guild
+    settings = discord_settings(fake, shard_count=2, shard_ids=[shard])
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        assert [f.d["shard"] for f in fake.frames("received", op=2)] == [[shard, 2]]
+        card, thread = await start_debate(fake, bot)
+        assert "stand with pause" in await click(fake, card, "pause", fake.member)
+
+
+# ---- a whole debate ------------------------------------------------------------------------------------
+
+
+async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, settings):
+    # The bot holds exactly the permissions its invite link asks for, and nothing more.
+    bot_role = fake.guild.roles[fake.guild.members[fake.bot_user.id].role_ids[0]]
+    bot_role.permissions = invite_permissions().value
+    fake.guild.roles[fake.guild.id].permissions = 0
+    carol, dave = fake.add_member("carol"), fake.add_member("dave")
+    alice, bob, maya = fake.member, fake.other_member, fake.moderator
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        card, thread = await start_debate(fake, bot)
+        assert thread.id == card.id and thread.name.startswith("Debate #1: Frontier AI labs")
+        assert list(buttons(card)) == ["pause", "slow down", "go faster", "Undecided", "Add argument", "Steelman"]
+        assert [title_of(m) for m in fake.messages_in(thread)] == ["Debate #1: pre-vote"]
+
+        # The pre-vote, on the card's buttons; a second click changes nothing.
+        assert "stand with pause" in await click(fake, card, "pause", alice)
+        assert "already stand with pause" in await click(fake, card, "pause", alice)
+        await click(fake, card, "go faster", bob)
+        await click(fake, card, "Undecided", carol)
+        await bot.settle()
+        assert card_field(fake, card, "Positions") == "pause 1, go faster 1, Undecided 1"
+
+        # Autocomplete offers this community's debates and the debate's sides.
+        typing = await fake.send_autocomplete("argue", {"debate": "1"}, focused="debate", user=alice)
+        choices = (await fake.wait_for_callback(typing)).json["data"]["choices"]
+        assert [c["value"] for c in choices] == [1] and choices[0]["name"].startswith("#1 Frontier")
+        typing = await fake.send_autocomplete("position", {"side": "go"}, focused="side", user=alice,
+                                              channel=thread)
+        assert (await fake.wait_for_callback(typing)).json["data"]["choices"] == [
+            {"name": "go-faster", "value": "go-faster"}]
+
+        await bot.advance(minutes=15)  # the opening round
+        assert title_of(fake.messages_in(thread)[-1]) == "Debate #1: opening"
+        assert "#1" in await argue(fake, thread, alice, "Weights that exist cannot be un-trained, so evaluations "
+                                   "must come first. @everyone")
+        assert "Argument #2 (go faster)" in await fill_form(fake, card, "Add argument", bob, {
+            "text": "A unilateral pause only moves frontier work to labs with fewer safeguards.",
+            "side": ["go-faster"]})
+        assert "Argument #3 (slow down)" in await fill_form(fake, card, "Add argument", carol, {
+            "text": "A coordinated, smaller next training run is not a unilateral pause.",
+            "side": ["slow-down"], "argument": "2"})  # the form's optional number makes it a rebuttal
+        await bot.settle()
+        assert title_of(argument_message(fake, thread, 3)) == "#3 · slow down (rebuts #2)"
+
+        # Endorsements: the button (twice: counted once) and the 👍 reaction (removed: withdrawn).
+        first = argument_message(fake, thread, 1)
+        assert "You endorsed #1" in await click(fake, first, "Endorse", bob)
+        assert "already endorsed" in await click(fake, first, "Endorse", bob)
+        await fake.add_reaction(argument_message(fake, thread, 2), "👍", user=dave)
+        await fake.add_reaction(first, "👍", user=carol)
+        await eventually(lambda: stored(sqlite_store, fake.guild.id),
+                         lambda s: len(s.endorsements) == 3)
+        await fake.remove_reaction(first, "👍", user=carol)
+        await eventually(lambda: stored(sqlite_store, fake.guild.id),
+                         lambda s: len(s.endorsements) == 2)
+
+        await bot.advance(hours=2, minutes=30)  # rebuttal and closing rounds; the post-vote opens
+        await click(fake, card, "go faster", carol)
+        steelman = await answer(fake, await fake.send_slash_command("steelman", {}, user=maya, channel=thread))
+        assert steelman.deferred and not steelman.ephemeral and "The case for go faster" in steelman.text
+        await bot.advance(minutes=15)  # the post-vote closes: results
+
+        posts = [m for m in fake.messages_in(thread) if not m.ephemeral]
+        titles = [title_of(m) for m in posts]
+        assert [t.split(": ")[1] for t in titles if t.startswith("Debate #1: ")] == [
+            "pre-vote", "opening", "rebuttal", "closing", "post-vote"]
+        assert titles[-3:] == [f"Results of debate #1: {MOTION}", "Steelman of debate #1", "Debate #1"]
+        results = text_of(posts[-3])
+        assert "go faster" in results and "Undecided → go faster" in results
+        assert card_field(fake, card, "Now") == "closed" and buttons(fake.message(card.id)) == {}
+
+        debate = await stored(sqlite_store, fake.guild.id)
+        assert debate.debate.phase_name == "closed"
+        assert [(a.number, a.side, a.rebuts) for a in debate.arguments] == [
+            (1, "pause", None), (2, "go-faster", None), (3, "slow-down", 2)]
+        assert sorted((e.argument, e.member_id) for e in debate.endorsements) == [
+            (1, str(bob.id)), (2, str(dave.id))]
+        assert [(p.member_id, p.side) for p in debate.positions] == [
+            (str(alice.id), "pause"), (str(bob.id), "go-faster"), (str(carol.id), "undecided"),
+            (str(carol.id), "go-faster")]
+        assert not any(fake.message_payload(m)["mention_everyone"] for m in fake.messages_in(thread))
+
+
+# ---- a flaky connection ---------------------------------------------------------------------------------
+
+
+async def test_a_dropped_gateway_resumes_and_counts_replayed_events_once(fake, sqlite_store, clock, settings):
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        card, thread = await start_debate(fake, bot)
+        await click(fake, card, "pause", fake.member)
+        await bot.advance(minutes=15)
+        await argue(fake, thread, fake.member, "Compute is the one lever that can be inspected.")
+        await bot.settle()
+
+        async with offline(fake):  # members carry on while the bot is disconnected
+            vote = await fake.send_button_click(buttons(card)["go faster"], card, user=fake.other_member)
+            post = await fake.send_slash_command("argue", {"text": "A pause is not global."},
+                                                 user=fake.other_member, channel=thread)
+            await fake.add_reaction(argument_message(fake, thread, 1), "👍", user=fake.other_member)
+        await fake.wait_for_frame(direction="sent", t="RESUMED")
+        assert "stand with go faster" in (await answer(fake, vote)).text
+        assert "Argument #2" in (await answer(fake, post)).text
+        # Discord delivers the same interaction again: it is recognised by its id and not run twice.
+        await fake.dispatch("INTERACTION_CREATE", fake.interaction(post.id).payload)
+        await fake.wait_for_request(lambda c: c.status == 400, method="POST",
+                                    path=f"/interactions/{post.id}/*/callback")
+        await bot.settle()
+
+        debate = await eventually(lambda: stored(sqlite_store, fake.guild.id), lambda s: s.endorsements)
+        assert [a.number for a in debate.arguments] == [1, 2]
+        assert [(e.argument, e.member_id) for e in debate.endorsements] == [(1, str(fake.other_member.id))]
+        assert [p.side for p in debate.positions] == ["pause", "go-faster"]
+        assert [title_of(m) for m in fake.messages_in(thread) if title_of(m).startswith("#")] == [
+            "#1 · pause", "#2 · go faster"]
+        assert card_field(fake, card, "Positions") == "pause 1, go faster 1"
+        assert card_field(fake, card, "Arguments") == "2"
+        assert len(fake.frames("received", op=2)) == 1  # resumed, never identified again
+
+
+async def test_a_rate_limited_send_is_retried_after_retry_after_and_arrives_once(fake, sqlite_store, clock,
+                                                                                  settings):
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        fake.rate_limit("POST", f"/channels/{fake.channel.id}/messages", retry_after=0.1)
+        fake.rate_limit("POST", "/channels/*/messages/*/threads", retry_after=0.1)
+        card, thread = await start_debate(fake, bot)
+        posts = fake.requests("POST", f"/channels/{fake.channel.id}/messages")
+        assert [c.status for c in posts] == [429, 200] and posts[1].at - posts[0].at >= 0.09
+        assert [c.status for c in fake.requests("POST", "/channels/*/messages/*/threads")] == [429, 200]
+        assert [m.id for m in fake.messages_in(fake.channel) if not m.ephemeral] == [card.id]
+        assert [t.id for t in fake.threads()] == [thread.id]
+
+
+# ---- answering in time, at any length, privately, without pings -----------------------------------------
+
+
+class SlowSteelman(Extractive):
+    """A summary engine that computes for longer than Discord waits for an acknowledgement."""
+
+    def summarize(self, arguments, sides, per_side=3):
+        time.sleep(0.8)  # CPU-bound work holds the event loop, like a large debate would
+        return super().summarize(arguments, sides, per_side)
+
+
+LONG_POINTS = [
+    ("pause", "Interpretability research has not caught up with capability, so every larger run widens the gap"),
+    ("pause", "Weights that exist cannot be recalled; an irreversible release deserves an evaluation first"),
+    ("go-faster", "Red teaming, evaluations and transparency should keep pace rather than halt frontier labs"),
+    ("go-faster", "A pause will never be global; unilateral restraint hands the frontier to careless actors"),
+    ("slow-down", "Chips are physical, countable and inspectable, which buys room for a real safety tax"),
+    ("slow-down", "Test remote shutdown and data centre enforcers early, for short periods, before relying"),
+]
+
+
+async def test_a_slow_steelman_is_deferred_in_time_and_its_long_answer_arrives_split(fake, sqlite_store, clock,
+                                                                                     settings):
+    members = [fake.member, fake.other_member] + [fake.add_member(n) for n in ("carol", "dave", "erin", "finn")]
+    async with Bot(fake, sqlite_store, clock, settings, summarizer=SlowSteelman()) as bot:
+        _, thread = await start_debate(fake, bot)
+        await bot.advance(minutes=15)
+        for member, (side, point) in zip(members, LONG_POINTS):
+            await argue(fake, thread, member, " ".join([point + "."] * 14), side=side)
+        fake.ack_deadline = 0.5  # shorter than the engine takes: only a deferral can be in time
+
+        asked = await fake.send_slash_command("steelman", {}, user=fake.member, channel=thread)
+        reply = await answer(fake, asked)
+        assert reply.deferred and not reply.ephemeral  # acknowledged in time, "thinking..." for all to see
+        edit = fake.requests("PATCH", f"/webhooks/{fake.app_id}/{asked.token}/messages/@original")[0]
+        assert edit.at - reply.callback.at >= 0.75  # the steelman itself came later, into the same reply
+        await fake.wait_for_request(method="POST", path=f"/webhooks/{fake.app_id}/{asked.token}")
+        [more] = fake.requests("POST", f"/webhooks/{fake.app_id}/{asked.token}")  # the rest, as a followup
+        assert more.ok and len(reply.text) + len(text_of(more.json)) > 6000  # too long for one message
+        shown = reply.text + "\n" + text_of(more.json)
+        assert all(point in shown for _, point in LONG_POINTS)  # split, nothing lost
+
+
+async def test_members_are_refused_privately_and_nothing_the_bot_sends_can_ping(fake, sqlite_store, clock,
+                                                                                 settings):
+    host_role = fake.add_role("Debate host", 0)
+    thread_keeper = fake.add_role("Thread keeper", int(Perm.MANAGE_THREADS))
+    host, keeper = fake.add_member("hana", [host_role]), fake.add_member("kai", [thread_keeper])
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        _, thread = await start_debate(fake, bot)
+
+        refused = await answer(fake, await fake.send_slash_command("debate next", {}, user=fake.member,
+                                                                   channel=thread))
+        assert refused.ephemeral and "/debate next is for moderators only" in refused.text
+        closing = await answer(fake, await fake.send_slash_command("debate close", {"debate": 1},
+                                                                   user=fake.member))
+        assert closing.deferred and closing.ephemeral and "moderators only" in closing.text
+        # /steelman thinks in public; its error still reaches only the member who asked.
+        asked = await fake.send_slash_command("steelman", {}, user=fake.member, channel=fake.channel)
+        await fake.wait_for_callback(asked)
+        private = await fake.wait_for_request(method="POST", path=f"/webhooks/{fake.app_id}/{asked.token}")
+        assert private.json["flags"] & 64 and "not a debate's thread" in text_of(private.json)
+        assert fake.requests("DELETE", f"/webhooks/{fake.app_id}/{asked.token}/messages/@original")
+        assert not any("not a debate's thread" in text_of(m) for m in fake.messages_in(fake.channel)
+                       if not m.ephemeral and not m.deleted)
+
+        # Moderators: Manage Threads, or a role listed in the settings.
+        for moderator in (keeper, host):
+            extended = await answer(fake, await fake.send_slash_command("debate extend", {"minutes": 5},
+                                                                        user=moderator, channel=thread))
+            assert "extended by 5 min" in extended.text
+
+        await bot.advance(minutes=25)
+        await argue(fake, thread, fake.member, f"@everyone @here <@&{fake.moderator_role.id}> "
+                    f"<@{fake.other_member.id}> look: compute is inspectable.", side="pause")
+        await bot.settle()
+        posted = fake.message_payload(argument_message(fake, thread, 1))
+        assert (posted["mention_everyone"], posted["mentions"], posted["mention_roles"]) == (False, [], [])
+        writes = message_bodies(fake)
+        assert len(writes) > 10 and [c.path for c, body in writes if could_ping(body)] == []
+
+
+# ---- a restart --------------------------------------------------------------------------------------------
+
+
+async def test_buttons_posted_before_a_restart_still_work(fake, sqlite_store, clock, settings):
+    async with Bot(fake, sqlite_store, clock, settings) as first:
+        card, thread = await start_debate(fake, first)
+        await first.advance(minutes=15)
+        await argue(fake, thread, fake.member, "Compute is controllable and can be destroyed to undo an "
+                    "overhang.", side="slow-down")
+        await first.settle()
+
+    async with Bot(fake, sqlite_store, clock, settings) as second:
+        edits_before = len(fake.requests("PATCH", f"/channels/{fake.channel.id}/messages/{card.id}"))
+        assert "stand with go faster" in await click(fake, card, "go faster", fake.other_member)
+        assert "You endorsed #1" in await click(fake, argument_message(fake, thread, 1), "Endorse",
+                                                fake.other_member)
+        assert "Argument #2" in await fill_form(fake, card, "Add argument", fake.other_member, {
+            "text": "Software progress, once published, cannot be taken back."})
+        await second.settle()
+        assert len(fake.requests("PATCH", f"/channels/{fake.channel.id}/messages/{card.id}")) > edits_before
+        assert card_field(fake, card, "Positions") == "go faster 1"
+        assert title_of(argument_message(fake, thread, 2)) == "#2 · go faster"
+
+    debate = await stored(sqlite_store, fake.guild.id)
+    assert [p.side for p in debate.positions] == ["go-faster"]
+    assert [(e.argument, e.member_id) for e in debate.endorsements] == [(1, str(fake.other_member.id))]
+
+
+# ---- the command line ---------------------------------------------------------------------------------------
+
+
+def bot_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("STEELMAN", "DISCORD"))}
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**environ, **(env or {})}, timeout=60)
+
+
+def test_invite_url_asks_for_exactly_the_permissions_the_bot_uses():
+    done = bot_cli("discord", "invite-url", "--application-id", "1")
+    assert done.returncode == 0, done.stderr
+    query = parse_qs(urlparse(done.stdout.strip()).query)
+    assert query["client_id"] == ["1"] and set(query["scope"][0].split()) == {"bot", "applications.commands"}
+    granted = int(query["permissions"][0])
+    assert granted == invite_permissions().value == (  # the README's table, in Discord's bit values
+        Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES | Perm.EMBED_LINKS | Perm.CREATE_PUBLIC_THREADS
+        | Perm.SEND_MESSAGES_IN_THREADS | Perm.READ_MESSAGE_HISTORY)
+
+
+def test_run_with_discord_enabled_but_no_token_names_the_setting(tmp_path):
+    done = bot_cli("run", env={"STEELMAN__DISCORD__ENABLED": "true",
+                               "STEELMAN__STORAGE__URL": f"sqlite:///{tmp_path / 'steelman.db'}"})
+    assert done.returncode != 0 and "discord.token_env" in done.stderr and "DISCORD_TOKEN" in done.stderr
+
