@@ -1,0 +1,174 @@
+"""Lexical similarity between arguments without comparing every pair.
+
+Arguments are compared as binary TF-IDF vectors over stemmed unigrams and bigrams. Near-duplicates share
+their rarest terms, so each argument is indexed under a short signature (its few rarest terms) and compared
+exactly only with the arguments that share at least two signature terms (blocking). Comparisons per argument
+are capped, so the pass stays linear in the number of arguments: no all-pairs comparison. Vectors are built
+on demand, only for the arguments that are actually compared.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import chain, combinations, repeat
+from typing import NamedTuple
+
+SIGNATURE = 4  # rarest terms an argument is indexed and looked up under
+COMMON_DF = 100  # a term shared by more arguments than this is too common to signal a duplicate
+OVERLAP_WEIGHT = 0.7  # word overlap of 0.72 resembles as much as a cosine of 0.5
+MAX_CANDIDATES = 10  # in a crowded bucket, how many earlier members each argument is compared with
+POPULAR = 3  # groups this large get a second pass: a crowd split by its filler words is large
+
+
+class Vector(NamedTuple):
+    weights: dict[str, float]  # term -> tf-idf weight (not normalised: the norm is kept beside it)
+    norm: float
+
+
+class Corpus:
+    """The arguments of one side as lists of distinct terms, with their document frequencies.
+
+    Binary weights, because in a few sentences a repeated word is emphasis, not a second reason.
+    """
+
+    def __init__(self, feature_lists: Sequence[Sequence[str]]):
+        self.features = feature_lists
+        self.df: Counter[str] = Counter(chain.from_iterable(feature_lists))
+        log_n = math.log(len(feature_lists) + 1)
+        # Smoothed idf depends on the document frequency only: one table entry per possible frequency.
+        self._idf = [log_n - math.log(d + 1) + 1.0 for d in range(len(feature_lists) + 1)]
+        self._vectors: dict[int, Vector] = {}
+        self._unigrams: dict[int, frozenset[str]] = {}
+
+    def vector(self, i: int) -> Vector:
+        vec = self._vectors.get(i)
+        if vec is None:
+            feats = self.features[i]
+            weights = list(map(self._idf.__getitem__, map(self.df.__getitem__, feats)))
+            vec = self._vectors[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
+        return vec
+
+    def cosine(self, i: int, j: int) -> float:
+        a, b = self.vector(i), self.vector(j)
+        wa, wb = a.weights, b.weights
+        # The key intersection runs in C; fsum makes the sum independent of the set's iteration order.
+        return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
+
+    def overlap(self, i: int, j: int) -> float:
+        """Share of content words in common (Jaccard), blind to how rare they are."""
+        a, b = self._words(i), self._words(j)
+        return len(a & b) / len(a | b) if a or b else 0.0
+
+    def resemblance(self, i: int, j: int) -> float:
+        """How nearly two arguments say the same thing, 0..1.
+
+        The TF-IDF cosine ignores the motion's own words, but when a crowd repeats one point with their
+        own filler words, the point's words become common and their idf sinks below the fillers'. Plain word
+        overlap does not have that blind spot, so the larger of the two counts (overlap discounted a little,
+        as sharing common words is weaker evidence than sharing rare ones).
+        """
+        return max(self.cosine(i, j), OVERLAP_WEIGHT * self.overlap(i, j))
+
+    def _words(self, i: int) -> frozenset[str]:
+        got = self._unigrams.get(i)
+        if got is None:
+            got = self._unigrams[i] = frozenset(filter(str.isalnum, self.features[i]))  # bigrams hold a space
+        return got
+
+
+def duplicate_groups(order: Sequence[int], corpus: Corpus, threshold: float) -> dict[int, list[int]]:
+    """Group near-duplicates (resemblance >= threshold) around their strongest member.
+
+    ``order`` lists the arguments strongest first. Exact copies (same terms) are bucketed first, so that a
+    text pasted a thousand times is one entry in the index, not a thousand that swamp it. A second pass
+    compares the leaders of the larger groups found: a point repeated by a crowd, each with their own filler
+    words, can split by those idiosyncratic rare words, which among the leaders are no longer rare.
+    Returns leader -> members, leader first, in order of strength.
+    """
+    copies: dict[int, list[int]] = {}
+    head_of: dict[frozenset[str], int] = {}
+    for i in order:
+        feats = corpus.features[i]
+        # An argument without content words is nobody's copy: there is nothing to compare.
+        head = head_of.setdefault(frozenset(feats), i) if feats else i
+        copies.setdefault(head, []).append(i)
+    groups = _merge(copies, corpus, threshold)
+    popular = {lead: members for lead, members in groups.items() if len(members) >= POPULAR}
+    merged = _merge(popular, corpus, threshold)
+    return {lead: members for lead, members in groups.items() if lead not in popular} | merged
+
+
+def _merge(units: dict[int, list[int]], corpus: Corpus, threshold: float) -> dict[int, list[int]]:
+    """Leader clustering of units (leader -> members, strongest first), comparing their leaders only."""
+    heads = list(units)
+    groups = leader_groups(heads, _neighbours(heads, corpus, threshold), corpus, threshold)
+    return {lead: [i for m in members for i in units[m]] for lead, members in groups.items()}
+
+
+def _signatures(heads: Sequence[int], corpus: Corpus) -> list[list[int]]:
+    """Each argument's rarest shared terms (used by another argument, and not by too many), as ranks."""
+    df = Counter(chain.from_iterable(corpus.features[h] for h in heads))  # copies count once
+    shareable = sorted(t for t, d in df.items() if 1 < d <= COMMON_DF)
+    shareable.sort(key=df.__getitem__)  # stable: equally rare terms stay in name order, in every process
+    rank = {t: r for r, t in enumerate(shareable)}
+    # Sorting small ints is cheap, and rank order is rarity order: the first few are the signature.
+    unshared = len(rank)
+    firsts = (sorted(map(rank.get, corpus.features[h], repeat(unshared)))[:SIGNATURE] for h in heads)
+    return [[r for r in first if r < unshared] for first in firsts]
+
+
+def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int]]:
+    """Pairs of head positions that share at least two signature terms.
+
+    Every pair of an argument's signature terms is a bucket key, so sharing two rare terms means sharing a
+    bucket: no per-argument counting. A crowded bucket links each member to its first (strongest) few only.
+    """
+    buckets: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    for k, sig in enumerate(_signatures(heads, corpus)):
+        for key in _bucket_keys(sig):
+            buckets[key].append(k)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            pairs.update((m, k) for i, k in enumerate(members[1:], 1) for m in members[: min(i, MAX_CANDIDATES)])
+    return pairs
+
+
+def _bucket_keys(sig: list[int]) -> Iterable[tuple[int, int]]:
+    if len(sig) == 1:
+        return ((sig[0], -1),)  # a very short text: its one rare term is its key
+    return combinations(sig, 2)
+
+
+def _neighbours(heads: Sequence[int], corpus: Corpus, floor: float) -> list[dict[int, float]]:
+    """Symmetric similarity lists over head positions: the candidates resembling each other >= floor."""
+    sims: list[dict[int, float]] = [{} for _ in heads]
+    for k, m in sorted(_candidate_pairs(heads, corpus)):
+        s = corpus.resemblance(heads[k], heads[m])
+        if s >= floor:
+            sims[k][m] = sims[m][k] = s
+    return sims
+
+
+def leader_groups(
+    heads: Sequence[int], sims: Sequence[dict[int, float]], corpus: Corpus, threshold: float,
+) -> dict[int, list[int]]:
+    """Leader clustering over arguments given strongest first (``sims`` is indexed by position in ``heads``).
+
+    Each argument joins the most similar existing leader it is at least ``threshold`` similar to, or leads a
+    new group. Leaders are also reached through their members (a crowd of variants may not all be each
+    other's candidates), but similarity is always measured to the leader itself, so A~B~C cannot chain into
+    one group when A and C make different points. Returns leader -> members (argument indices, leader first).
+    """
+    groups: dict[int, list[int]] = {}
+    leader_of: dict[int, int] = {}  # position -> position of its leader
+    for k, near in enumerate(sims):
+        leads = {leader_of[m] for m in near if m in leader_of}
+        scored = [(near[ld] if ld in near else corpus.resemblance(heads[k], heads[ld]), -ld) for ld in leads]
+        matches = [m for m in scored if m[0] >= threshold]
+        lead = -max(matches)[1] if matches else k  # the most similar leader; the stronger one on a tie
+        groups.setdefault(heads[lead], []).append(heads[k])
+        leader_of[k] = lead
+    return groups

@@ -1,0 +1,277 @@
+"""The extractive steelman engine: unit behaviour, and selection quality on human-labelled ArgKP data."""
+
+from __future__ import annotations
+
+import ast
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.model import UNDECIDED, ArgumentView, Pick
+from bot.steelman import summarize
+from bot.steelman.quality import quality
+
+try:
+    from tests import steelman_data as data
+except ImportError:  # tests/ on sys.path instead of the project root
+    import steelman_data as data
+
+SIDES = ("pause", "slow-down", "go-faster")
+ROOT = Path(__file__).resolve().parents[1]
+
+# Three wordings of one point, and two other points of the same side.
+UNILATERAL = (
+    "A pause will not be global, so a unilateral pause just moves frontier development to labs with fewer "
+    "safeguards.",
+    "a pause won't be global, so a unilateral pause only moves frontier development to labs with fewer safeguards",
+    "A unilateral pause just moves frontier development to places with fewer safeguards, because a pause will "
+    "not be global.",
+)
+INTERPRETABILITY = "Interpretability research needs frontier-scale models to study, so stopping them starves safety."
+RED_TEAMS = "Faster should mean red-teaming and evaluations that keep pace, since capability will keep growing anyway."
+
+
+def arg(number: int, text: str, side: str = "go-faster", author: str | None = None,
+        endorsers: tuple[tuple[str, str], ...] = (), rebuts: int | None = None) -> ArgumentView:
+    author = author or f"author{number}"
+    return ArgumentView(number, side, text, author, author.title(), rebuts, endorsers)
+
+
+def members(side: str, count: int, prefix: str = "") -> tuple[tuple[str, str], ...]:
+    return tuple((f"{prefix or side}-{i}", side) for i in range(count))
+
+
+def picked(picks: list[Pick]) -> list[int]:
+    return [p.number for p in picks]
+
+
+# ---- sides: support, representatives, bridging, diversity -------------------------------------------
+
+
+def test_near_duplicates_are_grouped_and_counted():
+    views = [arg(1, UNILATERAL[0]), arg(2, INTERPRETABILITY), arg(3, UNILATERAL[1]), arg(4, RED_TEAMS),
+             arg(5, UNILATERAL[2])]
+    picks = summarize(views, SIDES, per_side=3).sides["go-faster"]
+    grouped = [p for p in picks if p.number in (1, 3, 5)]
+    assert len(grouped) == 1
+    assert grouped[0].support == 3
+    assert set(grouped[0].similar) == {1, 3, 5} - {grouped[0].number}
+    assert sorted(picked(picks)) == sorted([grouped[0].number, 2, 4])
+    assert all(p.support == 1 and p.similar == () for p in picks if p is not grouped[0])
+
+
+def test_group_representative_is_the_best_endorsed_member_not_the_first():
+    views = [arg(1, UNILATERAL[0]), arg(2, UNILATERAL[1], endorsers=members("pause", 2)), arg(3, UNILATERAL[2])]
+    (pick,) = summarize(views, SIDES, per_side=3).sides["go-faster"]
+    assert (pick.number, pick.support, pick.similar) == (2, 3, (1, 3))
+    assert (pick.endorsements, pick.cross_endorsements) == (2, 2)
+
+
+def test_group_representative_is_the_best_argued_member():
+    plain = UNILATERAL[1]
+    with_evidence = plain + " - 3 of the 5 leading labs would not sign, according to a 2023 survey."
+    (pick,) = summarize([arg(1, plain), arg(2, with_evidence)], SIDES).sides["go-faster"]
+    assert (pick.number, pick.support, pick.similar) == (2, 2, (1,))
+
+
+def test_picks_show_the_argument_verbatim():
+    text = "  Compute is physical and countable: chips can be TRACKED, inspected and destroyed to undo an overhang. "
+    (pick,) = summarize([arg(7, text, side="slow-down", author="ada")], SIDES).sides["slow-down"]
+    assert (pick.number, pick.side, pick.text, pick.author_name) == (7, "slow-down", text, "Ada")
+
+
+def test_cross_side_endorsements_outrank_undecided_and_same_side_ones():
+    # Same shape and length, no shared words: only who endorsed them differs.
+    views = [
+        arg(1, "Model weights deserve audits because leaks spread quickly.", endorsers=members("go-faster", 2)),
+        arg(2, "Chip exports need licences because smugglers exploit loopholes.", endorsers=members(UNDECIDED, 2)),
+        arg(3, "Datacentre inspections matter because operators conceal clusters.", endorsers=members("pause", 2)),
+    ]
+    picks = summarize(views, SIDES, per_side=3).sides["go-faster"]
+    assert picked(picks) == [3, 2, 1]
+    assert [p.cross_endorsements for p in picks] == [2, 0, 0]
+    assert [p.endorsements for p in picks] == [2, 2, 2]
+    assert picks[0].score > picks[1].score > picks[2].score
+
+
+def test_self_and_repeated_endorsements_do_not_count():
+    view = arg(1, RED_TEAMS, author="bo", endorsers=(("bo", "go-faster"), ("cy", "pause"), ("cy", "pause")))
+    (pick,) = summarize([view], SIDES).sides["go-faster"]
+    assert (pick.endorsements, pick.cross_endorsements) == (1, 1)
+
+
+def test_two_picks_never_come_from_the_same_group():
+    crowd = [arg(n, UNILATERAL[n % 3], endorsers=members("pause", 3, prefix=f"p{n}")) for n in range(1, 13)]
+    views = crowd + [arg(20, INTERPRETABILITY), arg(21, RED_TEAMS)]
+    picks = summarize(views, SIDES, per_side=3).sides["go-faster"]
+    from_crowd = [p for p in picks if p.number < 20]
+    assert len(from_crowd) == 1 and from_crowd[0].support == 12
+    assert sorted(picked(picks))[1:] == [20, 21]
+
+
+def test_a_crowd_repeating_one_point_in_their_own_words_is_one_group():
+    rng = random.Random(5)
+    fillers = ("Honestly,", "I think", "To be clear,", "Look:", "Frankly,", "")
+    crowd = []
+    for n in range(1, 121):
+        tokens = UNILATERAL[2].split()
+        del tokens[rng.randrange(len(tokens))]
+        crowd.append(arg(n, f"{rng.choice(fillers)} {' '.join(tokens)}".strip()))
+    picks = summarize(crowd + [arg(200, INTERPRETABILITY), arg(201, RED_TEAMS)], SIDES).sides["go-faster"]
+    assert sorted(p.support for p in picks) == [1, 1, 120]
+    assert sorted(picked(picks))[1:] == [200, 201]
+
+
+def test_per_side_limits_and_sides_are_kept_apart():
+    views = [arg(1, UNILATERAL[0]), arg(2, INTERPRETABILITY), arg(3, RED_TEAMS),
+             arg(4, "A coordinated, smaller next training run is a sensible first step.", side="slow-down")]
+    report = summarize(views, SIDES, per_side=2)
+    assert len(report.sides["go-faster"]) == 2
+    assert picked(report.sides["slow-down"]) == [4]
+    assert report.sides["pause"] == []
+    assert report.engine == "extractive"
+
+
+# ---- common ground and cruxes ------------------------------------------------------------------------
+
+
+def test_common_ground_needs_endorsers_from_every_held_side():
+    everyone = members("pause", 1) + members("slow-down", 1) + members("go-faster", 1)
+    views = [
+        arg(1, RED_TEAMS, side="go-faster", endorsers=everyone),
+        arg(2, INTERPRETABILITY, side="go-faster", endorsers=members("pause", 3) + members("go-faster", 3)),
+        arg(3, "Test every compute control early, for short periods.", side="slow-down",
+            endorsers=members("pause", 2) + members(UNDECIDED, 4) + members("go-faster", 1)),
+        arg(4, UNILATERAL[0], side="pause", endorsers=members("pause", 1) + members("slow-down", 1)),
+    ]
+    report = summarize(views, SIDES, per_side=3)
+    assert picked(report.common_ground) == [1]
+    assert report.common_ground[0].cross_endorsements == 2
+
+
+def test_common_ground_ignores_sides_nobody_holds_but_needs_two():
+    both = members("pause", 2) + members("go-faster", 1) + members(UNDECIDED, 1)
+    views = [arg(1, RED_TEAMS, side="go-faster", endorsers=both),
+             arg(2, INTERPRETABILITY, side="go-faster", endorsers=members("pause", 1) + members("go-faster", 1))]
+    assert picked(summarize(views, SIDES).common_ground) == [1, 2]  # nobody holds "slow-down"
+    lonely = [arg(1, RED_TEAMS, side="go-faster", endorsers=members("go-faster", 3) + members(UNDECIDED, 2))]
+    assert summarize(lonely, SIDES).common_ground == []
+
+
+def test_cruxes_need_a_rebuttal_from_another_side():
+    views = [
+        arg(1, UNILATERAL[0], side="go-faster", endorsers=members("go-faster", 3)),
+        arg(2, "Then the pause must be negotiated globally, not skipped.", side="pause", rebuts=1),
+        arg(3, INTERPRETABILITY, side="go-faster", endorsers=members("go-faster", 2)),
+        arg(4, "And evaluations need those models too.", side="go-faster", rebuts=3),  # same side: support
+        arg(5, RED_TEAMS, side="go-faster", endorsers=members("go-faster", 1)),  # one endorsement only
+        arg(6, "Capability growth is a choice, not weather.", side="slow-down", rebuts=5),
+        arg(7, "Chips are countable.", side="slow-down", endorsers=members("pause", 1) + members("go-faster", 1)),
+        arg(8, "Counting is not controlling.", side="go-faster", rebuts=7),  # split endorsers: not one side's
+    ]
+    (crux,) = summarize(views, SIDES).cruxes
+    assert (crux.number, crux.side, crux.endorsements, crux.rebuttals) == (1, "go-faster", 3, (2,))
+
+
+def test_cruxes_rank_by_endorsements_and_rebuttals():
+    views = [
+        arg(1, UNILATERAL[0], endorsers=members("go-faster", 2)),
+        arg(2, INTERPRETABILITY, endorsers=members("go-faster", 2)),
+        arg(3, "No.", side="pause", rebuts=2),
+        arg(4, "Not so.", side="slow-down", rebuts=2),
+        arg(5, "Wrong.", side="pause", rebuts=1),
+    ]
+    assert [(c.number, c.rebuttals) for c in summarize(views, SIDES).cruxes] == [(2, (3, 4)), (1, (5,))]
+
+
+# ---- robustness --------------------------------------------------------------------------------------
+
+
+def test_empty_inputs_give_empty_reports():
+    assert summarize([], SIDES).sides == {s: [] for s in SIDES}
+    empty = summarize([], [])
+    assert (empty.sides, empty.common_ground, empty.cruxes) == ({}, [], [])
+    odd = [arg(1, ""), arg(2, "   "), arg(3, "!!!"), arg(4, "ok", side="nobody-holds-this", rebuts=99)]
+    report = summarize(odd, SIDES, per_side=3)
+    assert sorted(picked(report.sides["go-faster"])) == [1, 2, 3]
+    assert summarize(odd, SIDES, per_side=0).sides == {s: [] for s in SIDES}
+
+
+def _debate(seed: int = 3) -> list[ArgumentView]:
+    rng = random.Random(seed)
+    texts = list(UNILATERAL) + [INTERPRETABILITY, RED_TEAMS, "Chips are countable.", "Counting is not controlling."]
+    people = [(f"m{i}", rng.choice(SIDES + (UNDECIDED,))) for i in range(12)]
+    return [arg(n, rng.choice(texts), side=rng.choice(SIDES), endorsers=tuple(rng.sample(people, rng.randrange(4))),
+                rebuts=rng.randrange(1, n) if n > 1 and rng.random() < 0.3 else None) for n in range(1, 40)]
+
+
+def test_deterministic_whatever_the_input_order():
+    views = _debate()
+    first = summarize(views, SIDES, per_side=3)
+    shuffled = list(views)
+    random.Random(1).shuffle(shuffled)
+    assert summarize(shuffled, SIDES, per_side=3) == first
+    assert summarize(views, SIDES, per_side=3) == first
+
+
+def test_deterministic_across_processes():
+    # String hashing is salted per process: nothing may depend on set or hash order.
+    code = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/tests']; import test_steelman as t; "
+            "from bot.steelman import summarize; print(summarize(t._debate(), t.SIDES, per_side=3))")
+    outputs = {
+        subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+
+
+def test_engine_uses_the_standard_library_only():
+    for path in (ROOT / "bot" / "steelman").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            outside = [n for n in names if n.split(".")[0] not in sys.stdlib_module_names | {"__future__"}]
+            assert not outside, f"{path.name} imports {outside}"
+
+
+# ---- the quality heuristic ---------------------------------------------------------------------------
+
+
+def test_quality_prefers_reasons_and_evidence_over_slogans_shouting_and_insults():
+    reasoned = ("A unilateral pause moves development to labs with fewer safeguards, because 3 of the 5 leading "
+                "labs sit in jurisdictions that would not sign.")
+    claim = "We should pause every frontier training run right now."
+    assert quality(reasoned) > quality(claim) > quality("Pause now.")
+    assert quality(reasoned) > quality(reasoned.upper())
+    assert quality("You are all idiots and clowns, every single one of you in this whole thread.") < 0.1
+    assert quality("") == 0.0
+
+
+# ---- selection quality on human-labelled data --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def argkp():
+    if not data.available():
+        pytest.skip(f"shared data not found at {data.DATA_DIR}")
+    return {name: data.evaluate(select) for name, select in
+            (("ours", data.steelman_five), ("first5", data.first_five), ("longest5", data.longest_five))}
+
+
+def test_argkp_coverage_beats_first_and_longest_five(argkp):
+    ours, first, longest = argkp["ours"][0], argkp["first5"][0], argkp["longest5"][0]
+    assert ours > first, (ours, first)
+    assert ours > longest, (ours, longest)
+
+
+def test_argkp_quality_not_below_first_five(argkp):
+    assert argkp["ours"][1] >= argkp["first5"][1], (argkp["ours"][1], argkp["first5"][1])
