@@ -310,3 +310,16 @@ async def test_a_closed_store_raises_store_unavailable(store):
     with pytest.raises(StoreUnavailable):
         await store.claim_due(T0, "w1", LEASE)
     await store.open()
+
+
+async def test_tally_counts_each_member_by_latest_position(store):
+    s = await space(store)
+    d = await debate(store, s.id)
+    async with store.unit_of_work() as uow:
+        assert await uow.tally(d.id) == ({}, 0)
+        for seq, (member, side) in enumerate([("ada", "pause"), ("bo", "pause"), ("ada", "go-faster"),
+                                              ("cy", "undecided")]):
+            await uow.append_position(Position(d.id, member, member, side, None, None, None, 0,
+                                               T0 + timedelta(seconds=seq)))
+        await uow.add_argument(Argument(d.id, 0, "ada", "Ada", "pause", 1, "point", T0))
+        assert await uow.tally(d.id) == ({"pause": 1, "go-faster": 1, "undecided": 1}, 1)

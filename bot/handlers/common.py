@@ -6,7 +6,6 @@ deadline with them (the agenda), so a crash can lose neither and delivery happen
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -84,12 +83,10 @@ async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> Non
     )
 
 
-async def current_counts(uow: UnitOfWork, debate: Debate) -> dict[str, int]:
-    last: dict[str, str] = {}
-    for p in await uow.positions(debate.id):
-        last[p.member_id] = p.side
-    counts = Counter(last.values())
-    return {k: counts[k] for k in (*debate.side_keys, "undecided") if counts[k]}
+async def tally(uow: UnitOfWork, debate: Debate) -> tuple[dict[str, int], int]:
+    """Members per side (in the debate's order, empty sides left out) and the number of arguments."""
+    counts, arguments = await uow.tally(debate.id)
+    return {k: counts[k] for k in (*debate.side_keys, "undecided") if counts.get(k)}, arguments
 
 
 async def refresh_card(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
@@ -97,9 +94,7 @@ async def refresh_card(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
     card_id = await uow.outbox_id_of(debate.space_id, ("card", debate.id))
     if card_id is None:
         return
-    counts = await current_counts(uow, debate)
-    arguments = len(await uow.arguments(debate.id))
-    message = render.card(debate, counts, arguments)
+    message = render.card(debate, *await tally(uow, debate))
     out = Outgoing(message, debate.channel_id, debate.id, edit_of=card_id, coalesce_key=f"card:{debate.id}")
     await uow.enqueue(debate.space_id, out, now)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot import render, rules
 from bot.errors import Conflict, UserError
-from bot.handlers.common import Ctx, current_counts, entered, find_debate, record, refresh_card
+from bot.handlers.common import Ctx, entered, tally, find_debate, record, refresh_card
 from bot.model import Message, Outgoing, Reply, State
 from bot.text import shorten
 
@@ -39,8 +39,7 @@ async def start(ctx: Ctx) -> Reply:
 
 async def status(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/debate status debate:1")
-    counts = await current_counts(ctx.uow, debate)
-    return Reply(render.status(debate, counts, len(await ctx.uow.arguments(debate.id))))
+    return Reply(render.status(debate, *await tally(ctx.uow, debate)))
 
 
 async def list_(ctx: Ctx) -> Reply:

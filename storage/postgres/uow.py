@@ -185,6 +185,16 @@ class PostgresUnitOfWork:
             debate_id, author_id, phase,
         ))
 
+    async def tally(self, debate_id: int) -> tuple[dict[str, int], int]:
+        """Members per side (each by their latest position) and the number of arguments, in one query."""
+        found = await self.conn.fetch(
+            "SELECT side, COUNT(*) AS n FROM positions p WHERE p.debate_id = $1 AND p.id = (SELECT MAX(q.id) FROM positions q WHERE q.debate_id = p.debate_id AND q.member_id = p.member_id) GROUP BY side "
+            "UNION ALL SELECT '#arguments', COUNT(*) FROM arguments WHERE debate_id = $1",
+            debate_id,
+        )
+        counts = {r[0]: int(r[1]) for r in found}
+        return counts, counts.pop("#arguments", 0)
+
     async def endorse(self, e: Endorsement) -> bool:
         return await self._write(
             "INSERT INTO endorsements (space_id, debate_id, argument, member_id, member_name, created_at) "
