@@ -24,7 +24,8 @@ def _secret(name_setting: str, name: str) -> str:
 class SlackPlatform:
     platform = "slack"
 
-    def __init__(self, settings: Settings, core: Any, base_url: str | None = None):
+    def __init__(self, settings: Settings, core: Any, base_url: str | None = None, ping_interval: float = 10.0,
+                 http_port: int | None = None):
         from slack_bolt.async_app import AsyncApp
         from slack_sdk.http_retry.builtin_async_handlers import (
             AsyncConnectionErrorRetryHandler,
@@ -44,31 +45,42 @@ class SlackPlatform:
         self.client = AsyncWebClient(token=token, retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler(max_retry_count=3),
         ], **options)
-        self.app = AsyncApp(token=token, signing_secret=secret, client=self.client)
+        self.app = AsyncApp(signing_secret=secret, client=self.client)  # the client carries the token
         Listeners(core, settings, self.client).register(self.app)
         self.chat = SlackChat(self.client)
+        self.ping_interval = ping_interval  # also slack_sdk's pause before retrying a failed connect
+        self.http_port = conf.http_port if http_port is None else http_port  # 0: any free port (tests)
+        self.address: tuple[str, int] | None = None  # HTTP mode: where the server listens once started
         self._handler: Any = None
         self._runner: Any = None
 
-    async def run(self) -> None:
+    async def start(self) -> None:
+        """Connect (Socket Mode) or start listening (HTTP mode); returns once requests can arrive."""
         if self.settings.slack.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-            self._handler = AsyncSocketModeHandler(self.app, self.app_token, web_client=self.client)
+            self._handler = AsyncSocketModeHandler(self.app, self.app_token, web_client=self.client,
+                                                   ping_interval=self.ping_interval)
             await self._handler.connect_async()
         else:
             from aiohttp import web
 
-            self._runner = web.AppRunner(self.app.web_app(path="/slack/events"))
+            self._runner = web.AppRunner(self.app.web_app(path="/slack/events"), handle_signals=False)
             await self._runner.setup()
-            await web.TCPSite(self._runner, self.settings.slack.http_host, self.settings.slack.http_port).start()
+            await web.TCPSite(self._runner, self.settings.slack.http_host, self.http_port).start()
+            self.address = self._runner.addresses[0][:2]
+
+    async def run(self) -> None:
+        await self.start()
         await asyncio.Event().wait()  # serve until cancelled
 
     async def close(self) -> None:
         if self._handler is not None:
-            await self._handler.close_async()
+            handler, self._handler = self._handler, None
+            await handler.close_async()
         if self._runner is not None:
-            await self._runner.cleanup()
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
 
 
 def build(settings: Settings, core: Any, **options: Any) -> SlackPlatform:

@@ -10,7 +10,7 @@ from bot.model import OutboxItem, Receipt
 from bot.ports import PermanentDeliveryError
 
 # Errors that no retry can mend: the channel is gone or closed to the bot, or the message itself is refused.
-PERMANENT = {"channel_not_found", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
+PERMANENT = {"channel_not_found", "method_not_supported_for_channel_type", "not_in_channel", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
              "msg_too_long", "no_text", "restricted_action", "account_inactive", "invalid_auth", "not_authed"}
 
 
@@ -23,9 +23,23 @@ class SlackChat:
             return await self._send(item)
         except SlackApiError as exc:
             error = exc.response.get("error", "")
-            if error == "not_in_channel":
-                await self.client.conversations_join(channel=item.out.channel_id)
-                return await self._send(item)
+            if error == "not_in_channel":  # a public channel the bot was not invited to: join it, once
+                try:
+                    await self.client.conversations_join(channel=item.out.channel_id)
+                except SlackApiError as join_exc:  # private, archived, or not allowed: no retry will help
+                    join_error = join_exc.response.get("error", "")
+                    raise PermanentDeliveryError(f"Slack refused to join {item.out.channel_id}: {join_error} "
+                                                 "(invite the bot to the channel)") from join_exc
+                return await self._deliver_refusing(item)
+            if error in PERMANENT:
+                raise PermanentDeliveryError(f"Slack refused it: {error}") from exc
+            raise
+
+    async def _deliver_refusing(self, item: OutboxItem) -> Receipt:
+        try:
+            return await self._send(item)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "")
             if error in PERMANENT:
                 raise PermanentDeliveryError(f"Slack refused it: {error}") from exc
             raise

@@ -1,0 +1,203 @@
+"""The real Steelman bot (core, SQLite store, Slack adapter on slack-bolt) started against the fake Slack,
+and ways to read back what members would see.
+
+`Bot` runs one process's worth of the bot: Bolt talks to the fake over loopback (Socket Mode or HTTP mode),
+the core runs on the store given to it, and the agenda is driven by hand (`settle`, `advance`) on a
+ManualClock, so nothing waits on the wall clock except bounded waits on the fake's recorded traffic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Awaitable, Callable, TypeVar
+
+from adapters.slack import build
+from bot.agenda import Agenda
+from bot.cli import Extractive
+from bot.clock import ManualClock
+from bot.config import Settings, SlackSettings
+from bot.core import Steelman
+from bot.model import SpaceRef
+from tests.fakes.slack_fake import TEAM_ID, ApiCall, FakeSlack, Message
+
+T = TypeVar("T")
+BOT_TOKEN_ENV, APP_TOKEN_ENV, SECRET_ENV = ("STEELMAN_TEST_SLACK_BOT_TOKEN", "STEELMAN_TEST_SLACK_APP_TOKEN",
+                                            "STEELMAN_TEST_SLACK_SIGNING_SECRET")
+CHANNEL = "C0DEBATE01"
+ALICE, BOB, MAYA, OLU = "U0ALICE001", "U0BOB00001", "U0MOD00001", "U0OWNER001"
+MOTION = "Frontier AI labs should pause training runs above 10^26 FLOP"
+SIDES = "pause, slow down, go faster"
+# Anything that makes Slack notify people: @channel / @here / @everyone, a user, a user group.
+BROADCAST = re.compile(r"<!(channel|here|everyone)\b|<@[UW][A-Z0-9]+|<!subteam\^")
+
+
+def slack_env(monkeypatch: Any, fake: FakeSlack) -> None:
+    monkeypatch.setenv(BOT_TOKEN_ENV, fake.bot_token)
+    monkeypatch.setenv(APP_TOKEN_ENV, fake.app_token)
+    monkeypatch.setenv(SECRET_ENV, fake.signing_secret)
+
+
+def slack_settings(mode: str, **slack: Any) -> Settings:
+    options = {"enabled": True, "mode": mode, "bot_token_env": BOT_TOKEN_ENV, "app_token_env": APP_TOKEN_ENV,
+               "signing_secret_env": SECRET_ENV, "http_host": "127.0.0.1", **slack}
+    return Settings(slack=SlackSettings(**options))
+
+
+@dataclass
+class Bot:
+    """One run of the bot. Use as ``async with Bot(fake, store, clock, settings) as bot``."""
+
+    fake: FakeSlack
+    store: Any
+    clock: ManualClock
+    settings: Settings
+    summarizer: Any = None
+
+    async def __aenter__(self) -> Bot:
+        self.core = Steelman(self.store, self.settings, self.clock, self.summarizer or Extractive())
+        # ping_interval is also slack_sdk's pause before a reconnect: short, so recovery fits a test
+        self.platform = build(self.settings, self.core, base_url=self.fake.api_url, ping_interval=0.2,
+                              http_port=0)
+        self.agenda = Agenda(self.core, self.platform.chat, self.clock)
+        before = len(self.fake.socket.connections.items)
+        await self.platform.start()
+        if self.settings.slack.mode == "http":
+            host, port = self.platform.address
+            self.fake.app_url = f"http://{host}:{port}/slack/events"
+        else:
+            await self.fake.wait_for_connection(before + 1, timeout=5.0)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.platform.close()
+
+    async def settle(self) -> None:
+        """Fire what is due now and deliver every queued message to Slack."""
+        await self.agenda.settle()
+
+    async def advance(self, **delta: float) -> None:
+        """Move the clock, stopping at each deadline on the way (as the agenda loop would wake)."""
+        target = self.clock.now() + timedelta(**delta)
+        while (due := await self.core.next_wakeup()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            await self.settle()
+        self.clock.set(target)
+        await self.settle()
+
+
+# ---- what members see ----------------------------------------------------------------------------
+
+
+def _texts(blocks: list[dict[str, Any]] | None) -> list[str]:
+    out: list[str] = []
+    for block in blocks or []:
+        text = block.get("text")
+        if isinstance(text, dict):
+            out.append(text.get("text") or "")
+        for element in block.get("elements") or []:
+            if element.get("type") in ("mrkdwn", "plain_text"):
+                out.append(element.get("text") or "")
+        for f in block.get("fields") or []:
+            out.append(f.get("text") or "")
+    return out
+
+
+def text_of(message: Any) -> str:
+    """Everything readable in a message (stored message, ephemeral, or a call's params): text and blocks."""
+    if isinstance(message, dict):
+        text, blocks = message.get("text") or "", message.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+    else:
+        text, blocks = message.text or "", message.blocks
+    return "\n".join(filter(None, [text, *_texts(blocks)]))
+
+
+def title_of(message: Message) -> str:
+    header = next((b for b in message.blocks or [] if b.get("type") == "header"), None)
+    return header["text"]["text"] if header else ""
+
+
+def buttons(message: Message) -> dict[str, str]:
+    """Button label -> action_id, as a member sees them on a message."""
+    return {e["text"]["text"]: e["action_id"] for b in message.blocks or [] if b.get("type") == "actions"
+            for e in b.get("elements") or [] if e.get("type") == "button"}
+
+
+def posts(fake: FakeSlack, thread_ts: str | None = None) -> list[Message]:
+    """The bot's messages in the debate channel: top level, or one thread (parent first)."""
+    return [m for m in fake.messages(CHANNEL, thread_ts=thread_ts) if m.bot_id]
+
+
+# ---- what the store holds --------------------------------------------------------------------------
+
+
+@dataclass
+class Stored:
+    debate: Any
+    positions: list
+    arguments: list
+    endorsements: list
+
+
+async def stored(store: Any, number: int = 1) -> Stored:
+    """A debate as the store holds it, read through the Store port."""
+    async with store.unit_of_work() as uow:
+        space = await uow.space(SpaceRef("slack", TEAM_ID))
+        debate = await uow.debate(space.id, number)
+        assert debate is not None, f"no debate #{number} stored"
+        return Stored(debate, await uow.positions(debate.id), await uow.arguments(debate.id),
+                      await uow.endorsements(debate.id))
+
+
+async def eventually(read: Callable[[], Awaitable[T]], condition: Callable[[T], Any], timeout: float = 3.0) -> T:
+    """Read again until `condition` holds, within a bounded time: for events the bot answers with no
+    request at all (a reaction only changes the store)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition(value := await read()):
+        assert loop.time() < deadline, f"not so within {timeout}s: {value}"
+        await asyncio.sleep(0.01)
+    return value
+
+
+async def steady(read: Callable[[], Awaitable[T]], condition: Callable[[T], Any], duration: float = 0.3) -> T:
+    """Read for a short bounded time and require `condition` to hold throughout: for events that must
+    change nothing, and that the bot answers with no request at all."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + duration
+    while True:
+        value = await read()
+        assert condition(value), f"changed: {value}"
+        if loop.time() >= end:
+            return value
+        await asyncio.sleep(0.02)
+
+
+# ---- what crossed the wire ---------------------------------------------------------------------------
+
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+
+
+def message_calls(fake: FakeSlack) -> list[ApiCall]:
+    return [c for c in fake.calls() if c.method in MESSAGE_METHODS]
+
+
+def everything_sent(fake: FakeSlack) -> list[str]:
+    """The readable text of every message the bot sent: Web API calls and response_url posts."""
+    sent = [text_of(c.params) for c in message_calls(fake)]
+    return sent + [text_of(r.body) for r in fake.traffic.responses.items]
+
+
+SHAPE_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "invalid_arguments",
+                "too_many_attachments", "thread_not_found", "invalid_trigger_id", "expired_trigger_id",
+                "exchanged_trigger_id"}
+
+
+def refused(fake: FakeSlack) -> list[ApiCall]:
+    """Calls Slack refused as malformed (over a limit, no text, a bad view, a thread that is not one)."""
+    return [c for c in fake.calls() if c.error in SHAPE_ERRORS]

@@ -1,0 +1,407 @@
+"""The Slack adapter end to end: the real bot (core, SQLite store, slack-bolt app) against the fake Slack, in
+Socket Mode and in HTTP mode, driven the way members and Slack drive it. Assertions read only what the fake
+recorded (API calls, response_url posts, deliveries and their acks, the messages it holds) and what the
+store holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import pytest_asyncio
+
+from bot.clock import ManualClock
+from bot.commands import CATALOG
+from bot.model import SpaceRef
+from tests.fakes.slack_fake import BOT_USER_ID, TEAM_ID, FakeSlack, clear_proxy_env
+from tests.slack_support import (ALICE, BOB, BROADCAST, CHANNEL, MAYA, MOTION, OLU, SIDES, Bot, buttons,
+                                 everything_sent, eventually, posts, refused, slack_env, slack_settings, steady,
+                                 stored, text_of, title_of)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CAROL, DAVE = "U0CAROL001", "U0DAVE0001"
+BOTH = pytest.mark.parametrize("mode", ["socket", "http"])
+
+
+@pytest_asyncio.fixture
+async def fake(monkeypatch, request):
+    clear_proxy_env(monkeypatch)
+    mode = request.node.callspec.params.get("mode", "socket") if hasattr(request.node, "callspec") else "socket"
+    async with FakeSlack(mode=mode) as server:
+        server.add_user(CAROL, "carol")
+        server.add_user(DAVE, "dave")
+        slack_env(monkeypatch, server)
+        yield server
+        # Whatever a test did: Slack never refused a message's shape, every message had a plain-text
+        # fallback, every response_url post was accepted, and nothing the bot sent could notify anyone.
+        assert refused(server) == []
+        assert server.calls_without_text_fallback == []
+        assert all(r.status == 200 and (r.body.get("text") or "").strip() for r in server.traffic.responses.items)
+        assert [t for t in everything_sent(server) if BROADCAST.search(t)] == []
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+# ---- what members do ---------------------------------------------------------------------------------
+
+
+async def command(fake: FakeSlack, name: str, text: str, user: str = ALICE) -> str:
+    """A member types a slash command; returns what the bot answered (through the response_url)."""
+    since = len(fake.traffic.responses.items)
+    delivery = await fake.slash_command(name, text, user=user, channel=CHANNEL)
+    assert delivery.acked_in_time
+    return text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+
+
+async def click(fake: FakeSlack, message_ts: str, label: str, user: str) -> str:
+    """A member clicks the button labelled `label` on a message as it is now; returns the bot's answer."""
+    message = fake.world.channels[CHANNEL].find(message_ts)
+    since = len(fake.traffic.responses.items)
+    delivery = await fake.click_button(buttons(message)[label], user=user, channel=CHANNEL, message_ts=message_ts)
+    assert delivery.acked_in_time
+    return text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+
+
+async def fill_form(fake: FakeSlack, message_ts: str, label: str, user: str, values: dict[str, str]) -> str:
+    """A member clicks a button that opens a form, fills it in and submits it; returns the bot's answer."""
+    message = fake.world.channels[CHANNEL].find(message_ts)
+    mark = fake.mark()
+    await fake.click_button(buttons(message)[label], user=user, channel=CHANNEL, message_ts=message_ts)
+    opened = await fake.wait_for_call("views.open", since=mark, timeout=5.0)
+    assert opened.ok, opened.response
+    view = opened.response["view"]
+    state = {name: {name: {"type": "plain_text_input", "value": value}} for name, value in values.items()}
+    mark = fake.mark()
+    submitted = await fake.submit_view(view["callback_id"], state_values=state, user=user, view_id=view["id"])
+    assert submitted.acked_in_time
+    answer = await fake.wait_for_call("chat.postEphemeral", since=mark, timeout=5.0)
+    assert answer.ok and answer.params["user"] == user
+    return text_of(answer.params)
+
+
+async def start_debate(fake: FakeSlack, bot: Bot) -> str:
+    """A moderator starts a debate; returns its card's ts (which is also its thread) once posted."""
+    started = await command(fake, "/debate", f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford', MAYA)
+    assert "Debate #1 has started" in started
+    await bot.settle()
+    [card] = [m for m in posts(fake) if title_of(m).startswith("Debate #1:")]
+    return card.ts
+
+
+def argument_ts(fake: FakeSlack, card_ts: str, number: int) -> str:
+    [message] = [m for m in posts(fake, card_ts) if title_of(m).startswith(f"#{number} ·")]
+    return message.ts
+
+
+def card_text(fake: FakeSlack, card_ts: str) -> str:
+    return text_of(fake.world.channels[CHANNEL].find(card_ts))
+
+
+# ---- a whole debate ------------------------------------------------------------------------------------
+
+
+@BOTH
+async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, mode):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+        assert [title_of(m) for m in posts(fake)] == [f"Debate #1: {MOTION}"]  # one card at top level
+        assert list(buttons(fake.world.channels[CHANNEL].find(card))) == [
+            "pause", "slow down", "go faster", "Undecided", "Add argument", "Steelman"]
+        assert [title_of(m) for m in posts(fake, card)][1:] == ["Debate #1: pre-vote"]  # the thread
+
+        # The pre-vote on the card's buttons; a second click changes nothing.
+        assert "stand with pause" in await click(fake, card, "pause", ALICE)
+        assert "already stand with pause" in await click(fake, card, "pause", ALICE)
+        await click(fake, card, "go faster", BOB)
+        await click(fake, card, "Undecided", CAROL)
+        await bot.settle()
+        assert "pause 1, go faster 1, Undecided 1" in card_text(fake, card)
+
+        await bot.advance(minutes=15)  # the opening round, announced in the thread
+        assert title_of(posts(fake, card)[-1]) == "Debate #1: opening"
+        assert "#1" in await command(fake, "/argue", "debate:1 side:pause Weights that exist cannot be "
+                                     "un-trained, so evaluations must come first.", ALICE)
+        assert "Argument #2 (go faster)" in await fill_form(fake, card, "Add argument", BOB, {
+            "text": "A unilateral pause only moves frontier work to labs with fewer safeguards.",
+            "side": "go-faster"})
+        await bot.settle()
+        assert [title_of(m) for m in posts(fake, card) if title_of(m).startswith("#")] == [
+            "#1 · pause", "#2 · go faster"]
+
+        # Endorsements: the button (twice: counted once) and the :+1: reaction (removed: withdrawn).
+        first, second = argument_ts(fake, card, 1), argument_ts(fake, card, 2)
+        assert "You endorsed #1" in await click(fake, first, "Endorse", BOB)
+        assert "already endorsed" in await click(fake, first, "Endorse", BOB)
+        await fake.add_reaction(DAVE, CHANNEL, second, "+1")
+        await fake.add_reaction(CAROL, CHANNEL, first, "thumbsup")
+        await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 3)
+        await fake.remove_reaction(CAROL, CHANNEL, first, "thumbsup")
+        await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 2)
+        await fake.add_reaction(ALICE, CHANNEL, card, "+1")  # not an argument: ignored
+
+        await bot.advance(hours=2, minutes=30)  # rebuttal and closing rounds; the post-vote opens
+        await click(fake, card, "go faster", CAROL)
+        await bot.advance(minutes=15)  # the post-vote closes: results
+
+        thread = posts(fake, card)
+        titles = [title_of(m) for m in thread]
+        assert [t.split(": ")[1] for t in titles if t.startswith("Debate #1: ")][1:] == [
+            "pre-vote", "opening", "rebuttal", "closing", "post-vote"]
+        assert titles[-3:] == [f"Results of debate #1: {MOTION}", "Steelman of debate #1", "Debate #1"]
+        assert "Undecided → go faster" in text_of(thread[-3])
+        assert "The case for" in text_of(thread[-2])
+        assert "closed" in card_text(fake, card) and buttons(fake.world.channels[CHANNEL].find(card)) == {}
+        assert [m.ts for m in posts(fake)] == [card]  # everything else stayed in the thread
+
+        debate = await stored(sqlite_store)
+        assert debate.debate.phase_name == "closed"
+        assert [(a.number, a.side, a.author_id) for a in debate.arguments] == [
+            (1, "pause", ALICE), (2, "go-faster", BOB)]
+        assert sorted((e.argument, e.member_id) for e in debate.endorsements) == [(1, BOB), (2, DAVE)]
+        assert [(p.member_id, p.side) for p in debate.positions] == [
+            (ALICE, "pause"), (BOB, "go-faster"), (CAROL, "undecided"), (CAROL, "go-faster")]
+
+
+# ---- Slack's retries, and requests that are not Slack's ----------------------------------------------------
+
+
+@BOTH
+async def test_an_event_delivered_three_times_is_stored_once(fake, sqlite_store, clock, mode):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+        await bot.advance(minutes=15)
+        await command(fake, "/argue", "debate:1 side:pause Compute is the one lever that can be inspected.")
+        await bot.settle()
+        first = argument_ts(fake, card, 1)
+        added = {"type": "reaction_added", "user": BOB, "reaction": "+1", "item_user": BOT_USER_ID,
+                 "item": {"type": "message", "channel": CHANNEL, "ts": first}, "event_ts": "1700000999.000100"}
+        deliveries = await fake.send_event(added, "Ev0ENDORSE1", retries=2)
+        assert [d.acked_in_time for d in deliveries] == [True, True, True]
+        assert [d.retry_attempt for d in deliveries] == [0, 1, 2]
+        await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 1)
+
+        # Bob takes it back; a late redelivery of the first event must not bring it back.
+        await fake.remove_reaction(BOB, CHANNEL, first, "+1")
+        await eventually(lambda: stored(sqlite_store), lambda s: not s.endorsements)
+        [late] = await fake.send_event(added, "Ev0ENDORSE1")
+        assert late.acked_in_time
+        await steady(lambda: stored(sqlite_store), lambda s: not s.endorsements)
+        # while a new event from someone else is counted
+        await fake.send_event({**added, "user": CAROL}, "Ev0ENDORSE2", retries=1)
+        await eventually(lambda: stored(sqlite_store), lambda s: s.endorsements)
+        debate = await steady(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 1)
+        assert [(e.argument, e.member_id) for e in debate.endorsements] == [(1, CAROL)]
+
+        # A form submitted twice (a double click on "Post": the same view) adds one argument.
+        assert "Argument #2" in await fill_form(fake, card, "Add argument", BOB, {
+            "text": "A pause will never be global.", "side": "go-faster"})
+        [view] = [c.response["view"] for c in fake.calls("views.open")]
+        mark = fake.mark()
+        await fake.submit_view(view["callback_id"], view_id=view["id"], user=BOB, state_values={
+            "text": {"text": {"type": "plain_text_input", "value": "A pause will never be global."}},
+            "side": {"side": {"type": "plain_text_input", "value": "go-faster"}}})
+        again = await fake.wait_for_call("chat.postEphemeral", since=mark, timeout=5.0)
+        assert "Argument #2" in text_of(again.params)
+        await bot.settle()
+        assert [a.number for a in (await stored(sqlite_store)).arguments] == [1, 2]
+        assert [title_of(m) for m in posts(fake, card) if title_of(m).startswith("#")] == ["#1 · pause",
+                                                                                          "#2 · go faster"]
+
+
+@pytest.mark.parametrize("mode", ["http"])
+@pytest.mark.parametrize("forgery", ["bad_signature", "stale_timestamp"])
+async def test_requests_not_signed_by_slack_are_refused_and_change_nothing(fake, sqlite_store, clock, mode,
+                                                                           forgery):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+        mark = fake.mark()
+        forged = {forgery: True}
+        attempts = [
+            await fake.slash_command("/debate", f'start motion:"{MOTION} again"', user=MAYA, **forged),
+            await fake.click_button(buttons(fake.world.channels[CHANNEL].find(card))["pause"], user=ALICE,
+                                    message_ts=card, **forged),
+            *await fake.send_event({"type": "reaction_added", "user": BOB, "reaction": "+1",
+                                    "item_user": BOT_USER_ID, "item": {"type": "message", "channel": CHANNEL,
+                                                                       "ts": card}, "event_ts": "1.000001"},
+                                   retries=1, **forged),
+        ]
+        assert [d.status for d in attempts] == [401, 401, 401, 401]
+        await bot.settle()
+        assert fake.calls()[mark:] == [] and len(fake.traffic.responses.items) == 1  # only the real start
+
+    debate = await stored(sqlite_store)
+    assert debate.positions == [] and debate.endorsements == []
+    async with sqlite_store.unit_of_work() as uow:
+        space = await uow.space(SpaceRef("slack", TEAM_ID))
+        assert [d.number for d in await uow.debates(space.id)] == [1]
+
+
+# ---- a flaky Slack ---------------------------------------------------------------------------------------
+
+
+@BOTH
+async def test_a_rate_limited_post_is_retried_and_arrives_once(fake, sqlite_store, clock, mode):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        fake.fail_next("chat.postMessage", status=429, retry_after=0)
+        card = await start_debate(fake, bot)
+        assert [c.status for c in fake.calls("chat.postMessage")][:3] == [429, 200, 200]
+        assert [m.ts for m in posts(fake)] == [card]
+        assert [title_of(m) for m in posts(fake, card)] == [f"Debate #1: {MOTION}", "Debate #1: pre-vote"]
+
+
+async def test_the_bot_joins_a_public_channel_and_gives_up_on_a_private_one(fake, sqlite_store, clock):
+    fake.add_channel("C0PRIVATE1", "hush", is_private=True, is_member=False, members={MAYA})
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        for channel in ("C0RANDOM01", "C0PRIVATE1"):  # the bot was invited to neither
+            since = len(fake.traffic.responses.items)
+            await fake.slash_command("/debate", f'start motion:"{MOTION}"', user=MAYA, channel=channel)
+            assert "has started" in text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+            await bot.settle()
+        [card] = fake.messages("C0RANDOM01")
+        assert title_of(card) == f"Debate #1: {MOTION}" and len(fake.messages("C0RANDOM01", thread_ts=card.ts)) == 2
+        assert fake.messages("C0PRIVATE1") == []
+        tried = len(fake.calls("chat.postMessage"))
+        await bot.advance(minutes=10)  # a refusal for good is not retried
+        assert len(fake.calls("chat.postMessage")) == tried
+        joins = fake.calls("conversations.join")
+        assert [(c.params["channel"], c.ok) for c in joins][:2] == [("C0RANDOM01", True), ("C0PRIVATE1", False)]
+
+
+@pytest.mark.parametrize("abrupt", [False, True], ids=["refresh-requested", "dropped"])
+async def test_a_socket_mode_disconnect_reconnects_without_losing_an_event(fake, sqlite_store, clock, abrupt):
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        card = await start_debate(fake, bot)
+        assert "stand with pause" in await click(fake, card, "pause", ALICE)
+
+        old = await fake.socket_disconnect(send_message=not abrupt)
+        pending = await fake.click_button(buttons(fake.world.channels[CHANNEL].find(card))["go faster"],
+                                          user=BOB, message_ts=card, wait_ack=False)  # while it reconnects
+        assert await pending.wait_ack(timeout=5.0)
+        assert pending.connections[-1] > old.number and not old.is_open
+        assert "stand with go faster" in text_of((await fake.wait_for_response(
+            lambda r: "go faster" in text_of(r.body), timeout=5.0)).body)
+        assert "stand with Undecided" in await click(fake, card, "Undecided", CAROL)  # and carries on
+        await bot.settle()
+        assert "pause 1, go faster 1, Undecided 1" in card_text(fake, card)
+
+    debate = await stored(sqlite_store)
+    assert [(p.member_id, p.side) for p in debate.positions] == [
+        (ALICE, "pause"), (BOB, "go-faster"), (CAROL, "undecided")]
+
+
+# ---- answering at any length, privately, without pings ---------------------------------------------------
+
+LONG_POINTS = [
+    (ALICE, "pause", "Interpretability research has not caught up with capability, so every larger run widens "
+     "the gap"),
+    (BOB, "pause", "Weights that exist cannot be recalled; an irreversible release deserves an evaluation first"),
+    (CAROL, "go-faster", "Red teaming, evaluations and transparency should keep pace rather than halt frontier "
+     "labs"),
+    (DAVE, "go-faster", "A pause will never be global; unilateral restraint hands the frontier to careless "
+     "actors"),
+    (MAYA, "slow-down", "Chips are physical, countable and inspectable, which buys room for a real safety tax"),
+    (OLU, "slow-down", "Test remote shutdown and data centre enforcers early, for short periods, before "
+     "relying"),
+]
+
+
+@BOTH
+async def test_an_over_long_steelman_arrives_within_block_kit_limits(fake, sqlite_store, clock, mode):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+        await bot.advance(minutes=15)
+        for user, side, point in LONG_POINTS:
+            text = " ".join([point + "."] * 14)
+            assert "Argument #" in await command(fake, "/argue", f"debate:1 side:{side} {text}", user)
+        await bot.settle()
+
+        shown = await command(fake, "/steelman", "debate:1", ALICE)
+        assert len(shown) > 6000 and all(point in shown for _, _, point in LONG_POINTS)  # nothing lost
+        await bot.advance(hours=3)  # to the results, with the steelman in the thread
+        [steelman] = [m for m in posts(fake, card) if title_of(m) == "Steelman of debate #1"]
+        posted = "\n".join(text_of(m) for m in posts(fake, card) if m.ts >= steelman.ts)
+        assert all(point in posted for _, _, point in LONG_POINTS)
+        for call in fake.calls("chat.postMessage") + fake.calls("chat.update"):
+            blocks = json.loads(call.params["blocks"]) if isinstance(call.params.get("blocks"), str) \
+                else call.params.get("blocks") or []
+            assert len(blocks) <= 50 and len(call.params["text"]) <= 40000
+            assert all(len((b.get("text") or {}).get("text", "")) <= 3000 for b in blocks)
+
+
+@BOTH
+async def test_members_are_refused_privately_and_nothing_the_bot_sends_can_ping(fake, sqlite_store, clock, mode):
+    fake.add_user("U0EVIL0001", "<!channel> everyone")  # a display name is user text too
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+
+        refused_next = await command(fake, "/debate", "next debate:1", ALICE)
+        assert "/debate next is for moderators only" in refused_next
+        [private] = [e for e in fake.ephemerals(ALICE) if "moderators only" in e.text]
+        assert private.source == "response_url"
+        assert not any("moderators only" in text_of(m) for m in fake.messages(CHANNEL))
+        assert (await stored(sqlite_store)).debate.phase_name == "pre-vote"
+        assert "extended by 5 min" in await command(fake, "/debate", "extend debate:1 minutes:5", OLU)
+
+        await bot.advance(minutes=20)
+        pings = "<!channel> <!here> <!everyone> <@U0BOB00001> <!subteam^S0MODS0001|@mods> <@W0ENTERPRS>"
+        assert "Argument #1" in await command(fake, "/argue", f"debate:1 side:pause {pings} look: compute is "
+                                              "inspectable.", "U0EVIL0001")
+        assert "Argument #2" in await fill_form(fake, card, "Add argument", BOB, {
+            "text": f"{pings} A pause will not be global.", "side": "go-faster"})
+        await bot.settle()
+        shown = text_of(fake.world.channels[CHANNEL].find(argument_ts(fake, card, 1)))
+        assert "compute is inspectable" in shown and "channel" in shown  # shown, defused
+        await command(fake, "/steelman", "debate:1", BOB)
+        assert len(everything_sent(fake)) > 10  # the fixture checks every one of them for pings
+
+    debate = await stored(sqlite_store)
+    assert [a.author_id for a in debate.arguments] == ["U0EVIL0001", BOB]
+
+
+# ---- the command line ---------------------------------------------------------------------------------------
+
+
+def bot_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("STEELMAN", "SLACK", "DISCORD"))}
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**environ, **(env or {})}, timeout=60)
+
+
+def test_the_manifest_lists_every_slash_command_of_the_catalog():
+    done = bot_cli("slack", "manifest")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads(done.stdout)
+    listed = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert set(listed) == {f"/{c.path[0]}" for c in CATALOG}
+    for c in CATALOG:
+        entry = listed[f"/{c.path[0]}"]
+        assert len(entry["description"]) <= 100 and "url" not in entry  # Socket Mode: no request URL
+        if len(c.path) > 1:
+            assert c.path[1] in entry["usage_hint"].split(" ")[0].split("|")
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert {"reaction_added", "reaction_removed"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+
+    url = "https://debates.example.org/slack/events"
+    done = bot_cli("slack", "manifest", "--request-url", url, env={"STEELMAN__SLACK__MODE": "http"})
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads(done.stdout)
+    assert {c["url"] for c in manifest["features"]["slash_commands"]} == {url}
+    assert manifest["settings"]["interactivity"]["request_url"] == url
+    assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+@pytest.mark.parametrize("mode, missing", [("socket", "SLACK_BOT_TOKEN"), ("http", "SLACK_SIGNING_SECRET")])
+def test_run_with_slack_enabled_but_no_token_names_the_setting(tmp_path, mode, missing):
+    env = {"STEELMAN__SLACK__ENABLED": "true", "STEELMAN__SLACK__MODE": mode,
+           "STEELMAN__STORAGE__URL": f"sqlite:///{tmp_path / 'steelman.db'}"}
+    if missing != "SLACK_BOT_TOKEN":
+        env["SLACK_BOT_TOKEN"] = "xoxb-present"
+    done = bot_cli("run", env=env)
+    setting = {"SLACK_BOT_TOKEN": "slack.bot_token_env", "SLACK_SIGNING_SECRET": "slack.signing_secret_env"}
+    assert done.returncode != 0 and setting[missing] in done.stderr and missing in done.stderr
