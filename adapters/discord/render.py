@@ -15,7 +15,7 @@ import discord
 from bot import actions
 from bot.model import Message
 from bot.render import bars
-from bot.text import shorten
+from bot.text import shorten, split_text
 
 COLOURS = {"card": 0x3B82F6, "argument": 0x64748B, "announcement": 0xF59E0B, "results": 0x10B981,
            "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
@@ -29,24 +29,10 @@ class Part:
     size: int = 0
 
 
-def _pieces(text: str, limit: int) -> list[str]:
-    """Split at line ends (then spaces) so that no piece is over `limit`."""
-    out: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        out.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return out + ([text] if text else [])
-
-
 def _fields(message: Message) -> list[tuple[str, str, bool]]:
     fields = []
     for f in message.fields:
-        for i, piece in enumerate(_pieces(f.value or "-", FIELD_VALUE)):
+        for i, piece in enumerate(split_text(f.value or "-", FIELD_VALUE)):
             name = f.name if i == 0 else f"{f.name} (cont.)"
             fields.append((shorten(name or "-", FIELD_NAME), piece, f.inline))
     if message.chart:
@@ -70,7 +56,7 @@ def embeds(message: Message) -> list[list[discord.Embed]]:
         parts[-1].size += len(title or "") + len(description or "")
         return embed
 
-    descriptions = _pieces(message.text, DESCRIPTION) or ["-"]
+    descriptions = split_text(message.text, DESCRIPTION) or ["-"]
     embed = new_embed(shorten(message.title, TITLE) if message.title else None, descriptions[0])
     for more in descriptions[1:]:
         embed = new_embed(None, more)

@@ -13,6 +13,7 @@ from typing import Any
 from bot import actions
 from bot.model import Message
 from bot.render import bars
+from bot.text import split_text
 
 SECTION, HEADER, BLOCKS, TEXT_TOTAL, FALLBACK = 3000, 150, 50, 40000, 3000
 STYLES = {"primary": "primary", "danger": "danger", "success": "primary"}
@@ -27,21 +28,8 @@ def mrkdwn(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"*\1*", escape(text))
 
 
-def pieces(text: str, limit: int) -> list[str]:
-    out: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        out.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return out + ([text] if text else [])
-
-
 def _section(text: str) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in pieces(text, SECTION)]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in split_text(text, SECTION)]
 
 
 def button(b: Any) -> dict[str, Any]:
