@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from adapters.discord import build
+from tests.e2e_support import Stored, eventually, stored_debate  # noqa: F401
 from bot.agenda import Agenda
 from bot.cli import Extractive
 from bot.clock import ManualClock
@@ -131,33 +132,9 @@ async def answer(fake: FakeDiscord, interaction: Interaction, timeout: float = 3
 # ---- what the store holds --------------------------------------------------------------------------
 
 
-@dataclass
-class Stored:
-    debate: Any
-    positions: list
-    arguments: list
-    endorsements: list
-
-
 async def stored(store: Any, guild_id: int, number: int = 1) -> Stored:
     """A debate as the store holds it, read through the Store port."""
-    async with store.unit_of_work() as uow:
-        space = await uow.space(SpaceRef("discord", str(guild_id)))
-        debate = await uow.debate(space.id, number)
-        assert debate is not None, f"no debate #{number} stored"
-        return Stored(debate, await uow.positions(debate.id), await uow.arguments(debate.id),
-                      await uow.endorsements(debate.id))
-
-
-async def eventually(read: Callable[[], Awaitable[T]], condition: Callable[[T], Any], timeout: float = 3.0) -> T:
-    """Read again until `condition` holds, within a bounded time: for events the bot answers with no
-    request at all (a reaction only changes the store)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition(value := await read()):
-        assert loop.time() < deadline, f"not so within {timeout}s: {value}"
-        await asyncio.sleep(0.01)
-    return value
+    return await stored_debate(store, "discord", str(guild_id), number)
 
 
 # ---- what crossed the wire ---------------------------------------------------------------------------
