@@ -21,6 +21,7 @@ from bot.model import (
     ModAction,
     Outgoing,
     Space,
+    SpaceRef,
     State,
     SteelmanReport,
 )
@@ -33,7 +34,7 @@ PHASE_END = "phase_end"
 class Request:
     """Who asked, where, and the platform's own id of the event (for processing it once)."""
 
-    space: Any  # SpaceRef
+    space: SpaceRef
     actor: Actor
     channel_id: str
     thread_id: str | None = None
