@@ -405,3 +405,24 @@ def test_run_with_slack_enabled_but_no_token_names_the_setting(tmp_path, mode, m
     done = bot_cli("run", env=env)
     setting = {"SLACK_BOT_TOKEN": "slack.bot_token_env", "SLACK_SIGNING_SECRET": "slack.signing_secret_env"}
     assert done.returncode != 0 and setting[missing] in done.stderr and missing in done.stderr
+
+
+@BOTH
+async def test_a_mistake_in_a_form_keeps_the_form_open_with_the_members_text(fake, sqlite_store, clock, mode):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+        await bot.advance(minutes=15)
+        message = fake.world.channels[CHANNEL].find(card)
+        mark = fake.mark()
+        await fake.click_button(buttons(message)["Add argument"], user=BOB, channel=CHANNEL, message_ts=card)
+        view = (await fake.wait_for_call("views.open", since=mark, timeout=5.0)).response["view"]
+        mark = fake.mark()
+        submitted = await fake.submit_view(view["callback_id"], view_id=view["id"], user=BOB, state_values={
+            "text": {"text": {"type": "plain_text_input", "value": "x" * 1501}},
+            "side": {"side": {"type": "plain_text_input", "value": "go-faster"}}})
+        assert submitted.acked_in_time
+        answer = submitted.ack_payload if mode == "socket" else submitted.json
+        assert answer["response_action"] == "errors"
+        assert "limit is 1,500" in answer["errors"]["text"]
+        assert [c.method for c in fake.traffic.calls.items[mark:] if c.method == "chat.postEphemeral"] == []
+        assert (await stored(sqlite_store)).arguments == []

@@ -6,6 +6,7 @@ carries Slack's own id (trigger_id, view id, event_id) so a retry or a second de
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from bot.text import clean
 log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
 PROFILE_TTL = 300.0
+ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
 OURS = re.compile(r"^" + actions.PREFIX + r":")  # our buttons and forms; anything else is not ours
 
 
@@ -113,9 +115,9 @@ class Listeners:
                 "private_metadata": json.dumps({"channel": channel, "thread": thread}), "blocks": blocks}
 
     async def on_view(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await ack()
         decoded = actions.decode(view["callback_id"])
         if decoded is None:
+            await ack()
             return
         command, fixed, _ = decoded
         where = json.loads(view.get("private_metadata") or "{}")
@@ -124,7 +126,15 @@ class Listeners:
         user = body["user"]
         request = await self.request(user.get("team_id", body.get("team", {}).get("id", "")), "", user["id"],
                                      where.get("channel", ""), where.get("thread"), f"view:{view['id']}")
-        reply = await self.core.execute(request, command, {**values, **fixed})
+        task = asyncio.ensure_future(self.core.execute(request, command, {**values, **fixed}))
+        done, _ = await asyncio.wait({task}, timeout=ANSWER_IN_FORM_WITHIN)
+        if done and task.result().message.kind == "error":
+            # Keep the form open with the member's text, the mistake shown under the field it concerns.
+            block = _field_named(task.result().message.text, list(view["state"]["values"]))
+            await ack(response_action="errors", errors={block: task.result().message.text[:150]})
+            return
+        await ack()
+        reply = await task
         for part in messages(reply.message):
             await self.client.chat_postEphemeral(channel=where.get("channel"), user=user["id"],
                                                  thread_ts=where.get("thread"), **part)
@@ -148,3 +158,7 @@ class Listeners:
         if reply is not None and reply.message.kind == "error":
             log.info("reaction by %s not counted: %s", event["user"], reply.message.text)
 
+
+def _field_named(error: str, blocks: list[str]) -> str:
+    """The form field an error names (as `option`), else the first field."""
+    return next((b for b in blocks if f"`{b}`" in error), blocks[0] if blocks else "text")
