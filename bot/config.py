@@ -132,6 +132,7 @@ class SlackSettings(Strict):
     http_port: int = Field(default=3000, ge=1, le=65535)
     moderators: list[str] = []  # user ids (U...) who moderate, besides workspace admins and owners
     reactions_endorse: bool = True
+    api_url: str | None = None  # Slack's Web API base URL; only for a proxy or a test server
 
 
 class Settings(Strict):

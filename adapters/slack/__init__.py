@@ -41,6 +41,7 @@ class SlackPlatform:
         token = _secret("bot_token_env", conf.bot_token_env)
         self.app_token = _secret("app_token_env", conf.app_token_env) if conf.mode == "socket" else None
         secret = _secret("signing_secret_env", conf.signing_secret_env) if conf.mode == "http" else "socket-mode"
+        base_url = base_url or settings.slack.api_url
         options = {"base_url": base_url} if base_url else {}
         self.client = AsyncWebClient(token=token, retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler(max_retry_count=3),
