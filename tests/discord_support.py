@@ -8,11 +8,10 @@ nothing waits on the wall clock except bounded waits on the fake's recorded traf
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+from typing import Any, AsyncIterator, TypeVar
 
 from adapters.discord import build
 from tests.e2e_support import Stored, eventually, stored_debate  # noqa: F401
@@ -21,7 +20,6 @@ from bot.cli import Extractive
 from bot.clock import ManualClock
 from bot.config import DiscordSettings, Settings
 from bot.core import Steelman
-from bot.model import SpaceRef
 from tests.fakes.discord_fake import FakeDiscord, Interaction, RestCall, StoredMessage, running
 
 T = TypeVar("T")

@@ -22,7 +22,6 @@ from bot.cli import Extractive
 from bot.clock import ManualClock
 from bot.config import Settings, SlackSettings
 from bot.core import Steelman
-from bot.model import SpaceRef
 from tests.fakes.slack_fake import TEAM_ID, ApiCall, FakeSlack, Message
 
 T = TypeVar("T")
