@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import ArgumentView
 
@@ -18,8 +18,7 @@ IN_BETWEEN = 1.5  # undecided members, or sides the debate does not list
 CROSS_SIDE = 2.5
 
 
-@dataclass(frozen=True)
-class Endorsements:
+class Endorsements(NamedTuple):  # a NamedTuple: built for every endorsed argument, cheaply
     count: int
     cross: int  # from members holding another of the debate's sides
     by_member: dict[str, float]  # member id -> bridging weight

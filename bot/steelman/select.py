@@ -32,12 +32,21 @@ class Candidate:
 
 
 def concept_weights(corpus: Corpus, indices: Sequence[int]) -> dict[int, dict[str, float]]:
-    """For the given arguments, their concepts and weights (sqrt of how many arguments share the word)."""
-    df = corpus.df
+    """For the given arguments, each word's weight as a concept.
+
+    The weight is the square root of how many arguments use the word, or 0 for a word too rare or too common
+    to be a shared reason.
+    """
     high = max(MIN_DF, MAX_DF_SHARE * len(corpus.features))
-    # Unigrams only (bigram keys hold a space): a shared word is a shared theme, a shared bigram is phrasing.
-    weight = {t: math.sqrt(d) for t, d in df.items() if MIN_DF <= d <= high and " " not in t}
-    return {i: {t: weight[t] for t in corpus.features[i] if t in weight} for i in indices}
+    root = [math.sqrt(d) if MIN_DF <= d <= high else 0.0 for d in range(len(corpus.features) + 1)]
+    weight_of_df, df_of = root.__getitem__, corpus.df.__getitem__
+    out = {}
+    for i in indices:
+        # Unigrams only (bigrams hold a space, so are not alphanumeric): a shared word is a shared theme, a
+        # shared bigram is phrasing. Kept in text order, so float sums come out the same in every process.
+        unigrams = list(filter(str.isalnum, corpus.features[i]))
+        out[i] = dict(zip(unigrams, map(weight_of_df, map(df_of, unigrams))))
+    return out
 
 
 def greedy(
@@ -56,7 +65,9 @@ def greedy(
     chosen: list[tuple[Candidate, float]] = []
 
     def value(c: Candidate) -> float:
-        gain = sum(w for t, w in concepts[c.index].items() if t not in covered) / typical
+        weights = concepts[c.index]
+        gain = (sum(w for t, w in weights.items() if t not in covered) if covered else sum(weights.values()))
+        gain /= typical
         closest = max((corpus.resemblance(c.index, p.index) for p, _ in chosen), default=0.0)
         if closest >= same_point:
             return -math.inf

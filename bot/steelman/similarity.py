@@ -88,11 +88,11 @@ def duplicate_groups(order: Sequence[int], corpus: Corpus, threshold: float) -> 
     Returns leader -> members, leader first, in order of strength.
     """
     copies: dict[int, list[int]] = {}
-    head_of: dict[frozenset[str], int] = {}
+    head_of: dict[tuple[str, ...], int] = {}
     for i in order:
         feats = corpus.features[i]
         # An argument without content words is nobody's copy: there is nothing to compare.
-        head = head_of.setdefault(frozenset(feats), i) if feats else i
+        head = head_of.setdefault(tuple(feats), i) if feats else i  # same terms in the same order
         copies.setdefault(head, []).append(i)
     groups = _merge(copies, corpus, threshold)
     popular = {lead: members for lead, members in groups.items() if len(members) >= POPULAR}
