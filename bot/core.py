@@ -13,15 +13,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from bot import commands, parse
+from bot import commands, parse, rules
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import HANDLERS, Ctx, Request
 from bot.handlers.common import entered
-from bot.model import Message, Reply
+from bot.model import Message, Reply, State
 from bot.ports import Chat, Clock, PermanentDeliveryError, Store, Summarizer
-from bot import rules
 
 log = logging.getLogger("steelman.core")
 
@@ -112,8 +111,6 @@ class Steelman:
 
     async def debates(self, request: Request, active_only: bool = True) -> list:
         """This community's debates, newest first (for autocomplete)."""
-        from bot.model import State
-
         async with self.store.unit_of_work() as uow:
             space = await uow.space(request.space)
             states = (State.PRE_VOTE, State.ROUND, State.POST_VOTE) if active_only else None
