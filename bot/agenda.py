@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from bot.core import Steelman
 from bot.ports import Chat, Clock
@@ -25,6 +26,17 @@ class Agenda:
             if not step:
                 return done
             done += step
+
+    async def advance(self, delta: timedelta) -> None:
+        """On a manual clock: move time forward, stopping at each deadline on the way, so every event
+        happens at its own time (as the running loop would wake for it)."""
+        target = self.clock.now() + delta
+        while (due := await self.core.next_wakeup()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            if not await self.settle():
+                break  # due work that cannot run yet (another process holds its lease): move on
+        self.clock.set(target)
+        await self.settle()
 
     async def run(self) -> None:
         while True:

@@ -65,13 +65,7 @@ class Harness:
 
     async def advance(self, **delta) -> None:
         """Move the clock, stopping at each deadline on the way."""
-        target = self.clock.now() + timedelta(**delta)
-        while (due := await self.core.next_wakeup()) is not None and due <= target:
-            self.clock.set(max(due, self.clock.now()))
-            if not await self.agenda.settle():
-                break
-        self.clock.set(target)
-        await self.agenda.settle()
+        await self.agenda.advance(timedelta(**delta))
 
     async def start_debate(self, motion: str = "Frontier AI labs should pause training runs above 10^26 FLOP",
                            sides: str = "pause, slow down, go faster", fmt: str = "oxford", space: str = "guild-1"):

@@ -81,12 +81,7 @@ class Bot:
 
     async def advance(self, **delta: float) -> None:
         """Move the clock, stopping at each deadline on the way (as the agenda loop would wake)."""
-        target = self.clock.now() + timedelta(**delta)
-        while (due := await self.core.next_wakeup()) is not None and due <= target:
-            self.clock.set(max(due, self.clock.now()))
-            await self.settle()
-        self.clock.set(target)
-        await self.settle()
+        await self.agenda.advance(timedelta(**delta))
 
 
 # ---- what members see ----------------------------------------------------------------------------

@@ -123,15 +123,5 @@ class ConsoleRoom:
 
     async def advance(self, delta: timedelta) -> None:
         """Move time in steps to each deadline on the way, so every event happens at its own time."""
-        target = self.clock.now() + delta
-        while True:
-            due = await self.core.next_wakeup()
-            if due is None or due > target:
-                break
-            if due > self.clock.now():
-                self.clock.set(due)
-            if not await self.agenda.settle():
-                break
-        self.clock.set(target)
-        await self.agenda.settle()
+        await self.agenda.advance(delta)
         self.write(f"(the clock is now {self.clock.now():%a %H:%M} UTC)")
