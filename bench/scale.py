@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
 
-from bot.cli import Extractive  # noqa: E402
+from bot.steelman import Extractive  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
-from bot.core import Steelman  # noqa: E402
+from bot.core import Core  # noqa: E402
 from bot.handlers import Request  # noqa: E402
-from bot.model import Actor  # noqa: E402
+from bot.domain import Actor# noqa: E402
 from storage.postgres.store import PostgresStore  # noqa: E402
 from tests.pg_support import with_database  # noqa: E402
 from tests.scale_worker import SPACE, seed, settings  # noqa: E402
@@ -63,7 +63,7 @@ async def admin(url: str, sql: str) -> None:
 async def core_rate(url: str, commands: int) -> float:
     store = PostgresStore(url, pool_max=POOL)
     await store.open()
-    core = Steelman(store, settings(30), ManualClock(datetime.now(UTC)), Extractive(), worker="bench")
+    core = Core(store, settings(30), ManualClock(datetime.now(UTC)), Extractive(), worker="bench")
     left = [commands]
 
     async def member(i: int) -> None:

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.model import UNDECIDED, ArgumentView  # noqa: E402
+from bot.domain import UNDECIDED# noqa: E402
+from bot.summaries import ArgumentView# noqa: E402
 from bot.steelman import summarize  # noqa: E402
 from bot.steelman.text import words  # noqa: E402
 from tests import steelman_data as data  # noqa: E402

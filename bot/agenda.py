@@ -6,14 +6,14 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from bot.core import Steelman
+from bot.core import Core
 from bot.ports import Chat, Clock
 
 log = logging.getLogger("steelman.agenda")
 
 
 class Agenda:
-    def __init__(self, core: Steelman, chat: Chat, clock: Clock):
+    def __init__(self, core: Core, chat: Chat, clock: Clock):
         self.core, self.chat, self.clock = core, chat, clock
         self.wake = asyncio.Event()
         core.on_change(self.wake.set)

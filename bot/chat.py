@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.model import OutboxItem, Receipt
+from bot.messages import OutboxItem, Receipt
 from bot.ports import Chat
 
 

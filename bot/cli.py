@@ -21,20 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.core import Steelman
+from bot.core import Core
 from bot.errors import StoreUnavailable
+from bot.steelman import Extractive
 from storage.schema import SchemaTooNew
-
-
-class Extractive:
-    """The default summary engine: offline, extractive."""
-
-    engine = "extractive"
-
-    def summarize(self, arguments, sides, per_side=3):
-        from bot.steelman import summarize
-
-        return summarize(arguments, sides, per_side)
 
 
 def store_for(settings: Settings):
@@ -49,7 +39,7 @@ async def opened(settings: Settings, clock):
     store = store_for(settings)
     await store.open()
     try:
-        yield Steelman(store, settings, clock, Extractive())
+        yield Core(store, settings, clock, Extractive())
     finally:
         await store.close()
 
@@ -91,7 +81,7 @@ async def _console(settings: Settings) -> int:
                 return 0
 
 
-def _platforms(settings: Settings, core: Steelman) -> list:
+def _platforms(settings: Settings, core: Core) -> list:
     """The adapters enabled in the settings. Each has .platform, .chat, async run() and async close()."""
     found = []
     if settings.discord.enabled:

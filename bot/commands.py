@@ -171,7 +171,7 @@ def _coerce_bool(option: Option, value: Any) -> bool:
 
 
 def _coerce_text(option: Option, value: Any, limits: Any) -> str:
-    from bot.text import clean  # local: text cleaning is part of binding, not of the catalog's shape
+    from bot.cleaning import clean  # local: text cleaning is part of binding, not of the catalog's shape
 
     text = clean(str(value))
     if not text:

@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import HANDLERS, Ctx, Request
 from bot.handlers.common import entered
-from bot.model import Message, Reply, State
+from bot.domain import State
+from bot.messages import Message, Reply
 from bot.ports import Chat, Clock, PermanentDeliveryError, Store, Summarizer
 
 log = logging.getLogger("steelman.core")
@@ -29,7 +30,7 @@ def error_reply(exc: UserError) -> Reply:
     return Reply(Message(str(exc), kind="error"), ephemeral=True)
 
 
-class Steelman:
+class Core:
     def __init__(self, store: Store, settings: Settings, clock: Clock, summarizer: Summarizer,
                  worker: str | None = None):
         self.store = store

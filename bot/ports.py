@@ -11,22 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.model import (
-    Argument,
-    Debate,
-    DueItem,
-    Endorsement,
-    ModAction,
-    OutboxItem,
-    Outgoing,
-    Position,
-    Receipt,
-    Space,
-    SpaceRef,
-    State,
-    SteelmanReport,
-    ArgumentView,
-)
+from bot.domain import Argument, Debate, DueItem, Endorsement, ModAction, Position, Space, SpaceRef, State
+from bot.messages import OutboxItem, Outgoing, Receipt
+from bot.summaries import ArgumentView, SteelmanReport
 
 
 class UnitOfWork(Protocol):

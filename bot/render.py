@@ -5,21 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commands import CATALOG, Command
-from bot.model import (
-    UNDECIDED,
-    Argument,
-    Button,
-    Chart,
-    Crux,
-    Debate,
-    Field,
-    Message,
-    Pick,
-    Position,
-    SteelmanReport,
-)
+from bot.domain import Argument, Debate, Position, UNDECIDED
+from bot.messages import Button, Chart, Field, Message
+from bot.summaries import Crux, Pick, SteelmanReport
 from bot.results import Results
-from bot.text import shorten
+from bot.cleaning import shorten
 
 
 def when(at: datetime | None) -> str:
@@ -147,7 +137,7 @@ def _pick_line(p: Pick) -> str:
     return f"#{p.number} {p.author_name}: “{p.text}”{tail}"
 
 
-def steelman(debate: Debate, report: SteelmanReport, only: str | None = None) -> Message:
+def steelman_summary(debate: Debate, report: SteelmanReport, only: str | None = None) -> Message:
     fields = []
     for key in debate.side_keys:
         if only and key != only:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.model import UNDECIDED, Debate, Position
+from bot.domain import Debate, Position, UNDECIDED
 
 
 @dataclass(frozen=True)

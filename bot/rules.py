@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.errors import Conflict, UserError
-from bot.model import UNDECIDED, Actor, Debate, Format, Position, Side, State
-from bot.text import clean, slug
+from bot.domain import Actor, Debate, Format, Position, Side, State, UNDECIDED
+from bot.cleaning import clean, slug
 
 RESERVED = {UNDECIDED, "none", "all"}
 

@@ -6,7 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.model import Button, Chart, Field, Format, Message, Outgoing, RoundSpec, Side
+from bot.domain import Format, RoundSpec, Side
+from bot.messages import Button, Chart, Field, Message, Outgoing
 
 _TS = "%Y-%m-%dT%H:%M:%S.%f"
 

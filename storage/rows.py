@@ -7,17 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from bot.model import (
-    Argument,
-    Debate,
-    DueItem,
-    Endorsement,
-    OutboxItem,
-    Outgoing,
-    Position,
-    Space,
-    State,
-)
+from bot.domain import Argument, Debate, DueItem, Endorsement, Position, Space, State
+from bot.messages import OutboxItem, Outgoing
 from storage.codec import format_from, from_ts, message_from, sides_from
 
 Row = Mapping[str, Any]

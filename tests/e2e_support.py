@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.model import SpaceRef
+from bot.domain import SpaceRef
 
 T = TypeVar("T")
 

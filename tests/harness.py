@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.agenda import Agenda
-from bot.cli import Extractive
+from bot.steelman import Extractive
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.core import Steelman
+from bot.core import Core
 from bot.handlers import Request
-from bot.model import Actor, OutboxItem, Receipt, Reply, SpaceRef
+from bot.domain import Actor, SpaceRef
+from bot.messages import OutboxItem, Receipt, Reply
 
 MODS = {"maya"}
 
@@ -49,7 +50,7 @@ class Harness:
         self.settings = settings or Settings()
         self.clock = clock or ManualClock()
         self.chat = chat or RecordingChat()
-        self.core = Steelman(store, self.settings, self.clock, Extractive(), worker=worker)
+        self.core = Core(store, self.settings, self.clock, Extractive(), worker=worker)
         self.agenda = Agenda(self.core, self.chat, self.clock)
         self.store = store
 

@@ -25,12 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.agenda import Agenda  # noqa: E402
-from bot.cli import Extractive  # noqa: E402
+from bot.steelman import Extractive  # noqa: E402
 from bot.clock import ManualClock, SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.core import Steelman  # noqa: E402
+from bot.core import Core  # noqa: E402
 from bot.handlers import Request  # noqa: E402
-from bot.model import Actor, OutboxItem, Receipt, SpaceRef  # noqa: E402
+from bot.domain import Actor, SpaceRef# noqa: E402
+from bot.messages import OutboxItem, Receipt# noqa: E402
 from storage.postgres.store import PostgresStore  # noqa: E402
 
 SPACE = SpaceRef("test", "scale", "Scale")
@@ -74,7 +75,7 @@ async def run_worker(args: argparse.Namespace) -> None:
     options = {"pool_max": 4}
     store = HangingStore(args.url, args.hang_marker, **options) if args.hang_marker else PostgresStore(args.url, **options)
     await store.open()
-    core = Steelman(store, settings(args.lease), SystemClock(60), Extractive(), worker=args.name)
+    core = Core(store, settings(args.lease), SystemClock(60), Extractive(), worker=args.name)
     print("ready", flush=True)
     await Agenda(core, LogChat(args.log, args.name), core.clock).run()
 
@@ -89,7 +90,7 @@ async def seed(url: str, debates: int, due_at: datetime, concurrency: int = 20) 
     store = PostgresStore(url, pool_max=concurrency)
     await store.open()
     try:
-        core = Steelman(store, settings(30), ManualClock(datetime.now(UTC)), Extractive(), worker="seed")
+        core = Core(store, settings(30), ManualClock(datetime.now(UTC)), Extractive(), worker="seed")
         maya = Actor("maya", "Maya", True)
         line = '/debate start motion:"Compute governance is safer than software governance" format:quick'
         queue = list(range(debates))

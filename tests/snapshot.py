@@ -1,6 +1,6 @@
 """Everything a community has stored, read through the Store port, to show a refused command changed nothing."""
 
-from bot.model import SpaceRef
+from bot.domain import SpaceRef
 
 
 async def snapshot(store, platform: str = "test", space: str = "guild-1") -> dict:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.model import ArgumentView
+from bot.summaries import ArgumentView
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SPLITS = ("train", "dev")

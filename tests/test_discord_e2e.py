@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from adapters.discord.invite import permissions as invite_permissions
-from bot.cli import Extractive
+from bot.steelman import Extractive
 from bot.clock import ManualClock
 from tests.discord_support import (MODAL, MOTION, TOKEN_ENV, Bot, answer, buttons, could_ping, discord_settings,
                                    eventually, message_bodies, offline, refused_for_shape, stored, text_of,

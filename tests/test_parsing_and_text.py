@@ -6,7 +6,7 @@ from bot.commands import CATALOG, bind
 from bot.config import Limits
 from bot.errors import UserError
 from bot.parse import parse
-from bot.text import clean, slug
+from bot.cleaning import clean, slug
 
 
 @pytest.mark.parametrize("line, name, raw", [

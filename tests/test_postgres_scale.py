@@ -20,7 +20,7 @@ import pytest
 
 from bot.errors import StoreUnavailable
 from bot.handlers import Request
-from bot.model import Actor, SpaceRef
+from bot.domain import Actor, SpaceRef
 from storage.postgres.store import PostgresStore
 from tests.harness import Harness
 from tests.pg_support import empty_database, with_database

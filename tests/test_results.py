@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot import results, rules
 from bot.config import Settings
-from bot.model import Actor, Position
+from bot.domain import Actor, Position
 
 NOW = datetime(2026, 11, 23, 18, tzinfo=UTC)
 

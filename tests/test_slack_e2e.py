@@ -15,7 +15,7 @@ import pytest_asyncio
 
 from bot.clock import ManualClock
 from bot.commands import CATALOG
-from bot.model import SpaceRef
+from bot.domain import SpaceRef
 from tests.fakes.slack_fake import BOT_USER_ID, TEAM_ID, FakeSlack, clear_proxy_env
 from tests.slack_support import (ALICE, BOB, BROADCAST, CHANNEL, MAYA, MOTION, OLU, SIDES, Bot, buttons,
                                  everything_sent, eventually, posts, refused, slack_env, slack_settings, steady,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import UNDECIDED, ArgumentView, Pick
+from bot.domain import UNDECIDED
+from bot.summaries import ArgumentView, Pick
 from bot.steelman import summarize
 from bot.steelman.quality import quality
 

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.errors import StoreUnavailable
-from bot.model import Argument, Debate, Endorsement, Message, Outgoing, Position, Receipt, SpaceRef, State
+from bot.domain import Argument, Debate, Endorsement, Position, SpaceRef, State
+from bot.messages import Message, Outgoing, Receipt
 from bot.rules import new_debate
 from bot.config import Settings
-from bot.model import Actor, Side
+from bot.domain import Actor, Side
 from storage.schema import SchemaTooNew
 
 T0 = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)

@@ -14,13 +14,14 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from adapters.console.text import one_line, to_text
+from adapters.console.plain import one_line, to_text
 from bot.agenda import Agenda
 from bot.config import Settings, parse_duration
-from bot.core import Steelman
+from bot.core import Core
 from bot.handlers import Request
-from bot.model import Actor, OutboxItem, Receipt, SpaceRef
-from bot.text import clean, slug
+from bot.domain import Actor, SpaceRef
+from bot.messages import OutboxItem, Receipt
+from bot.cleaning import clean, slug
 
 
 class ConsoleChat:
@@ -55,7 +56,7 @@ def _indent(text: str) -> str:
 
 
 class ConsoleRoom:
-    def __init__(self, core: Steelman, settings: Settings, clock, write: Callable[[str], None] = print):
+    def __init__(self, core: Core, settings: Settings, clock, write: Callable[[str], None] = print):
         self.core, self.settings, self.clock, self.write = core, settings, clock, write
         self.chat = ConsoleChat(write, clock)
         self.agenda = Agenda(core, self.chat, clock)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from adapters.discord.render import edit, sends
-from bot.model import OutboxItem, Receipt
+from bot.messages import OutboxItem, Receipt
 from bot.ports import PermanentDeliveryError
 
 ARCHIVE_AFTER_MINUTES = 10080  # a week: debates last hours or days, the thread must not vanish mid-debate

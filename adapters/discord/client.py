@@ -15,9 +15,9 @@ from adapters.discord.commands import application_commands
 from adapters.discord.interactions import Interactions
 from adapters.discord.render import NO_MENTIONS
 from bot.config import Settings
-from bot.core import Steelman
+from bot.core import Core
 from bot.handlers import Request
-from bot.model import Actor, SpaceRef
+from bot.domain import Actor, SpaceRef
 
 log = logging.getLogger("steelman.discord")
 ENDORSE_EMOJI = "👍"
@@ -34,7 +34,7 @@ def client_class(settings: Settings) -> type[discord.Client]:
     return discord.AutoShardedClient if settings.discord.shard_count else discord.Client
 
 
-def make_client(core: Steelman, settings: Settings, **options) -> discord.Client:
+def make_client(core: Core, settings: Settings, **options) -> discord.Client:
     """A client of the right class (sharded or not) wired to the core."""
     base = client_class(settings)
     if settings.discord.shard_count:
@@ -74,7 +74,7 @@ async def sync_commands(client: discord.Client, settings: Settings) -> None:
     log.info("synced %d commands", len(payload))
 
 
-async def on_reaction(client: discord.Client, core: Steelman, settings: Settings,
+async def on_reaction(client: discord.Client, core: Core, settings: Settings,
                       payload: discord.RawReactionActionEvent, withdraw: bool) -> None:
     if not settings.discord.reactions_endorse or payload.guild_id is None or str(payload.emoji) != ENDORSE_EMOJI:
         return

@@ -16,13 +16,14 @@ import discord
 from adapters.discord import modals
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
-from bot import actions
+from bot import button_ids
 from bot.commands import BY_NAME
 from bot.config import Settings
-from bot.core import Steelman
+from bot.core import Core
 from bot.handlers import Request
-from bot.model import Actor, Reply, SpaceRef
-from bot.text import shorten
+from bot.domain import Actor, SpaceRef
+from bot.messages import Reply
+from bot.cleaning import shorten
 
 log = logging.getLogger("steelman.discord")
 DEFER_AFTER = 2.0
@@ -30,7 +31,7 @@ PUBLIC_COMMANDS = {"steelman"}
 
 
 class Interactions:
-    def __init__(self, core: Steelman, settings: Settings):
+    def __init__(self, core: Core, settings: Settings):
         self.core = core
         self.settings = settings
 
@@ -71,7 +72,7 @@ class Interactions:
                 await self.run(interaction, *found)
 
     async def click(self, interaction: discord.Interaction, custom_id: str) -> None:
-        decoded = actions.decode(custom_id)
+        decoded = button_ids.decode(custom_id)
         if decoded is None:
             return  # not ours (another bot's component on a shared message cannot reach us, but be safe)
         command, args, is_form = decoded

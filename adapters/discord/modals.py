@@ -11,10 +11,11 @@ from typing import Any
 
 import discord
 
-from bot import actions
+from bot import button_ids
 from bot.forms import form_for
-from bot.model import Button, Debate
-from bot.text import shorten
+from bot.domain import Debate
+from bot.messages import Button
+from bot.cleaning import shorten
 
 LABEL, DESCRIPTION, INPUT_MAX = 45, 100, 4000
 REBUTS = "argument"  # the rebut command's option naming the argument answered
@@ -41,7 +42,7 @@ def _side_select(debate: Debate, required: bool) -> discord.ui.Select:
 
 def modal(command: str, fixed: dict[str, Any], limits: Any, debate: Debate | None) -> discord.ui.Modal:
     form = form_for(command, fixed, limits)
-    custom_id = actions.encode(Button(form.title, command, form.fixed, form=True))
+    custom_id = button_ids.encode(Button(form.title, command, form.fixed, form=True))
     result = StaticModal(title=form.title, custom_id=custom_id, timeout=None)
     for f in form.fields:
         if f.name == "side" and debate is not None:
@@ -77,7 +78,7 @@ def _values(components: list[dict[str, Any]]) -> dict[str, Any]:
 
 def submitted(data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """(command, option values) of a submitted modal of ours; None for anything else."""
-    decoded = actions.decode(data.get("custom_id", ""))
+    decoded = button_ids.decode(data.get("custom_id", ""))
     if decoded is None:
         return None
     command, fixed, _ = decoded

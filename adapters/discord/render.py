@@ -12,10 +12,10 @@ from typing import Any
 
 import discord
 
-from bot import actions
-from bot.model import Message
+from bot import button_ids
+from bot.messages import Message
 from bot.render import bars
-from bot.text import shorten, split_text
+from bot.cleaning import shorten, split_text
 
 COLOURS = {"card": 0x3B82F6, "argument": 0x64748B, "announcement": 0xF59E0B, "results": 0x10B981,
            "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
@@ -95,7 +95,7 @@ def view(message: Message) -> StaticView | None:
         return None
     result = StaticView()
     for i, button in enumerate(message.buttons[:25]):
-        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=actions.encode(button),
+        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=button_ids.encode(button),
                                           style=STYLES.get(button.style, discord.ButtonStyle.secondary),
                                           row=i // 5))
     return result

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot import actions
-from bot.model import Message
+from bot import button_ids
+from bot.messages import Message
 from bot.render import bars
-from bot.text import split_text
+from bot.cleaning import split_text
 
 SECTION, HEADER, BLOCKS, TEXT_TOTAL, FALLBACK = 3000, 150, 50, 40000, 3000
 STYLES = {"primary": "primary", "danger": "danger", "success": "primary"}
@@ -34,7 +34,7 @@ def _section(text: str) -> list[dict[str, Any]]:
 
 def button(b: Any) -> dict[str, Any]:
     element = {"type": "button", "text": {"type": "plain_text", "text": b.label[:75], "emoji": True},
-               "action_id": actions.encode(b), "value": actions.encode(b)}
+               "action_id": button_ids.encode(b), "value": button_ids.encode(b)}
     if b.style in STYLES:
         element["style"] = STYLES[b.style]
     return element

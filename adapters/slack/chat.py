@@ -6,7 +6,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import messages
-from bot.model import OutboxItem, Receipt
+from bot.messages import OutboxItem, Receipt
 from bot.ports import PermanentDeliveryError
 
 # Errors that no retry can mend: the channel is gone or closed to the bot, or the message itself is refused.

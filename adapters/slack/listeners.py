@@ -17,20 +17,21 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import messages
-from bot import actions
+from bot import button_ids
 from bot.commands import CATALOG
 from bot.config import Settings
-from bot.core import Steelman
+from bot.core import Core
 from bot.forms import form_for
 from bot.handlers import Request
-from bot.model import Actor, Button, Reply, SpaceRef
-from bot.text import clean
+from bot.domain import Actor, SpaceRef
+from bot.messages import Button, Reply
+from bot.cleaning import clean
 
 log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
 PROFILE_TTL = 300.0
 ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
-OURS = re.compile(r"^" + actions.PREFIX + r":")  # our buttons and forms; anything else is not ours
+OURS = re.compile(r"^" + button_ids.PREFIX + r":")  # our buttons and forms; anything else is not ours
 
 
 def slash_commands() -> list[str]:
@@ -38,7 +39,7 @@ def slash_commands() -> list[str]:
 
 
 class Listeners:
-    def __init__(self, core: Steelman, settings: Settings, client: AsyncWebClient):
+    def __init__(self, core: Core, settings: Settings, client: AsyncWebClient):
         self.core, self.settings, self.client = core, settings, client
         self._profiles: dict[str, tuple[float, str, bool]] = {}
 
@@ -85,7 +86,7 @@ class Listeners:
 
     async def on_action(self, ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
         await ack()
-        decoded = actions.decode(action["action_id"])
+        decoded = button_ids.decode(action["action_id"])
         if decoded is None:
             return
         command, args, is_form = decoded
@@ -109,13 +110,13 @@ class Listeners:
                 element["max_length"] = min(f.max_length, 3000)
             blocks.append({"type": "input", "block_id": f.name, "optional": not f.required, "element": element,
                            "label": {"type": "plain_text", "text": f.label}})
-        return {"type": "modal", "callback_id": actions.encode(Button(form.title, command, form.fixed, form=True)),
+        return {"type": "modal", "callback_id": button_ids.encode(Button(form.title, command, form.fixed, form=True)),
                 "title": {"type": "plain_text", "text": form.title[:24]},
                 "submit": {"type": "plain_text", "text": "Post"},
                 "private_metadata": json.dumps({"channel": channel, "thread": thread}), "blocks": blocks}
 
     async def on_view(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        decoded = actions.decode(view["callback_id"])
+        decoded = button_ids.decode(view["callback_id"])
         if decoded is None:
             await ack()
             return

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from bot import commands, render, rules
 from bot.handlers import debates, members
 from bot.handlers.common import Ctx, Request, find_debate, summarize
-from bot.model import Reply
+from bot.messages import Reply
 
 
 async def steelman(ctx: Ctx) -> Reply:
@@ -15,7 +15,7 @@ async def steelman(ctx: Ctx) -> Reply:
     only = ctx.args.get("side")
     side = rules.resolve_side(debate, only, allow_undecided=False) if only else None
     report = await summarize(ctx.uow, debate, ctx.summarizer)
-    return Reply(render.steelman(debate, report, side), ephemeral=False)
+    return Reply(render.steelman_summary(debate, report, side), ephemeral=False)
 
 
 async def help_(ctx: Ctx) -> Reply:

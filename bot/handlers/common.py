@@ -14,17 +14,9 @@ from bot import render, results
 from bot.commands import Bound
 from bot.config import Settings
 from bot.errors import NotFound, UserError
-from bot.model import (
-    Actor,
-    ArgumentView,
-    Debate,
-    ModAction,
-    Outgoing,
-    Space,
-    SpaceRef,
-    State,
-    SteelmanReport,
-)
+from bot.domain import Actor, Debate, ModAction, Space, SpaceRef, State
+from bot.messages import Outgoing
+from bot.summaries import ArgumentView, SteelmanReport
 from bot.ports import Summarizer, UnitOfWork
 
 PHASE_END = "phase_end"
@@ -142,5 +134,5 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
     arguments = {a.number: a for a in await uow.arguments(debate.id)}
     await announce(uow, debate, render.results(debate, outcome, arguments), now)
     report = await summarize(uow, debate, summarizer)
-    await announce(uow, debate, render.steelman(debate, report), now)
+    await announce(uow, debate, render.steelman_summary(debate, report), now)
     await announce(uow, debate, render.notice(debate, "This debate is closed. Thank you all for arguing well."), now)

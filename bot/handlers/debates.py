@@ -8,8 +8,9 @@ from datetime import timedelta
 from bot import render, rules
 from bot.errors import Conflict, UserError
 from bot.handlers.common import Ctx, entered, tally, find_debate, record, refresh_card
-from bot.model import Message, Outgoing, Reply, State
-from bot.text import shorten
+from bot.domain import State
+from bot.messages import Message, Outgoing, Reply
+from bot.cleaning import shorten
 
 ACTIVE = (State.PRE_VOTE, State.ROUND, State.POST_VOTE)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot import render, rules
 from bot.errors import Conflict, NotFound, UserError
 from bot.handlers.common import Ctx, find_debate, refresh_card
-from bot.model import UNDECIDED, Argument, Debate, Endorsement, Message, Outgoing, Position, Reply
+from bot.domain import Argument, Debate, Endorsement, Position, UNDECIDED
+from bot.messages import Message, Outgoing, Reply
 
 
 async def _existing(ctx: Ctx, debate: Debate, number: int) -> Argument:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ..model import ArgumentView
+from ..summaries import ArgumentView
 
 SAME_SIDE = 1.0
 IN_BETWEEN = 1.5  # undecided members, or sides the debate does not list

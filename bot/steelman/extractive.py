@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..model import ArgumentView, Crux, Pick, SteelmanReport
+from ..summaries import ArgumentView, Crux, Pick, SteelmanReport
 from .endorse import Endorsements, active_sides, tally
 from .quality import quality
 from .select import Candidate, greedy
 from .similarity import Corpus, duplicate_groups
-from .text import features, terms, words
+from .tokens import features, terms, words
 
 DUPLICATE_THRESHOLD = 0.5  # cosine at which two arguments make the same point in nearly the same words
 WEIGHT_QUALITY = 1.0

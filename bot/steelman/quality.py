@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .text import words
+from .tokens import words
 
 # Words that introduce a reason or a consequence: the "why" that makes a claim an argument.
 REASON_WORDS = frozenset("""

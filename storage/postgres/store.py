@@ -18,7 +18,8 @@ from typing import Any
 import asyncpg
 
 from bot.errors import StoreUnavailable
-from bot.model import DueItem, OutboxItem, Receipt
+from bot.domain import DueItem
+from bot.messages import OutboxItem, Receipt
 from storage.postgres import migrations
 from storage.postgres.errors import UNREACHABLE, discard, explain, safe_url
 from storage.postgres.uow import PostgresUnitOfWork

@@ -15,7 +15,8 @@ from typing import Any
 
 import asyncpg
 
-from bot.model import Argument, Debate, Endorsement, ModAction, Outgoing, Position, Space, SpaceRef, State
+from bot.domain import Argument, Debate, Endorsement, ModAction, Position, Space, SpaceRef, State
+from bot.messages import Outgoing
 from storage import codec, rows
 from storage.codec import stream_of
 from storage.postgres.errors import discard

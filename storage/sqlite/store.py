@@ -16,7 +16,8 @@ from pathlib import Path
 import aiosqlite
 
 from bot.errors import StoreUnavailable
-from bot.model import DueItem, OutboxItem, Receipt
+from bot.domain import DueItem
+from bot.messages import OutboxItem, Receipt
 from storage.codec import ts
 from storage.sqlite import migrations
 from storage.rows import due_item, outbox_item

@@ -9,7 +9,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.model import Argument, Debate, Endorsement, ModAction, Outgoing, Position, Space, SpaceRef, State
+from bot.domain import Argument, Debate, Endorsement, ModAction, Position, Space, SpaceRef, State
+from bot.messages import Outgoing
 from storage import codec
 from storage.codec import stream_of, ts
 from storage import rows

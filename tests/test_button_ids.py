@@ -1,17 +1,17 @@
-from bot import actions
-from bot.model import Button
+from bot import button_ids
+from bot.messages import Button
 
 
 def test_button_ids_round_trip_and_stay_short():
     button = Button("Endorse", "endorse", (("argument", 12), ("debate", 3)))
-    assert actions.decode(actions.encode(button)) == ("endorse", {"argument": "12", "debate": "3"}, False)
+    assert button_ids.decode(button_ids.encode(button)) == ("endorse", {"argument": "12", "debate": "3"}, False)
     form = Button("Add argument", "argue", (("debate", 3),), form=True)
-    assert actions.decode(actions.encode(form)) == ("argue", {"debate": "3"}, True)
+    assert button_ids.decode(button_ids.encode(form)) == ("argue", {"debate": "3"}, True)
 
 
 def test_foreign_or_forged_ids_are_ignored():
     for custom_id in ("", "other:thing", "sm:run:drop-tables:x=1", "sm:maybe:argue:"):
-        assert actions.decode(custom_id) is None
+        assert button_ids.decode(custom_id) is None
 
 
 def test_form_asks_only_for_what_the_button_left_open():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.commands import BY_NAME
-from bot.model import Button
+from bot.messages import Button
 
 PREFIX = "sm"
 MAX_LENGTH = 100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.model import Message
+from bot.messages import Message
 from bot.render import bars
 
 

@@ -1,0 +1,90 @@
+"""Outgoing messages: platform-neutral rich messages, replies and the outbox's items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain import Space
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    command: str  # a catalog command name, e.g. "position"
+    args: tuple[tuple[str, Any], ...] = ()
+    style: str = "secondary"  # primary | secondary | success | danger
+    form: bool = False  # open a form for the command (prefilled with args) instead of running it
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bar chart data: before/after share per side, rendered by each adapter as it can."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A platform-neutral rich message. Adapters turn it into embeds, Block Kit or text.
+
+    All user-written text in a message has already been neutralised (no mentions can fire).
+    """
+
+    text: str
+    title: str | None = None
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    footer: str | None = None
+    chart: Chart | None = None
+    kind: str = "info"  # card | argument | announcement | results | steelman | info | error
+
+
+@dataclass(frozen=True)
+class Reply:
+    message: Message
+    ephemeral: bool = True
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message a state change caused, written in the same transaction as the change."""
+
+    message: Message
+    channel_id: str
+    debate_id: int | None = None
+    in_thread: bool = False  # post into the debate's thread (resolved at delivery)
+    open_thread: str | None = None  # this post opens the debate's thread, with this name
+    edit_of: int | None = None  # outbox id of an earlier post to edit instead of posting
+    subject: tuple[str, int] | None = None  # ("card", debate_id) / ("argument", number): found by ref later
+    coalesce_key: str | None = None  # a pending message with the same key is replaced, not repeated
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    space: Space
+    stream: str
+    out: Outgoing
+    thread_id: str | None  # the debate's thread, when known
+    edit_message_id: str | None  # the platform id of the message to edit, when known
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the platform answered for a delivered message."""
+
+    message_id: str
+    thread_id: str | None = None
+
+

@@ -1,0 +1,49 @@
+"""What summary engines see and return: argument views, picks, cruxes, the steelman report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ArgumentView:
+    """What a summary engine sees of one argument."""
+
+    number: int
+    side: str
+    text: str
+    author_id: str
+    author_name: str
+    rebuts: int | None = None
+    endorsers: tuple[tuple[str, str], ...] = ()  # (member_id, that member's current side)
+
+
+@dataclass(frozen=True)
+class Pick:
+    number: int
+    side: str
+    text: str
+    author_name: str
+    support: int  # how many arguments (itself included) make this point
+    similar: tuple[int, ...] = ()  # numbers of the near-duplicates it stands for
+    endorsements: int = 0
+    cross_endorsements: int = 0  # from members holding another side
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Crux:
+    number: int
+    side: str
+    text: str
+    author_name: str
+    endorsements: int
+    rebuttals: tuple[int, ...]  # arguments of other sides that rebut it
+
+
+@dataclass
+class SteelmanReport:
+    sides: dict[str, list[Pick]] = field(default_factory=dict)
+    common_ground: list[Pick] = field(default_factory=list)
+    cruxes: list[Crux] = field(default_factory=list)
+    engine: str = "extractive"
