@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from bot.summaries import ArgumentView, SteelmanReport
+from ..summaries import ArgumentView, SteelmanReport
 
 from .extractive import summarize
 
