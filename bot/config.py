@@ -163,6 +163,13 @@ class Settings(Strict):
         return self.formats[name].to_format(name)
 
 
+def secret(variable: str | None, environ: dict[str, str] | None = None) -> str | None:
+    """The one place secrets are read: the value of the environment variable a `*_env` setting names."""
+    if not variable:
+        return None
+    return (os.environ if environ is None else environ).get(variable) or None
+
+
 class ConfigError(Exception):
     """A settings file or environment override that does not validate; the message names the key."""
 

@@ -1,0 +1,47 @@
+"""The one place that builds the core from settings: the CLI, the console, the demo and every test use it.
+
+    async with bootstrap.core(settings, clock) as core:
+        reply = await core.execute(request, "position", {"side": "pause"})
+
+A store (open) or a summary engine may be passed in; otherwise they are built from the settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from bot.config import Settings, secret
+from bot.core import Core
+from bot.ports import Clock, Store, Summarizer
+
+
+def store_for(settings: Settings) -> Store:
+    """The store `[storage] url` names, built but not yet open."""
+    from storage import make_store  # the composition root is the one core module that may import storage
+
+    return make_store(settings.storage.url, password=secret(settings.storage.password_env))
+
+
+def summarizer_for(settings: Settings) -> Summarizer:
+    from bot.steelman import Extractive
+
+    return Extractive()
+
+
+@contextlib.asynccontextmanager
+async def core(settings: Settings, clock: Clock, *, store: Store | None = None,
+               summarizer: Summarizer | None = None, worker: str | None = None) -> AsyncIterator[Core]:
+    """An assembled core; a store built here is opened here and closed on the way out."""
+    own = store is None
+    store = store if store is not None else store_for(settings)
+    if own:
+        await store.open()
+    try:
+        yield Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker)
+    finally:
+        if own:
+            await store.close()
+
+
+__all__ = ["core", "store_for", "summarizer_for"]
