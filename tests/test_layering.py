@@ -5,7 +5,7 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 FORBIDDEN = {"discord", "slack_bolt", "slack_sdk", "aiosqlite", "asyncpg", "adapters", "storage"}
-COMPOSITION_ROOT = {BOT / "cli.py", BOT / "__main__.py"}
+COMPOSITION_ROOT = {BOT / "bootstrap.py", BOT / "cli.py", BOT / "__main__.py"}
 
 
 def imported_roots(path: Path) -> set[str]:
