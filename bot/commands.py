@@ -151,11 +151,13 @@ def _coerce_int(option: Option, value: Any) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise UserError(f"Option `{option.name}` must be a whole number; you gave {str(value)[:40]!r}.") from None
+        raise UserError(f"Option `{option.name}` must be a whole number; you gave {str(value)[:40]!r}.",
+                        option=option.name) from None
     if option.min is not None and number < option.min or option.max is not None and number > option.max:
         low = option.min if option.min is not None else "any"
         high = option.max if option.max is not None else "any"
-        raise UserError(f"Option `{option.name}` must be between {low} and {high}; you gave {number}.")
+        raise UserError(f"Option `{option.name}` must be between {low} and {high}; you gave {number}.",
+                        option=option.name)
     return number
 
 
@@ -167,7 +169,7 @@ def _coerce_bool(option: Option, value: Any) -> bool:
         return True
     if text in ("no", "false", "0", "off", "n"):
         return False
-    raise UserError(f"Option `{option.name}` must be yes or no; you gave {text[:40]!r}.")
+    raise UserError(f"Option `{option.name}` must be yes or no; you gave {text[:40]!r}.", option=option.name)
 
 
 def _coerce_text(option: Option, value: Any, limits: Any) -> str:
@@ -175,12 +177,13 @@ def _coerce_text(option: Option, value: Any, limits: Any) -> str:
 
     text = clean(str(value))
     if not text:
-        raise UserError(f"Option `{option.name}` is empty; write some text.")
+        raise UserError(f"Option `{option.name}` is empty; write some text.", option=option.name)
     limit = getattr(limits, option.limit_key) if option.limit_key else option.max_length
     if limit is not None and len(text) > limit:
         raise UserError(
             f"Option `{option.name}` is {len(text):,} characters long; the limit is {limit:,}.",
             "Shorten it, or split it into two arguments.",
+            option=option.name,
         )
     return text
 
@@ -205,10 +208,11 @@ def bind(command: Command, raw: dict[str, Any], limits: Any) -> Bound:
         value = raw.get(option.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if option.required and value is not None and option.type == TEXT:
-                raise UserError(f"Option `{option.name}` is empty; write some text.")
+                raise UserError(f"Option `{option.name}` is empty; write some text.", option=option.name)
             if option.required:
                 raise UserError(
-                    f"/{command.name} needs `{option.name}`: {option.description}.", f"Usage: {command.usage}"
+                    f"/{command.name} needs `{option.name}`: {option.description}.", f"Usage: {command.usage}",
+                    option=option.name,
                 )
             continue
         if option.type in (INT, DEBATE, ARGUMENT):

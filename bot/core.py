@@ -7,23 +7,28 @@ short apology; in both cases the unit of work rolls back, so nothing is half-wri
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
 
-from bot import commands, parse, rules
+from bot import commands, parse
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import HANDLERS, Ctx, Request
-from bot.handlers.common import entered
-from bot.domain import State
-from bot.messages import Message, Reply
-from bot.ports import Chat, Clock, PermanentDeliveryError, Store, Summarizer
+from bot.handlers.common import draw
+from bot.jobs import JOBS, JobCtx
+from bot.domain import Job, State
+from bot.messages import Message, OutboxItem, Reply
+from bot.ports import Chat, Clock, PermanentDeliveryError, Store, Summarizer, UnitOfWork
 
 log = logging.getLogger("steelman.core")
+T = TypeVar("T")
 
 
 def error_reply(exc: UserError) -> Reply:
@@ -39,6 +44,7 @@ class Core:
         self.summarizer = summarizer
         self.worker = worker or f"worker-{uuid.uuid4().hex[:8]}"
         self._listeners: list[Callable[[], None]] = []
+        self._claims = 0  # each outbox claim gets its own name, so an earlier claim's rows are never mixed in
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """Called after a commit that may have queued messages or deadlines (wakes the agenda loop)."""
@@ -81,107 +87,176 @@ class Core:
 
     async def _run(self, command: Command, bound: commands.Bound, request: Request) -> Reply:
         now = self.clock.now()
-        async with self.store.unit_of_work() as uow:
-            space = await uow.space(request.space)
-            if request.event_key:
-                earlier = await uow.claim_event(space.id, request.event_key)
-                if earlier is not None:  # the platform delivered this event again: answer as before
-                    return Reply(Message(earlier.get("text", "Already done."), kind=earlier.get("kind", "info")),
-                                 ephemeral=earlier.get("ephemeral", True))
+
+        async def work(uow: UnitOfWork) -> Reply:
+            space = await uow.space(request.space, now)
             ctx = Ctx(uow, space, request, bound, now, self.settings, self.summarizer)
-            reply = await HANDLERS[command.name](ctx)
+            try:
+                reply = await HANDLERS[command.name](ctx)
+            except UserError:
+                earlier = await uow.event_result(space.id, request.event_key) if request.event_key else None
+                if earlier is None:
+                    raise
+                raise _Repeat(earlier) from None  # a repeat of an event already handled: answer as before
             if request.event_key:
                 result = {"text": reply.message.text, "kind": reply.message.kind, "ephemeral": reply.ephemeral}
-                await uow.set_event_result(space.id, request.event_key, result)
-            await uow.commit()
+                earlier = await uow.record_event(space.id, request.event_key, result, now)
+                if earlier is not None:
+                    raise _Repeat(earlier)  # the platform delivered this event again: undo, answer as before
+            return reply
+
+        try:
+            reply = await self.store.transact(work)
+        except _Repeat as repeat:
+            return repeat.reply
         self._changed()
         return reply
 
+    async def _read(self, request: Request, read: Callable[[UnitOfWork, Any], Awaitable[T]]) -> T:
+        now = self.clock.now()
+
+        async def work(uow: UnitOfWork) -> T:
+            return await read(uow, await uow.space(request.space, now))
+
+        return await self.store.transact(work)
+
     async def endorse_message(self, request: Request, message_id: str, withdraw: bool) -> Reply | None:
         """A reaction on a message: if it shows an argument, endorse (or withdraw) it. None otherwise."""
-        async with self.store.unit_of_work() as uow:
-            space = await uow.space(request.space)
+        async def shown(uow: UnitOfWork, space: Any) -> Any:
             subject = await uow.subject_of(space.id, message_id)
-            debate = await uow.debate_by_id(subject[2]) if subject and subject[0] == "argument" else None
-        if debate is None:
+            if not subject or subject[0] != "argument":
+                return None
+            debate = await uow.debate_by_id(subject[2])
+            return (subject[1], debate.number) if debate else None
+
+        found = await self._read(request, shown)
+        if found is None:
             return None
-        raw = {"argument": subject[1], "debate": debate.number, "withdraw": withdraw}
-        return await self.execute(request, "endorse", raw)
+        return await self.execute(request, "endorse", {"argument": found[0], "debate": found[1], "withdraw": withdraw})
 
     # ---- reads for adapters (autocomplete, forms) ----------------------------------------------------------
 
     async def debates(self, request: Request, active_only: bool = True) -> list:
         """This community's debates, newest first (for autocomplete)."""
-        async with self.store.unit_of_work() as uow:
-            space = await uow.space(request.space)
-            states = (State.PRE_VOTE, State.ROUND, State.POST_VOTE) if active_only else None
+        states = (State.PRE_VOTE, State.ROUND, State.POST_VOTE) if active_only else None
+
+        async def read(uow: UnitOfWork, space: Any) -> list:
             return sorted(await uow.debates(space.id, states), key=lambda d: -d.number)
+
+        return await self._read(request, read)
 
     async def debate_for(self, request: Request, number: int | None = None):
         """The debate named, or the one whose thread the request comes from; None when there is none."""
-        async with self.store.unit_of_work() as uow:
-            space = await uow.space(request.space)
+        async def read(uow: UnitOfWork, space: Any) -> Any:
             if number is not None:
                 return await uow.debate(space.id, number)
             if request.thread_id:
                 return await uow.debate_in_thread(space.id, request.thread_id)
             return None
 
-    # ---- deadlines --------------------------------------------------------------------------------------
+        return await self._read(request, read)
+
+    # ---- due work ---------------------------------------------------------------------------------------
 
     async def run_due(self) -> int:
-        """Fire every deadline that is due; each fires once even with several processes."""
+        """Run every job that is due, by its kind's handler; each fires once even with several processes."""
         now = self.clock.now()
-        lease = self.settings.agenda.lease_seconds
+        until = now + timedelta(seconds=self.settings.agenda.lease_seconds)
+        claimed = await self.store.transact(lambda uow: uow.claim_due(now, self.worker, until))
+        outcomes = await asyncio.gather(*(self.store.transact(partial(self._fire, job, now)) for job in claimed),
+                                        return_exceptions=True)
         fired = 0
-        for item in await self.store.claim_due(now, self.worker, lease):
-            async with self.store.unit_of_work() as uow:
-                if not await uow.finish_due(item.id):
-                    continue  # another process got there first
-                debate = await uow.debate_by_id(item.debate_id)
-                if debate is not None and debate.state.active and debate.phase == item.phase:
-                    # The phase ends at its deadline, not at whenever we woke: chained phases stay on time.
-                    await entered(uow, rules.advance(debate, item.due_at), item.due_at, self.summarizer)
-                    fired += 1
-                await uow.commit()
+        for job, outcome in zip(claimed, outcomes):
+            if isinstance(outcome, BaseException):  # its lease runs out and it is tried again
+                log.error("job %s (%s) failed: %r", job.id, job.kind, outcome, exc_info=outcome)
+            fired += outcome is True
         if fired:
             self._changed()
         return fired
 
+    async def _fire(self, job: Job, now: datetime, uow: UnitOfWork) -> bool:
+        if not await uow.finish_due(job.id, now):
+            return False  # another process got there first
+        handler = JOBS.get(job.kind)
+        if handler is None:  # written by a newer version, or a kind since removed: done, and said so
+            log.error("job %s has kind %r, which no handler runs; marked done", job.id, job.kind)
+            return False
+        return await handler(JobCtx(uow, job, now, self.settings, self.summarizer))
+
     # ---- outbox -----------------------------------------------------------------------------------------
 
     async def deliver(self, chat: Chat) -> int:
-        """Send what is queued, oldest first within each debate; failures are retried with backoff."""
+        """Send what is queued, oldest first within each stream; failures are retried with backoff."""
         sent = 0
         while True:
             now = self.clock.now()
-            batch = await self.store.claim_outbox(now, self.worker, self.settings.agenda.lease_seconds)
+            until = now + timedelta(seconds=self.settings.agenda.lease_seconds)
+            self._claims += 1
+            claim = f"{self.worker}#{self._claims}"
+            batch = await self.store.transact(lambda uow: uow.claim_outbox(now, claim, until))
             if not batch:
                 return sent
             for item in batch:
                 sent += await self._deliver_one(chat, item)
 
-    async def _deliver_one(self, chat: Chat, item: Any) -> int:
+    async def _drawn(self, item: OutboxItem) -> OutboxItem | None:
+        """An item drawn at sending time gets its message now, from the state as it is."""
+        if item.out.message is not None:
+            return item
+        message = await self.store.transact(lambda uow: draw(uow, item.out.render, item.out.debate_id))
+        return replace(item, out=replace(item.out, message=message)) if message else None
+
+    async def _deliver_one(self, chat: Chat, item: OutboxItem) -> int:
         now = self.clock.now()
         try:
-            receipt = await chat.deliver(item)
+            ready = await self._drawn(item)
+            if ready is None:
+                await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, "nothing to draw", now, None))
+                return 0
+            receipt = await chat.deliver(ready)
         except PermanentDeliveryError as exc:
             log.error("message %s to %s refused for good: %s", item.id, item.out.channel_id, exc)
-            await self.store.delivery_failed(item.id, str(exc), now, None)
+            await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, str(exc), now, None))
             return 0
         except Exception as exc:
-            attempts = item.attempts + 1
-            if attempts >= self.settings.agenda.delivery_attempts:
-                log.error("message %s gave up after %d attempts: %s", item.id, attempts, exc)
-                await self.store.delivery_failed(item.id, repr(exc), now, None)
-            else:
-                delay = timedelta(seconds=min(600, 2 ** attempts))
-                log.warning("message %s failed (attempt %d), retry in %s: %r", item.id, attempts, delay, exc)
-                await self.store.delivery_failed(item.id, repr(exc), now, now + delay)
+            await self._retry_later(item, exc, now)
             return 0
-        await self.store.delivered(item.id, receipt, now)
+        await self._settle_delivery(lambda uow: uow.delivered(item.id, receipt, now))
         return 1
 
-    async def next_wakeup(self):
-        times = [t for t in (await self.store.next_due_at(), await self.store.next_outbox_at()) if t]
-        return min(times) if times else None
+    async def _retry_later(self, item: OutboxItem, exc: Exception, now: datetime) -> None:
+        attempts = item.attempts + 1
+        if attempts >= self.settings.agenda.delivery_attempts:
+            log.error("message %s gave up after %d attempts: %s", item.id, attempts, exc)
+            retry_at = None
+        else:
+            retry_at = now + timedelta(seconds=min(600, 2 ** attempts))
+            log.warning("message %s failed (attempt %d), retry at %s: %r", item.id, attempts, retry_at, exc)
+        await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, repr(exc), now, retry_at))
+
+    async def _settle_delivery(self, write: Callable[[UnitOfWork], Awaitable[None]], attempts: int = 4) -> None:
+        """Record a delivery's outcome. The message is already out: losing this write would post it again,
+        so it is retried through a short store outage."""
+        for attempt in range(attempts):
+            try:
+                return await self.store.transact(write)
+            except StoreUnavailable:
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
+
+    async def next_wakeup(self) -> datetime | None:
+        async def read(uow: UnitOfWork) -> datetime | None:
+            times = [t for t in (await uow.next_due_at(), await uow.next_outbox_at()) if t]
+            return min(times) if times else None
+
+        return await self.store.transact(read)
+
+
+class _Repeat(Exception):
+    """A platform event handled before: its work is rolled back and the first answer given again."""
+
+    def __init__(self, earlier: dict[str, Any]):
+        super().__init__("repeat")
+        self.reply = Reply(Message(earlier.get("text", "Already done."), kind=earlier.get("kind", "info")),
+                           ephemeral=earlier.get("ephemeral", True))

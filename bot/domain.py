@@ -183,7 +183,9 @@ class Position:
 
 
 @dataclass(frozen=True)
-class ModAction:
+class AuditEntry:
+    """A moderator's action, kept for the audit log."""
+
     debate_id: int
     actor_id: str
     actor_name: str
@@ -192,18 +194,20 @@ class ModAction:
     at: datetime
 
 
-# ---- agenda and outbox -------------------------------------------------------------------------------
+# ---- the agenda -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class DueItem:
-    """A deadline stored with the state change that caused it; fires once."""
+class Job:
+    """Due work of some kind (a round's end, a scheduled prompt, an export), stored with the change that
+    caused it and fired once, by the handler registered for its kind. A debate is optional; `key` tells
+    two pending jobs of one kind apart (a repeat with the same key is not queued twice)."""
 
-    id: int
-    space_id: int
-    debate_id: int
-    kind: str  # "phase_end"
-    phase: int
+    kind: str
     due_at: datetime
-
-
+    space_id: int
+    key: str
+    debate_id: int | None = None
+    phase: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None

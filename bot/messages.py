@@ -59,14 +59,15 @@ class Reply:
 class Outgoing:
     """A message a state change caused, written in the same transaction as the change."""
 
-    message: Message
+    message: Message | None  # None when `render` says how to draw it at sending time
     channel_id: str
     debate_id: int | None = None
     in_thread: bool = False  # post into the debate's thread (resolved at delivery)
     open_thread: str | None = None  # this post opens the debate's thread, with this name
     edit_of: int | None = None  # outbox id of an earlier post to edit instead of posting
     subject: tuple[str, int] | None = None  # ("card", debate_id) / ("argument", number): found by ref later
-    coalesce_key: str | None = None  # a pending message with the same key is replaced, not repeated
+    coalesce_key: str | None = None  # while one with this key is pending, another is not queued
+    render: str | None = None  # "card": drawn from the debate's state when sent, so a burst costs one
 
 
 @dataclass(frozen=True)

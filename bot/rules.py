@@ -123,10 +123,9 @@ def current_side(history: list[Position]) -> str | None:
     return history[-1].side if history else None
 
 
-def is_repeat(history: list[Position], side: str, confidence: int | None, reason: str | None,
+def is_repeat(last: Position | None, side: str, confidence: int | None, reason: str | None,
               credited: int | None) -> bool:
     """A second identical vote (a double click) adds nothing to the history."""
-    if not history or reason or credited:
+    if last is None or reason or credited:
         return False
-    last = history[-1]
     return last.side == side and (confidence is None or last.confidence == confidence)

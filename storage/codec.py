@@ -20,12 +20,16 @@ def ts(value: datetime | None) -> str | None:
 
 
 def from_ts(value: str | datetime | None) -> datetime | None:
-    """Text from SQLite, or a datetime as PostgreSQL returns it."""
+    """Text from SQLite (parsed by the C `fromisoformat`, not `strptime`), or PostgreSQL's datetime."""
     if value is None:
         return None
     if isinstance(value, datetime):
         return value.astimezone(UTC)
-    return datetime.strptime(value, _TS).replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def render_of(text: str) -> str | None:
+    return json.loads(text).get("render") if text.startswith('{"render"') else None
 
 
 def stream_of(space_id: int, out: Outgoing) -> str:
@@ -74,7 +78,11 @@ def format_from(text: str) -> Format:
     return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]))
 
 
-def message_json(message: Message) -> str:
+def message_json(out: Outgoing) -> str:
+    """The outbox body: the message, or what to draw when it is sent."""
+    if out.message is None:
+        return json.dumps({"render": out.render})
+    message = out.message
     data: dict[str, Any] = {"text": message.text, "kind": message.kind}
     if message.title:
         data["title"] = message.title
@@ -93,8 +101,10 @@ def message_json(message: Message) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def message_from(text: str) -> Message:
+def message_from(text: str) -> Message | None:
     data = json.loads(text)
+    if "render" in data:
+        return None
     chart = data.get("chart")
     return Message(
         text=data["text"],

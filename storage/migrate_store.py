@@ -26,7 +26,6 @@ from storage.codec import from_ts, ts
 from storage.postgres import migrations as pg_migrations
 from storage.postgres.store import PostgresStore
 from storage.schema import SchemaTooNew
-from storage.sqlite import migrations as sqlite_migrations
 from storage.sqlite.store import SqliteStore
 
 BATCH = 2000
@@ -225,21 +224,22 @@ async def copy_store(source_url: str, target_url: str, password: str | None = No
         raise CopyRefused(f"--from {source_url}: no SQLite file there (use sqlite:///PATH)")
     sqlite_store, pg_store = SqliteStore(path), PostgresStore(target_url, password=password, pool_max=2)
     await sqlite_store.open()  # brings the file to the current schema, as the bot itself would
+    await sqlite_store.close()
+    await pg_store.open()  # creates the schema in the empty database
     try:
-        await pg_store.open()  # creates the schema in the empty database
-        try:
-            return await _copy(sqlite_store.db, pg_store, progress)
-        finally:
-            await pg_store.close()
+        async with aiosqlite.connect(path, isolation_level=None) as db:
+            db.row_factory = aiosqlite.Row
+            return await _copy(db, pg_store, progress)
     finally:
-        await sqlite_store.close()
+        await pg_store.close()
 
 
 async def _copy(db: aiosqlite.Connection, pg_store: PostgresStore, progress: Progress) -> dict[str, int]:
     await db.execute("BEGIN")  # one read snapshot of the source for the copy and its checksums
     try:
         tables = await source_tables(db)
-        version = await sqlite_migrations.current_version(db)
+        async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
+            version = int((await cur.fetchone())[0])
         async with pg_store.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK)
             if await pg_migrations.current_version(conn) != version:

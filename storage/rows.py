@@ -5,11 +5,12 @@ SQLite hands times back as text and PostgreSQL as datetimes; `from_ts` takes eit
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
-from bot.domain import Argument, Debate, DueItem, Endorsement, Position, Space, State
+from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, State
 from bot.messages import OutboxItem, Outgoing
-from storage.codec import format_from, from_ts, message_from, sides_from
+from storage.codec import format_from, from_ts, message_from, render_of, sides_from
 
 Row = Mapping[str, Any]
 
@@ -58,8 +59,13 @@ def position(r: Row) -> Position:
     )
 
 
-def due_item(r: Row) -> DueItem:
-    return DueItem(r["id"], r["space_id"], r["debate_id"], r["kind"], r["phase"], from_ts(r["due_at"]))
+def job(r: Row) -> Job:
+    return Job(r["kind"], from_ts(r["due_at"]), r["space_id"], r["key"], r["debate_id"], r["phase"],
+               json.loads(r["payload"] or "{}"), r["id"])
+
+
+def audit_entry(r: Row) -> AuditEntry:
+    return AuditEntry(r["debate_id"], r["actor_id"], r["actor_name"], r["action"], r["detail"], from_ts(r["at"]))
 
 
 def outbox_item(r: Row) -> OutboxItem:
@@ -73,6 +79,7 @@ def outbox_item(r: Row) -> OutboxItem:
         edit_of=r["edit_of"],
         subject=subject,
         coalesce_key=r["coalesce_key"],
+        render=render_of(r["body"]),
     )
     owner = Space(r["space_id"], r["platform"], r["external_id"], r["space_name"])
     return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from bot.domain import SpaceRef
 
 T = TypeVar("T")
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # a space read here already exists: its creation time is unused
 
 
 @dataclass
@@ -22,12 +24,14 @@ class Stored:
 
 async def stored_debate(store: Any, platform: str, space: str, number: int = 1) -> Stored:
     """A debate as the store holds it, read through the Store port."""
-    async with store.unit_of_work() as uow:
-        found = await uow.space(SpaceRef(platform, space))
+    async def read(uow):
+        found = await uow.space(SpaceRef(platform, space), EPOCH)
         debate = await uow.debate(found.id, number)
         assert debate is not None, f"no debate #{number} stored"
         return Stored(debate, await uow.positions(debate.id), await uow.arguments(debate.id),
                       await uow.endorsements(debate.id))
+
+    return await store.transact(read)
 
 
 async def eventually(read: Callable[[], Awaitable[T]], condition: Callable[[T], Any], timeout: float = 3.0) -> T:

@@ -30,8 +30,9 @@ from bot.clock import ManualClock, SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core import Core  # noqa: E402
 from bot.handlers import Request  # noqa: E402
-from bot.domain import Actor, SpaceRef# noqa: E402
-from bot.messages import OutboxItem, Receipt# noqa: E402
+from bot.domain import Actor, Job, SpaceRef  # noqa: E402
+from bot.jobs import JobCtx, job_kind  # noqa: E402
+from bot.messages import OutboxItem, Receipt  # noqa: E402
 from storage.postgres.store import PostgresStore  # noqa: E402
 
 SPACE = SpaceRef("test", "scale", "Scale")
@@ -59,12 +60,26 @@ class HangingStore(PostgresStore):
         super().__init__(url, **options)
         self.marker = marker
 
-    async def claim_due(self, now, worker, lease_s, limit=50):
-        items = await super().claim_due(now, worker, lease_s, limit)
-        if items:
-            Path(self.marker).write_text(json.dumps([i.id for i in items]))
+    async def transact(self, work):
+        result = await super().transact(work)
+        if isinstance(result, list) and result and isinstance(result[0], Job):
+            Path(self.marker).write_text(json.dumps([j.id for j in result]))
             await asyncio.sleep(3600)  # holding the claims until SIGKILL
-        return items
+        return result
+
+
+PROBE = "probe"  # a kind of job with no debate, run only by these test processes
+
+
+def register_probe(log: str, worker: str) -> None:
+    """The probe job appends a line naming itself: the test counts how often each one fired."""
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    @job_kind(PROBE)
+    async def probe(ctx: JobCtx) -> bool:
+        line = {"worker": worker, "probe": ctx.job.key, "title": "", "at": datetime.now(UTC).timestamp()}
+        os.write(fd, (json.dumps(line) + "\n").encode())
+        return True
 
 
 def settings(lease: int) -> Settings:
@@ -75,6 +90,7 @@ async def run_worker(args: argparse.Namespace) -> None:
     options = {"pool_max": 4}
     store = HangingStore(args.url, args.hang_marker, **options) if args.hang_marker else PostgresStore(args.url, **options)
     await store.open()
+    register_probe(args.log, args.name)
     core = Core(store, settings(args.lease), SystemClock(60), Extractive(), worker=args.name)
     print("ready", flush=True)
     await Agenda(core, LogChat(args.log, args.name), core.clock).run()
@@ -85,8 +101,9 @@ class _Quiet:
         return Receipt(f"m{item.id}", f"t{item.out.debate_id}" if item.out.open_thread else None)
 
 
-async def seed(url: str, debates: int, due_at: datetime, concurrency: int = 20) -> None:
-    """Start `debates` quick debates (cards delivered), then make all their first deadlines `due_at`."""
+async def seed(url: str, debates: int, due_at: datetime, concurrency: int = 20, probes: int = 0) -> None:
+    """Start `debates` quick debates (cards delivered), then make all their first deadlines `due_at`; add
+    `probes` jobs of a kind with no debate, due then too."""
     store = PostgresStore(url, pool_max=concurrency)
     await store.open()
     try:
@@ -103,6 +120,13 @@ async def seed(url: str, debates: int, due_at: datetime, concurrency: int = 20) 
 
         await asyncio.gather(*(starter() for _ in range(concurrency)))
         await Agenda(core, _Quiet(), core.clock).settle()
+
+        async def add_probes(uow):
+            space = await uow.space(SPACE, due_at)
+            for n in range(probes):
+                await uow.schedule(Job(PROBE, due_at, space.id, f"probe-{n}", payload={"n": n}))
+
+        await store.transact(add_probes)
         async with store.connection() as conn:
             await conn.execute("UPDATE agenda SET due_at = $1 WHERE done_at IS NULL", due_at)
             await conn.execute("UPDATE debates SET phase_ends_at = $1", due_at)

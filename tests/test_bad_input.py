@@ -101,9 +101,12 @@ async def test_confidence_outside_0_to_100(harness, value):
 async def test_control_and_bidi_characters_are_stripped(harness):
     _, thread = await in_round(harness)
     await harness.say("ada", "/argue side:pause Chips\u202e are \x07visible\u2066 to inspectors.", thread=thread)
-    async with harness.store.unit_of_work() as uow:
-        debate = await uow.debate_in_thread((await uow.space(harness.request("x").space)).id, thread)
-        (stored,) = await uow.arguments(debate.id)
+    async def read(uow):
+        debate = await uow.debate_in_thread((await uow.space(harness.request("x").space, harness.clock.now())).id,
+                                            thread)
+        return await uow.arguments(debate.id)
+
+    (stored,) = await harness.store.transact(read)
     assert stored.text == "Chips are visible to inspectors."
 
 

@@ -31,6 +31,7 @@ from tests.tcp_proxy import Proxy
 ROOT = Path(__file__).resolve().parents[1]
 LEASE = 5
 DEBATES = 200
+PROBES = 50  # jobs of a kind with no debate, due at the same instant
 ROUND_ONE = ": open floor"  # the quick format's only round, announced when the pre-vote ends
 
 
@@ -77,7 +78,7 @@ async def wait_for(condition, timeout: float, step: float = 0.1):
 
 async def test_three_processes_fire_every_deadline_once_despite_a_sigkill(db_url, tmp_path):
     log, marker = tmp_path / "deliveries.log", tmp_path / "claimed.json"
-    await seed(db_url, DEBATES, datetime.now(UTC) + timedelta(days=1))
+    await seed(db_url, DEBATES, datetime.now(UTC) + timedelta(days=1), probes=PROBES)
     last_seeded = (await query(db_url, "SELECT MAX(id) AS m FROM outbox"))[0]["m"]
     # every first deadline (the end of the pre-vote) at the same instant, a moment after the processes start
     due = datetime.now(UTC) + timedelta(seconds=4)
@@ -113,7 +114,10 @@ async def test_three_processes_fire_every_deadline_once_despite_a_sigkill(db_url
             p.wait()
 
     assert len(held) > 0
-    await assert_every_deadline_fired_once(db_url, deliveries(log), last_seeded, {"w1", "w2"})
+    sent = deliveries(log)
+    probes = Counter(d["probe"] for d in sent if "probe" in d)
+    assert probes == Counter({f"probe-{n}": 1 for n in range(PROBES)}), "a job with no debate fired twice or never"
+    await assert_every_deadline_fired_once(db_url, [d for d in sent if "probe" not in d], last_seeded, {"w1", "w2"})
 
 
 async def assert_every_deadline_fired_once(db_url: str, sent: list[dict], last_seeded: int, workers: set) -> None:
@@ -123,8 +127,8 @@ async def assert_every_deadline_fired_once(db_url: str, sent: list[dict], last_s
     assert Counter(d["item"] for d in sent).most_common(1)[0][1] == 1, "a message was posted twice"
     expected = {r["id"] for r in await query(db_url, "SELECT id FROM outbox WHERE id > $1", last_seeded)}
     assert {d["item"] for d in sent} == expected  # and every message queued was posted
-    rows = await query(db_url, "SELECT COUNT(*) AS n, COUNT(done_at) AS done FROM agenda WHERE phase = 0")
-    assert (rows[0]["n"], rows[0]["done"]) == (DEBATES, DEBATES)
+    rows = await query(db_url, "SELECT COUNT(*) AS n, COUNT(done_at) AS done FROM agenda WHERE phase = 0 OR kind = 'probe'")
+    assert (rows[0]["n"], rows[0]["done"]) == (DEBATES + PROBES, DEBATES + PROBES)
     assert [r["phase"] for r in await query(db_url, "SELECT DISTINCT phase FROM debates")] == [1]
 
 
@@ -296,10 +300,12 @@ async def community_view(store) -> dict:
         return (await h.core.execute_text(Request(space, Actor(who.lower(), who, who == "Maya"), "ai-policy"),
                                           line)).message
 
-    async with store.unit_of_work() as uow:
-        debate = await uow.debate((await uow.space(space)).id, 1)
+    async def read(uow):
+        debate = await uow.debate((await uow.space(space, h.clock.now())).id, 1)
         outcome = results.compute(debate, await uow.positions(debate.id))
-        histories = {m: await uow.positions(debate.id, m.lower()) for m in members}
+        return debate, outcome, {m: await uow.positions(debate.id, m.lower()) for m in members}
+
+    debate, outcome, histories = await store.transact(read)
     return {"results": outcome, "debate": (debate.state, debate.phase, debate.closed_at),
             "histories": {m: [(p.side, p.confidence, p.reason, p.credited, p.phase, p.recorded_at)
                               for p in ps] for m, ps in histories.items()},

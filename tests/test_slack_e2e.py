@@ -237,9 +237,11 @@ async def test_requests_not_signed_by_slack_are_refused_and_change_nothing(fake,
 
     debate = await stored(sqlite_store)
     assert debate.positions == [] and debate.endorsements == []
-    async with sqlite_store.unit_of_work() as uow:
-        space = await uow.space(SpaceRef("slack", TEAM_ID))
-        assert [d.number for d in await uow.debates(space.id)] == [1]
+    async def read(uow):
+        space = await uow.space(SpaceRef("slack", TEAM_ID), clock.now())
+        return [d.number for d in await uow.debates(space.id)]
+
+    assert await sqlite_store.transact(read) == [1]
 
 
 # ---- a flaky Slack ---------------------------------------------------------------------------------------

@@ -1,36 +1,44 @@
 """The Store port's contract: SQLite and PostgreSQL behave the same (every test runs on both stores)."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.config import Settings
+from bot.domain import Actor, Argument, Debate, Endorsement, Job, Position, Side, SpaceRef, State
 from bot.errors import StoreUnavailable
-from bot.domain import Argument, Debate, Endorsement, Position, SpaceRef, State
+from bot.jobs import phase_end
 from bot.messages import Message, Outgoing, Receipt
 from bot.rules import new_debate
-from bot.config import Settings
-from bot.domain import Actor, Side
 from storage.schema import SchemaTooNew
 
 T0 = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
-LEASE = 30
+LEASE = timedelta(seconds=30)
+
+
+class Rollback(Exception):
+    """Raised at the end of a unit of work to leave it without committing."""
+
+
+async def rolled_back(store, work) -> None:
+    async def then_undo(uow):
+        await work(uow)
+        raise Rollback
+
+    with pytest.raises(Rollback):
+        await store.transact(then_undo)
 
 
 async def space(store, name="guild-1"):
-    async with store.unit_of_work() as uow:
-        found = await uow.space(SpaceRef("test", name, name.title()))
-        await uow.commit()
-    return found
+    return await store.transact(lambda uow: uow.space(SpaceRef("test", name, name.title()), T0))
 
 
 async def debate(store, space_id, channel="general") -> Debate:
     sides = (Side("pause", "Pause"), Side("go-faster", "Go faster"))
     fresh = new_debate(space_id, "Frontier labs should pause", sides, Settings().format("quick"), channel,
                        Actor("maya", "Maya", True), T0)
-    async with store.unit_of_work() as uow:
-        added = await uow.add_debate(fresh)
-        await uow.commit()
-    return added
+    return await store.transact(lambda uow: uow.add_debate(fresh))
 
 
 def out(debate_id, text, **kw) -> Outgoing:
@@ -38,10 +46,30 @@ def out(debate_id, text, **kw) -> Outgoing:
 
 
 async def enqueue(store, space_id, *items: Outgoing) -> list[int]:
-    async with store.unit_of_work() as uow:
-        ids = [await uow.enqueue(space_id, item, T0) for item in items]
-        await uow.commit()
-    return ids
+    async def work(uow):
+        return [await uow.enqueue(space_id, item, T0) for item in items]
+
+    return await store.transact(work)
+
+
+async def claim_due(store, now, worker):
+    return await store.transact(lambda uow: uow.claim_due(now, worker, now + LEASE))
+
+
+async def claim_outbox(store, now, claim):
+    return await store.transact(lambda uow: uow.claim_outbox(now, claim, now + LEASE))
+
+
+async def delivered(store, item_id, receipt):
+    await store.transact(lambda uow: uow.delivered(item_id, receipt, T0))
+
+
+async def next_due_at(store):
+    return await store.transact(lambda uow: uow.next_due_at())
+
+
+async def next_outbox_at(store):
+    return await store.transact(lambda uow: uow.next_outbox_at())
 
 
 # ---- spaces, numbering, scoping ---------------------------------------------------------------------------
@@ -57,7 +85,8 @@ async def test_numbers_are_per_space_and_per_debate(store):
     a, b = await space(store), await space(store, "guild-2")
     d1, d2, e1 = await debate(store, a.id), await debate(store, a.id), await debate(store, b.id)
     assert (d1.number, d2.number, e1.number) == (1, 2, 1)
-    async with store.unit_of_work() as uow:
+
+    async def work(uow):
         args = [await uow.add_argument(Argument(d.id, 0, "ada", "Ada", "pause", 1, f"point {i}", T0))
                 for i, d in enumerate((d1, d1, d2))]
         assert [x.number for x in args] == [1, 2, 1]
@@ -66,16 +95,34 @@ async def test_numbers_are_per_space_and_per_debate(store):
         assert await uow.debate(b.id, 2) is None  # debate #2 exists only in the other space
         assert [d.number for d in await uow.debates(a.id)] == [1, 2]
         assert [d.number for d in await uow.debates(a.id, [State.CLOSED])] == []
-        await uow.commit()
+
+    await store.transact(work)
 
 
-async def test_nothing_is_kept_without_commit(store):
+async def test_nothing_is_kept_when_the_work_raises(store):
     a = await space(store)
-    async with store.unit_of_work() as uow:
-        await uow.add_debate(new_debate(a.id, "m", (Side("x", "X"), Side("y", "Y")), Settings().format("quick"),
-                                        "general", Actor("maya", "Maya", True), T0))
-    async with store.unit_of_work() as uow:
-        assert await uow.debates(a.id) == []
+    fresh = new_debate(a.id, "m", (Side("x", "X"), Side("y", "Y")), Settings().format("quick"), "general",
+                       Actor("maya", "Maya", True), T0)
+    await rolled_back(store, lambda uow: uow.add_debate(fresh))
+    assert await store.transact(lambda uow: uow.debates(a.id)) == []
+
+
+async def test_units_that_arrive_together_succeed_or_fail_alone(store):
+    """Under group commit several units share a transaction; one that raises must undo only itself."""
+    a = await space(store)
+    d = await debate(store, a.id)
+
+    async def post(uow, i):
+        await uow.add_argument(Argument(d.id, 0, f"m{i}", f"M{i}", "pause", 1, f"point {i}", T0))
+        if i % 3 == 0:
+            raise Rollback
+        return i
+
+    outcomes = await asyncio.gather(*(store.transact(lambda uow, i=i: post(uow, i)) for i in range(12)),
+                                    return_exceptions=True)
+    assert [isinstance(o, Rollback) for o in outcomes] == [i % 3 == 0 for i in range(12)]
+    kept = await store.transact(lambda uow: uow.arguments(d.id))
+    assert sorted(x.author_id for x in kept) == sorted(f"m{i}" for i in range(12) if i % 3)
 
 
 async def test_a_debate_round_trips_with_its_times(store):
@@ -83,38 +130,34 @@ async def test_a_debate_round_trips_with_its_times(store):
     d = await debate(store, a.id)
     d.state, d.phase, d.phase_ends_at, d.pre_vote_closed_at = State.ROUND, 1, T0 + timedelta(minutes=25), T0
     d.thread_id = "t-1"
-    async with store.unit_of_work() as uow:
-        await uow.save_debate(d)
-        await uow.commit()
-    async with store.unit_of_work() as uow:
-        again = await uow.debate_by_id(d.id)
-        assert again == d
+    await store.transact(lambda uow: uow.save_debate(d))
+
+    async def read(uow):
+        assert await uow.debate_by_id(d.id) == d
         assert (await uow.debate_in_thread(a.id, "t-1")).id == d.id
-        assert await uow.debate_in_thread((await uow.space(SpaceRef("test", "guild-2"))).id, "t-1") is None
+        other = await uow.space(SpaceRef("test", "guild-2"), T0)
+        assert await uow.debate_in_thread(other.id, "t-1") is None
+
+    await store.transact(read)
 
 
 # ---- idempotency, endorsements, positions --------------------------------------------------------------------
 
 
-async def test_claim_event_is_idempotent_and_returns_the_first_result(store):
+async def test_an_event_is_recorded_once_and_returns_the_first_result(store):
     a, b = await space(store), await space(store, "guild-2")
-    async with store.unit_of_work() as uow:
-        assert await uow.claim_event(a.id, "evt-1") is None
-        await uow.set_event_result(a.id, "evt-1", {"text": "first"})
-        await uow.commit()
-    async with store.unit_of_work() as uow:
-        assert await uow.claim_event(a.id, "evt-1") == {"text": "first"}
-        assert await uow.claim_event(b.id, "evt-1") is None  # keys are scoped to their space
-        await uow.commit()
-    async with store.unit_of_work() as uow:  # a claim that was rolled back did not count
-        assert await uow.claim_event(a.id, "evt-2") is None
-    async with store.unit_of_work() as uow:
-        assert await uow.claim_event(a.id, "evt-2") is None
+    assert await store.transact(lambda uow: uow.record_event(a.id, "evt-1", {"text": "first"}, T0)) is None
+    again = await store.transact(lambda uow: uow.record_event(a.id, "evt-1", {"text": "second"}, T0))
+    assert again == {"text": "first"}
+    assert await store.transact(lambda uow: uow.record_event(b.id, "evt-1", {}, T0)) is None  # per space
+    await rolled_back(store, lambda uow: uow.record_event(a.id, "evt-2", {"text": "lost"}, T0))
+    assert await store.transact(lambda uow: uow.event_result(a.id, "evt-2")) is None  # rolled back: unknown
 
 
 async def test_endorse_once_and_withdraw_once(store):
     d = await debate(store, (await space(store)).id)
-    async with store.unit_of_work() as uow:
+
+    async def work(uow):
         await uow.add_argument(Argument(d.id, 0, "ada", "Ada", "pause", 1, "Weights cannot be un-trained.", T0))
         e = Endorsement(d.id, 1, "bo", "Bo", T0)
         assert await uow.endorse(e) is True
@@ -124,55 +167,87 @@ async def test_endorse_once_and_withdraw_once(store):
         assert await uow.withdraw(d.id, 1, "bo") is False
         assert await uow.endorsements(d.id) == []
 
+    await store.transact(work)
+
 
 async def test_positions_are_append_only_in_order(store):
     d = await debate(store, (await space(store)).id)
     entries = [("ada", "pause", 70), ("bo", "go-faster", None), ("ada", "go-faster", 40), ("ada", "pause", 90)]
-    async with store.unit_of_work() as uow:
-        stored = [await uow.append_position(Position(d.id, who, who.title(), side, conf, None, None, 0,
-                                                     T0 + timedelta(seconds=i)))
-                  for i, (who, side, conf) in enumerate(entries)]
-        await uow.commit()
+
+    async def append(uow):
+        return [await uow.append_position(Position(d.id, who, who.title(), side, conf, None, None, 0,
+                                                   T0 + timedelta(seconds=i)))
+                for i, (who, side, conf) in enumerate(entries)]
+
+    stored = await store.transact(append)
     assert [p.seq for p in stored] == sorted({p.seq for p in stored})
-    async with store.unit_of_work() as uow:
+
+    async def read(uow):
         assert await uow.positions(d.id) == stored
         assert [p.side for p in await uow.positions(d.id, "ada")] == ["pause", "go-faster", "pause"]
         assert [p.confidence for p in await uow.positions(d.id, "ada")] == [70, 40, 90]
+        assert await uow.latest_position(d.id, "ada") == stored[-1]
+        assert await uow.latest_position(d.id, "cy") is None
+
+    await store.transact(read)
 
 
-# ---- deadlines ---------------------------------------------------------------------------------------------
+async def test_tally_counts_each_member_by_latest_position(store):
+    s = await space(store)
+    d = await debate(store, s.id)
+
+    async def work(uow):
+        assert await uow.tally(d.id) == ({}, 0)
+        for seq, (member, side) in enumerate([("ada", "pause"), ("bo", "pause"), ("ada", "go-faster"),
+                                              ("cy", "undecided")]):
+            await uow.append_position(Position(d.id, member, member, side, None, None, None, 0,
+                                               T0 + timedelta(seconds=seq)))
+        await uow.add_argument(Argument(d.id, 0, "ada", "Ada", "pause", 1, "point", T0))
+        assert await uow.tally(d.id) == ({"pause": 1, "go-faster": 1, "undecided": 1}, 1)
+
+    await store.transact(work)
+
+
+# ---- the agenda ------------------------------------------------------------------------------------------
 
 
 async def schedule(store, d, phase=0, at=T0):
-    async with store.unit_of_work() as uow:
-        await uow.schedule(d.space_id, d.id, "phase_end", phase, at)
-        await uow.commit()
+    return await store.transact(lambda uow: uow.schedule(phase_end(d.id, d.space_id, phase, at)))
 
 
-async def finish(store, item_id) -> bool:
-    async with store.unit_of_work() as uow:
-        done = await uow.finish_due(item_id)
-        await uow.commit()
-    return done
+async def finish(store, job_id, now=T0) -> bool:
+    return await store.transact(lambda uow: uow.finish_due(job_id, now))
 
 
 async def test_due_work_is_claimed_with_a_lease_and_finished_once(store):
     d = await debate(store, (await space(store)).id)
     await schedule(store, d, at=T0 + timedelta(minutes=5))
-    assert await store.next_due_at() == T0 + timedelta(minutes=5)
-    assert await store.claim_due(T0, "w1", LEASE) == []  # not due yet
+    assert await next_due_at(store) == T0 + timedelta(minutes=5)
+    assert await claim_due(store, T0, "w1") == []  # not due yet
     now = T0 + timedelta(minutes=5)
-    (item,) = await store.claim_due(now, "w1", LEASE)
-    assert (item.debate_id, item.phase, item.due_at) == (d.id, 0, now)
-    assert await store.claim_due(now, "w2", LEASE) == []  # leased to w1
-    assert await store.next_due_at() == now + timedelta(seconds=LEASE)  # when the lease would run out
-    later = now + timedelta(seconds=LEASE + 1)
-    (again,) = await store.claim_due(later, "w2", LEASE)  # w1 died: its claim is taken over
-    assert again.id == item.id
-    assert await finish(store, item.id) is True
-    assert await finish(store, item.id) is False  # the other worker finds it done
-    assert await store.claim_due(later + timedelta(hours=1), "w3", LEASE) == []
-    assert await store.next_due_at() is None
+    (job,) = await claim_due(store, now, "w1")
+    assert (job.kind, job.debate_id, job.phase, job.due_at) == ("phase_end", d.id, 0, now)
+    assert await claim_due(store, now, "w2") == []  # leased to w1
+    assert await next_due_at(store) == now + LEASE  # when the lease would run out
+    later = now + LEASE + timedelta(seconds=1)
+    (again,) = await claim_due(store, later, "w2")  # w1 died: its claim is taken over
+    assert again.id == job.id
+    assert await finish(store, job.id) is True
+    assert await finish(store, job.id) is False  # the other worker finds it done
+    assert await claim_due(store, later + timedelta(hours=1), "w3") == []
+    assert await next_due_at(store) is None
+
+
+async def test_a_job_without_a_debate_carries_its_payload_and_fires_once(store):
+    s = await space(store)
+    job = Job("scheduled_prompt", T0, s.id, "schedule:7:2026-11-23T18:00", payload={"schedule": 7})
+    assert await store.transact(lambda uow: uow.schedule(job)) is True
+    assert await store.transact(lambda uow: uow.schedule(job)) is False  # the same kind and key is pending
+    (claimed,) = await claim_due(store, T0, "w1")
+    assert (claimed.kind, claimed.debate_id, claimed.phase, claimed.payload) == (job.kind, None, None, {"schedule": 7})
+    assert await finish(store, claimed.id) is True
+    assert await finish(store, claimed.id) is False
+    assert await store.transact(lambda uow: uow.schedule(job)) is True  # done: the key may be used again
 
 
 async def test_due_work_comes_in_order_and_unschedule_drops_it(store):
@@ -180,23 +255,21 @@ async def test_due_work_comes_in_order_and_unschedule_drops_it(store):
     d1, d2 = await debate(store, a.id), await debate(store, a.id)
     await schedule(store, d1, at=T0 + timedelta(minutes=2))
     await schedule(store, d2, at=T0 + timedelta(minutes=1))
-    async with store.unit_of_work() as uow:
-        await uow.unschedule(d1.id)
-    assert len(await store.claim_due(T0 + timedelta(hours=1), "peek", 0.001)) == 2  # rolled back: still there
-    later = T0 + timedelta(hours=2)
-    async with store.unit_of_work() as uow:
-        await uow.unschedule(d1.id)
-        await uow.commit()
-    assert [i.debate_id for i in await store.claim_due(later, "w1", LEASE)] == [d2.id]
+    await rolled_back(store, lambda uow: uow.unschedule(d1.id))
+    peek = T0 + timedelta(hours=1)
+    assert [j.debate_id for j in await claim_due(store, peek, "peek")] == [d2.id, d1.id]  # rolled back: there
+    later = peek + LEASE * 2
+    await store.transact(lambda uow: uow.unschedule(d1.id, "phase_end"))
+    assert [j.debate_id for j in await claim_due(store, later, "w1")] == [d2.id]
 
 
 async def test_a_finished_deadline_may_be_scheduled_again(store):
     d = await debate(store, (await space(store)).id)
     await schedule(store, d)
-    (item,) = await store.claim_due(T0, "w1", LEASE)
-    assert await finish(store, item.id)
-    await schedule(store, d)  # the same (debate, kind, phase) again, e.g. after /debate extend
-    assert len(await store.claim_due(T0, "w1", LEASE)) == 1
+    (job,) = await claim_due(store, T0, "w1")
+    assert await finish(store, job.id)
+    assert await schedule(store, d) is True  # the same (debate, phase) again, e.g. after /debate extend
+    assert len(await claim_due(store, T0, "w1")) == 1
 
 
 # ---- outbox --------------------------------------------------------------------------------------------------
@@ -206,45 +279,44 @@ async def test_outbox_heads_per_stream_in_order(store):
     a = await space(store)
     d1, d2 = await debate(store, a.id), await debate(store, a.id)
     first, second, other = await enqueue(store, a.id, out(d1.id, "one"), out(d1.id, "two"), out(d2.id, "three"))
-    heads = await store.claim_outbox(T0, "w1", LEASE)
+    heads = await claim_outbox(store, T0, "w1#1")
     assert [(i.id, i.out.message.text) for i in heads] == [(first, "one"), (other, "three")]
     assert heads[0].space == a and heads[0].stream == f"debate:{d1.id}"
-    assert await store.claim_outbox(T0, "w2", LEASE) == []  # "two" waits for "one", which w1 holds
-    assert await store.next_outbox_at() == T0 + timedelta(seconds=LEASE)
-    await store.delivered(first, Receipt("m1"), T0)
-    assert [i.id for i in await store.claim_outbox(T0, "w2", LEASE)] == [second]
+    assert await claim_outbox(store, T0, "w2#1") == []  # "two" waits for "one", which w1 holds
+    assert await next_outbox_at(store) == T0 + LEASE
+    await delivered(store, first, Receipt("m1"))
+    assert [i.id for i in await claim_outbox(store, T0, "w2#2")] == [second]
 
 
 async def test_a_failed_head_is_retried_later_and_blocks_its_stream_meanwhile(store):
     a = await space(store)
     d = await debate(store, a.id)
     first, second = await enqueue(store, a.id, out(d.id, "one"), out(d.id, "two"))
-    (head,) = await store.claim_outbox(T0, "w1", LEASE)
+    (head,) = await claim_outbox(store, T0, "w1#1")
     retry = T0 + timedelta(seconds=4)
-    await store.delivery_failed(head.id, "HTTP 503", T0, retry)
-    assert await store.claim_outbox(T0 + timedelta(seconds=1), "w1", LEASE) == []
-    assert await store.next_outbox_at() == retry
-    (again,) = await store.claim_outbox(retry, "w1", LEASE)
+    await store.transact(lambda uow: uow.delivery_failed(head.id, "HTTP 503", T0, retry))
+    assert await claim_outbox(store, T0 + timedelta(seconds=1), "w1#2") == []
+    assert await next_outbox_at(store) == retry
+    (again,) = await claim_outbox(store, retry, "w1#3")
     assert (again.id, again.attempts) == (first, 1)
-    await store.delivery_failed(first, "channel deleted", retry, None)  # for good: the next one goes
-    assert [i.id for i in await store.claim_outbox(retry, "w1", LEASE)] == [second]
+    await store.transact(lambda uow: uow.delivery_failed(first, "channel deleted", retry, None))  # for good
+    assert [i.id for i in await claim_outbox(store, retry, "w1#4")] == [second]
 
 
-async def test_pending_edits_coalesce_until_claimed(store):
+async def test_a_message_drawn_when_sent_is_queued_once_until_claimed(store):
     a = await space(store)
     d = await debate(store, a.id)
     (card,) = await enqueue(store, a.id, out(d.id, "card", subject=("card", d.id)))
-    edit = out(d.id, "card v2", edit_of=card, coalesce_key=f"card:{d.id}")
-    (e1,) = await enqueue(store, a.id, edit)
-    (e2,) = await enqueue(store, a.id, Outgoing(Message("card v3"), "general", d.id, edit_of=card,
-                                                coalesce_key=f"card:{d.id}"))
-    assert e1 == e2
-    await store.claim_outbox(T0, "w1", LEASE)
-    await store.delivered(card, Receipt("m-card"), T0)
-    (claimed,) = await store.claim_outbox(T0, "w1", LEASE)
-    assert (claimed.id, claimed.out.message.text, claimed.edit_message_id) == (e1, "card v3", "m-card")
-    (e3,) = await enqueue(store, a.id, out(d.id, "card v4", edit_of=card, coalesce_key=f"card:{d.id}"))
-    assert e3 != e1  # the claimed edit may be on its way: a new one is queued after it
+    edit = Outgoing(None, "general", d.id, edit_of=card, coalesce_key=f"card:{d.id}", render="card")
+    e1, e2 = await enqueue(store, a.id, edit, edit)
+    assert e1 is not None and e2 is None  # a burst of changes: one pending edit
+    await claim_outbox(store, T0, "w1#1")
+    await delivered(store, card, Receipt("m-card"))
+    (claimed,) = await claim_outbox(store, T0, "w1#2")
+    assert (claimed.id, claimed.out.message, claimed.out.render, claimed.edit_message_id) == \
+        (e1, None, "card", "m-card")
+    (e3,) = await enqueue(store, a.id, edit)
+    assert e3 not in (None, e1)  # the claimed edit may be on its way: a new one is queued after it
 
 
 async def test_delivering_the_thread_opener_sets_the_debates_thread(store):
@@ -252,18 +324,21 @@ async def test_delivering_the_thread_opener_sets_the_debates_thread(store):
     d = await debate(store, a.id)
     card, arg = await enqueue(store, a.id, out(d.id, "card", open_thread="Debate #1", subject=("card", d.id)),
                               out(d.id, "argument", in_thread=True, subject=("argument", 1)))
-    (head,) = await store.claim_outbox(T0, "w1", LEASE)
+    (head,) = await claim_outbox(store, T0, "w1#1")
     assert head.thread_id is None
-    await store.delivered(card, Receipt("m1", "thread-9"), T0)
-    (item,) = await store.claim_outbox(T0, "w1", LEASE)
+    await delivered(store, card, Receipt("m1", "thread-9"))
+    (item,) = await claim_outbox(store, T0, "w1#2")
     assert (item.id, item.thread_id) == (arg, "thread-9")
-    await store.delivered(arg, Receipt("m2"), T0)
-    async with store.unit_of_work() as uow:
+    await delivered(store, arg, Receipt("m2"))
+
+    async def read(uow):
         assert (await uow.debate_in_thread(a.id, "thread-9")).id == d.id
         assert await uow.outbox_id_of(a.id, ("card", d.id)) == card
         assert await uow.outbox_id_of(b.id, ("card", d.id)) is None
         assert await uow.subject_of(a.id, "m2") == ("argument", 1, d.id)
         assert await uow.subject_of(b.id, "m2") is None  # another community's message id means nothing here
+
+    await store.transact(read)
 
 
 # ---- migrations and faults ---------------------------------------------------------------------------------
@@ -306,21 +381,5 @@ async def test_a_database_from_a_newer_version_is_refused(store):
 async def test_a_closed_store_raises_store_unavailable(store):
     await store.close()
     with pytest.raises(StoreUnavailable):
-        async with store.unit_of_work():
-            pass
-    with pytest.raises(StoreUnavailable):
-        await store.claim_due(T0, "w1", LEASE)
+        await store.transact(lambda uow: uow.next_due_at())
     await store.open()
-
-
-async def test_tally_counts_each_member_by_latest_position(store):
-    s = await space(store)
-    d = await debate(store, s.id)
-    async with store.unit_of_work() as uow:
-        assert await uow.tally(d.id) == ({}, 0)
-        for seq, (member, side) in enumerate([("ada", "pause"), ("bo", "pause"), ("ada", "go-faster"),
-                                              ("cy", "undecided")]):
-            await uow.append_position(Position(d.id, member, member, side, None, None, None, 0,
-                                               T0 + timedelta(seconds=seq)))
-        await uow.add_argument(Argument(d.id, 0, "ada", "Ada", "pause", 1, "point", T0))
-        assert await uow.tally(d.id) == ({"pause": 1, "go-faster": 1, "undecided": 1}, 1)

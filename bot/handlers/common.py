@@ -13,14 +13,12 @@ from typing import Any
 from bot import render, results
 from bot.commands import Bound
 from bot.config import Settings
+from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Space, SpaceRef, State
 from bot.errors import NotFound, UserError
-from bot.domain import Actor, Debate, ModAction, Space, SpaceRef, State
-from bot.messages import Outgoing
-from bot.summaries import ArgumentView, SteelmanReport
+from bot.jobs import PHASE_END, phase_end
+from bot.messages import Message, Outgoing
 from bot.ports import Summarizer, UnitOfWork
-
-PHASE_END = "phase_end"
-
+from bot.summaries import ArgumentView, SteelmanReport
 
 @dataclass(frozen=True)
 class Request:
@@ -49,7 +47,9 @@ class Ctx:
         return self.request.actor
 
     async def emit(self, out: Outgoing) -> None:
-        self.emitted.append(await self.uow.enqueue(self.space.id, out, self.now))
+        queued = await self.uow.enqueue(self.space.id, out, self.now)
+        if queued is not None:
+            self.emitted.append(queued)
 
 
 async def find_debate(ctx: Ctx, example: str) -> Debate:
@@ -71,9 +71,7 @@ async def find_debate(ctx: Ctx, example: str) -> Debate:
 
 
 async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> None:
-    await ctx.uow.record_action(
-        ModAction(debate.id, ctx.actor.user_id, ctx.actor.name, action, detail, ctx.now)
-    )
+    await ctx.uow.audit(AuditEntry(debate.id, ctx.actor.user_id, ctx.actor.name, action, detail, ctx.now))
 
 
 async def tally(uow: UnitOfWork, debate: Debate) -> tuple[dict[str, int], int]:
@@ -82,14 +80,26 @@ async def tally(uow: UnitOfWork, debate: Debate) -> tuple[dict[str, int], int]:
     return {k: counts[k] for k in (*debate.side_keys, "undecided") if counts.get(k)}, arguments
 
 
+CARD = "card"
+
+
 async def refresh_card(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
-    """Queue an edit of the debate's card; a pending edit not yet sent is replaced, not repeated."""
-    card_id = await uow.outbox_id_of(debate.space_id, ("card", debate.id))
+    """Queue an edit of the debate's card, drawn when it is sent: while one is pending, a burst of votes
+    adds nothing (no render, no count, no second edit)."""
+    card_id = await uow.outbox_id_of(debate.space_id, (CARD, debate.id))
     if card_id is None:
         return
-    message = render.card(debate, *await tally(uow, debate))
-    out = Outgoing(message, debate.channel_id, debate.id, edit_of=card_id, coalesce_key=f"card:{debate.id}")
+    out = Outgoing(None, debate.channel_id, debate.id, edit_of=card_id, coalesce_key=f"card:{debate.id}",
+                   render=CARD)
     await uow.enqueue(debate.space_id, out, now)
+
+
+async def draw(uow: UnitOfWork, what: str, debate_id: int | None) -> Message | None:
+    """A message rendered at sending time from the current state (None if its debate is gone)."""
+    debate = await uow.debate_by_id(debate_id) if debate_id is not None else None
+    if what != CARD or debate is None:
+        return None
+    return render.card(debate, *await tally(uow, debate))
 
 
 async def announce(uow: UnitOfWork, debate: Debate, message: Any, now: datetime) -> None:
@@ -97,17 +107,28 @@ async def announce(uow: UnitOfWork, debate: Debate, message: Any, now: datetime)
 
 
 async def views(uow: UnitOfWork, debate: Debate) -> list[ArgumentView]:
-    """Arguments as the summary engines see them, each endorser tagged with their current side."""
-    side_of: dict[str, str] = {}
+    """Arguments as the summary engines see them, each endorser tagged with the side they held when they
+    endorsed (an argument that converted its endorsers still counts as endorsed across sides)."""
+    history: dict[str, list[tuple[datetime, str]]] = {}
     for p in await uow.positions(debate.id):
-        side_of[p.member_id] = p.side
+        history.setdefault(p.member_id, []).append((p.recorded_at, p.side))
     endorsers: dict[int, list[tuple[str, str]]] = {}
     for e in await uow.endorsements(debate.id):
-        endorsers.setdefault(e.argument, []).append((e.member_id, side_of.get(e.member_id, "undecided")))
+        endorsers.setdefault(e.argument, []).append((e.member_id, side_then(history.get(e.member_id, []), e.created_at)))
     return [
         ArgumentView(a.number, a.side, a.text, a.author_id, a.author_name, a.rebuts, tuple(endorsers.get(a.number, ())))
         for a in await uow.arguments(debate.id)
     ]
+
+
+def side_then(history: list[tuple[datetime, str]], at: datetime) -> str:
+    """The side held at `at`: the last position recorded by then (a member's first position if none was)."""
+    held = history[0][1] if history else UNDECIDED
+    for recorded_at, side in history:
+        if recorded_at > at:
+            break
+        held = side
+    return held
 
 
 async def summarize(uow: UnitOfWork, debate: Debate, summarizer: Summarizer) -> SteelmanReport:
@@ -118,9 +139,9 @@ async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Su
                   card: bool = True) -> None:
     """Effects of a debate entering its current phase: deadline, announcement, card, results."""
     await uow.save_debate(debate)
-    await uow.unschedule(debate.id)
+    await uow.unschedule(debate.id, PHASE_END)
     if debate.state.active and debate.phase_ends_at is not None:
-        await uow.schedule(debate.space_id, debate.id, PHASE_END, debate.phase, debate.phase_ends_at)
+        await uow.schedule(phase_end(debate.id, debate.space_id, debate.phase, debate.phase_ends_at))
     if debate.state.active:
         await announce(uow, debate, render.phase_started(debate), now)
     elif debate.state is State.CLOSED:

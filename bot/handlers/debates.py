@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from bot import render, rules
 from bot.errors import Conflict, UserError
-from bot.handlers.common import Ctx, entered, tally, find_debate, record, refresh_card
+from bot.handlers.common import CARD, Ctx, entered, find_debate, record, refresh_card, tally
+from bot.jobs import PHASE_END, phase_end
 from bot.domain import State
 from bot.messages import Message, Outgoing, Reply
 from bot.cleaning import shorten
@@ -31,7 +32,7 @@ async def start(ctx: Ctx) -> Reply:
     debate = await ctx.uow.add_debate(debate)
     thread_name = shorten(f"Debate #{debate.number}: {debate.motion}", 90)
     await ctx.emit(Outgoing(render.card(debate, {}, 0), channel, debate.id, open_thread=thread_name,
-                            subject=("card", debate.id)))
+                            subject=(CARD, debate.id)))
     await entered(ctx.uow, debate, ctx.now, ctx.summarizer, card=False)
     await record(ctx, debate, "start", debate.motion)
     return Reply(Message(f"Debate #{debate.number} has started; its thread is open for the pre-vote.",
@@ -63,8 +64,8 @@ async def extend(ctx: Ctx) -> Reply:
     minutes = ctx.args.get("minutes")
     debate = replace(debate, phase_ends_at=debate.phase_ends_at + timedelta(minutes=minutes))
     await ctx.uow.save_debate(debate)
-    await ctx.uow.unschedule(debate.id)
-    await ctx.uow.schedule(debate.space_id, debate.id, "phase_end", debate.phase, debate.phase_ends_at)
+    await ctx.uow.unschedule(debate.id, PHASE_END)
+    await ctx.uow.schedule(phase_end(debate.id, debate.space_id, debate.phase, debate.phase_ends_at))
     text = f"The {debate.phase_name} was extended by {minutes} min; it now ends {render.when(debate.phase_ends_at)}."
     await ctx.emit(Outgoing(render.notice(debate, text), debate.channel_id, debate.id, in_thread=True))
     await refresh_card(ctx.uow, debate, ctx.now)

@@ -21,9 +21,9 @@ async def _side_for_argument(ctx: Ctx, debate: Debate) -> str:
     given = ctx.args.get("side")
     if given:
         return rules.resolve_side(debate, given, allow_undecided=False)
-    held = rules.current_side(await ctx.uow.positions(debate.id, ctx.actor.user_id))
-    if held and held != UNDECIDED:
-        return held
+    held = await ctx.uow.latest_position(debate.id, ctx.actor.user_id)
+    if held and held.side != UNDECIDED:
+        return held.side
     choices = ", ".join(f"side:{k}" for k in debate.side_keys)
     raise UserError("Say which side this argument supports.", f"Add one of: {choices}.")
 
@@ -79,15 +79,15 @@ async def position(ctx: Ctx) -> Reply:
     credited = ctx.args.get("credit")
     if credited is not None:
         await _existing(ctx, debate, credited)
-    history = await ctx.uow.positions(debate.id, ctx.actor.user_id)
+    last = await ctx.uow.latest_position(debate.id, ctx.actor.user_id)
     confidence, reason = ctx.args.get("confidence"), ctx.args.get("reason")
-    if rules.is_repeat(history, side, confidence, reason, credited):
+    if rules.is_repeat(last, side, confidence, reason, credited):
         return Reply(Message(f"You already stand with {debate.label(side)} in debate #{debate.number}."))
     await ctx.uow.append_position(Position(
         debate.id, ctx.actor.user_id, ctx.actor.name, side, confidence, reason, credited, debate.phase, ctx.now
     ))
     await refresh_card(ctx.uow, debate, ctx.now)
-    previous = history[-1].side if history else None
+    previous = last.side if last else None
     verb = "now stand with" if previous and previous != side else "stand with"
     sure = f" ({confidence}% sure)" if confidence is not None else ""
     return Reply(Message(f"Recorded: you {verb} {debate.label(side)}{sure} in debate #{debate.number} "

@@ -11,69 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 import asyncpg
 
 from bot.errors import StoreUnavailable
-from bot.domain import DueItem
-from bot.messages import OutboxItem, Receipt
 from storage.postgres import migrations
 from storage.postgres.errors import UNREACHABLE, discard, explain, safe_url
-from storage.postgres.uow import PostgresUnitOfWork
-from storage.codec import from_ts
-from storage.rows import due_item, outbox_item
 from storage.schema import SchemaTooNew
+from storage.uow import UnitOfWork
 
 log = logging.getLogger("steelman.storage.postgres")
-
-_CLAIM_DUE = """
-UPDATE agenda a SET claimed_by = $1, lease_until = $2
-FROM (SELECT id FROM agenda
-      WHERE done_at IS NULL AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
-      ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) c
-WHERE a.id = c.id
-RETURNING a.*
-"""
-
-# Only a stream's head (its oldest pending message) may be claimed, so one thread's messages go out in
-# order even with several processes: the next one becomes claimable once the head is delivered or failed.
-_CLAIM_OUTBOX = """
-WITH heads AS (
-    SELECT o.id FROM outbox o
-    WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.available_at <= $1
-      AND (o.lease_until IS NULL OR o.lease_until < $1)
-      AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.stream = o.stream AND p.id < o.id
-                      AND p.delivered_at IS NULL AND p.failed_at IS NULL)
-    ORDER BY o.id LIMIT $2
-    FOR UPDATE OF o SKIP LOCKED
-), claimed AS (
-    UPDATE outbox u SET claimed_by = $3, lease_until = $4 FROM heads WHERE u.id = heads.id RETURNING u.*
-)
-SELECT c.*, s.platform, s.external_id, s.name AS space_name, d.thread_id AS debate_thread,
-       e.message_id AS edit_message_id
-FROM claimed c
-JOIN spaces s ON s.id = c.space_id
-LEFT JOIN debates d ON d.id = c.debate_id
-LEFT JOIN outbox e ON e.id = c.edit_of
-ORDER BY c.id
-"""
-
-
-# One statement, so one round trip. The post that opened a thread also tells the debate where its thread
-# is. It locks the outbox row, then the debate's; a command holding the debate never waits on this outbox
-# row (it is claimed, so no coalescing edit matches it), so the two cannot deadlock.
-_DELIVERED = """
-WITH sent AS (
-    UPDATE outbox SET delivered_at = $1, message_id = $2, thread_id = $3, lease_until = NULL WHERE id = $4
-    RETURNING debate_id, open_thread
-)
-UPDATE debates d SET thread_id = $3 FROM sent
-WHERE d.id = sent.debate_id AND sent.open_thread IS NOT NULL AND $3::text IS NOT NULL
-"""
-
+T = TypeVar("T")
 
 # A bot process that vanishes without closing its connections (a network partition, a frozen VM) must not
 # hold its row locks for long: the server drops a silent client after about a minute, and ends a
@@ -156,21 +106,38 @@ class PostgresStore:
             log.warning("PostgreSQL unreachable: %r", exc)
             raise StoreUnavailable(f"PostgreSQL is unreachable: {exc!r}") from exc
 
-    @contextlib.asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[PostgresUnitOfWork]:
+    async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work(uow)` in one transaction on a pooled connection; its result once committed. If it
+        raises, the transaction is rolled back and the exception comes back here."""
         async with self.connection() as conn:
             await conn.execute("BEGIN")
-            uow = PostgresUnitOfWork(conn, self._landed, self._spaces)
+            db = PgDb(conn)
+            uow = UnitOfWork(db, self._spaces)
             try:
-                yield uow
+                value = await work(uow)
             except UNREACHABLE:
                 raise  # the connection is discarded, and the server rolls back what it was doing
             except BaseException:
-                if not uow.committed:
-                    await _rollback(conn)
-                raise
-            if not uow.committed:
                 await _rollback(conn)
+                raise
+            await self._commit(conn, db)
+        for space in uow.new_spaces:
+            self._spaces.setdefault((space.platform, space.external_id), space)
+        return value
+
+    async def _commit(self, conn: asyncpg.Connection, db: "PgDb") -> None:
+        # A connection can drop after the server committed but before we hear so. The transaction id lets
+        # us ask afterwards, so a saved change is never reported as lost (nor a lost one as saved). Writes
+        # with a RETURNING clause bring the id along; only otherwise is it asked for here.
+        xid = db.xid
+        if xid is None and db.wrote:
+            xid = await conn.fetchval("SELECT txid_current_if_assigned()")
+        try:
+            await conn.execute("COMMIT")
+        except Exception:
+            discard(conn)  # in an unknown state: the pool replaces it
+            if xid is None or not await self._landed(xid):
+                raise
 
     async def _landed(self, xid: int) -> bool:
         """Did transaction `xid` commit? Asked on a fresh connection after the first one died at COMMIT."""
@@ -184,62 +151,46 @@ class PostgresStore:
             await asyncio.sleep(0.1 * min(attempt + 1, 5))
         return False
 
-    # ---- deadlines ----------------------------------------------------------------------------------
 
-    async def claim_due(self, now: datetime, worker: str, lease_s: float, limit: int = 50) -> list[DueItem]:
-        until = now + timedelta(seconds=lease_s)
-        async with self.connection() as conn:
-            found = await conn.fetch(_CLAIM_DUE, worker, until, now, limit)
-        return sorted((due_item(r) for r in found), key=lambda d: (d.due_at, d.id))
+class PgDb:
+    """Runs the shared statements on one asyncpg connection, with PostgreSQL's row locks."""
 
-    async def next_due_at(self) -> datetime | None:
-        return await self._min_time(
-            "SELECT MIN(GREATEST(due_at, lease_until)) FROM agenda WHERE done_at IS NULL"
-        )
+    lock = " FOR NO KEY UPDATE"  # commands on one debate queue on its row, in one order everywhere
 
-    # ---- outbox -------------------------------------------------------------------------------------
+    def __init__(self, conn: asyncpg.Connection):
+        self.conn = conn
+        self.xid: int | None = None  # the transaction's id, once a write has told it
+        self.wrote = False
 
-    async def claim_outbox(self, now: datetime, worker: str, lease_s: float, limit: int = 50) -> list[OutboxItem]:
-        until = now + timedelta(seconds=lease_s)
-        async with self.connection() as conn:
-            found = await conn.fetch(_CLAIM_OUTBOX, now, limit, worker, until)
-        return [outbox_item(r) for r in found]
+    def skip_locked(self, alias: str) -> str:
+        return f" FOR UPDATE OF {alias} SKIP LOCKED"
 
-    async def delivered(self, item_id: int, receipt: Receipt, now: datetime) -> None:
-        # The message is already out: losing this write would post it again, so retry through a blip.
-        await self._retrying(self._execute, _DELIVERED, now, receipt.message_id, receipt.thread_id, item_id)
+    def _noting_xid(self, sql: str) -> str:
+        if self.xid is None and " RETURNING " in sql:
+            return sql + ", txid_current() AS txid_"
+        return sql
 
-    async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
-        """Try again at `retry_at`, or give up for good when it is None."""
-        await self._retrying(self._execute, (
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_by = NULL, lease_until = NULL, "
-            "available_at = COALESCE($2, available_at), failed_at = CASE WHEN $2::timestamptz IS NULL THEN $3::timestamptz END "
-            "WHERE id = $4"
-        ), error[:500], retry_at, now, item_id)
+    def _note(self, row: Any) -> None:
+        if row is not None and self.xid is None and "txid_" in row.keys():
+            self.xid = row["txid_"]
+        self.wrote = self.wrote or row is None
 
-    async def next_outbox_at(self) -> datetime | None:
-        # Only stream heads count: a message queued behind a leased or backing-off head is not due before it.
-        return await self._min_time(
-            "SELECT MIN(GREATEST(o.available_at, o.lease_until)) FROM outbox o "
-            "WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox p "
-            "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)"
-        )
+    async def one(self, sql: str, *args: Any) -> Any:
+        row = await self.conn.fetchrow(self._noting_xid(sql), *args)
+        if " RETURNING " in sql:
+            self._note(row)
+        return row
 
-    # ---- helpers ------------------------------------------------------------------------------------
+    async def all(self, sql: str, *args: Any) -> list[Any]:
+        found = await self.conn.fetch(sql, *args)
+        self.wrote = self.wrote or " RETURNING " in sql
+        return found
 
-    async def _execute(self, sql: str, *args: Any) -> None:
-        async with self.connection() as conn:
-            await conn.execute(sql, *args)
+    async def value(self, sql: str, *args: Any) -> Any:
+        row = await self.one(sql, *args)
+        return row[0] if row is not None else None
 
-    async def _retrying(self, step: Any, *args: Any, attempts: int = 4) -> None:
-        for attempt in range(attempts):
-            try:
-                return await step(*args)
-            except StoreUnavailable:
-                if attempt == attempts - 1:
-                    raise
-                await asyncio.sleep(0.2 * (attempt + 1))
-
-    async def _min_time(self, sql: str) -> datetime | None:
-        async with self.connection() as conn:
-            return from_ts(await conn.fetchval(sql))
+    async def run(self, sql: str, *args: Any) -> int:
+        """Rows an INSERT/UPDATE/DELETE touched, from its command tag ("INSERT 0 1", "UPDATE 3")."""
+        self.wrote = True
+        return int((await self.conn.execute(sql, *args)).rsplit(" ", 1)[-1])

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiosqlite
-
 from storage.schema import SchemaTooNew, migration_files  # noqa: F401 (SchemaTooNew is re-exported)
 
 FOLDER = Path(__file__).with_name("migrations")
@@ -39,20 +37,18 @@ def available(folder: Path = FOLDER) -> list[Migration]:
     return [Migration(version, name, sql) for version, name, sql in migration_files(folder)]
 
 
-async def current_version(db: aiosqlite.Connection) -> int:
-    await db.execute(
+def current_version(db: sqlite3.Connection) -> int:
+    db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
-        row = await cur.fetchone()
-    return int(row[0])
+    return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
 
 
-async def migrate(db: aiosqlite.Connection) -> list[int]:
-    """Apply what is missing; refuse a database written by a newer version."""
+def migrate(db: sqlite3.Connection) -> list[int]:
+    """Apply what is missing; refuse a database written by a newer version. Runs on the store's thread."""
     known = available()
-    have = await current_version(db)
+    have = current_version(db)
     newest = known[-1].version if known else 0
     if have > newest:
         raise SchemaTooNew(have, newest)
@@ -60,17 +56,17 @@ async def migrate(db: aiosqlite.Connection) -> list[int]:
     for migration in known:
         if migration.version <= have:
             continue
-        await db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
         try:
             for statement in migration.statements():
-                await db.execute(statement)
-            await db.execute(
+                db.execute(statement)
+            db.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, datetime.now(UTC).isoformat()),
             )
-            await db.execute("COMMIT")
+            db.execute("COMMIT")
         except BaseException:
-            await db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
         applied.append(migration.version)
     return applied

@@ -1,165 +1,233 @@
-"""The core's Store port on SQLite through aiosqlite.
+"""The core's Store port on SQLite: one connection on one thread, and group commit.
 
-One connection and one lock: a unit of work holds the connection for its whole transaction (BEGIN
-IMMEDIATE, so writers queue instead of failing half-way). WAL lets other processes read meanwhile, and the
-busy timeout lets a second process on the same file wait for its turn.
+A unit of work is a function of a `UnitOfWork`. The store queues the units that arrive together and runs
+them on the connection's own thread in one hand-off: one transaction (BEGIN IMMEDIATE), a savepoint per
+unit so that one refusal rolls back alone, one COMMIT (so one fsync under `synchronous=FULL`) for all.
+Each unit is answered only after that COMMIT. A unit runs from start to end without waiting on anything
+but the store (SQLite answers at once on its own thread), which `run_to_end` checks.
+
+WAL lets other processes read meanwhile; the busy timeout lets a second process wait for its turn.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+import logging
+import re
+import sqlite3
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
-import aiosqlite
-
+from bot.domain import Space
 from bot.errors import StoreUnavailable
-from bot.domain import DueItem
-from bot.messages import OutboxItem, Receipt
 from storage.codec import ts
 from storage.sqlite import migrations
-from storage.rows import due_item, outbox_item
-from storage.sqlite.uow import SqliteUnitOfWork
+from storage.uow import UnitOfWork
 
-_OUTBOX_HEADS = """
-SELECT o.*, s.platform, s.external_id, s.name AS space_name, d.thread_id AS debate_thread,
-       e.message_id AS edit_message_id
-FROM outbox o
-JOIN spaces s ON s.id = o.space_id
-LEFT JOIN debates d ON d.id = o.debate_id
-LEFT JOIN outbox e ON e.id = o.edit_of
-WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.available_at <= ?
-  AND (o.lease_until IS NULL OR o.lease_until < ?)
-  AND o.id = (SELECT MIN(p.id) FROM outbox p
-              WHERE p.stream = o.stream AND p.delivered_at IS NULL AND p.failed_at IS NULL)
-ORDER BY o.id LIMIT ?
-"""
+log = logging.getLogger("steelman.storage.sqlite")
+T = TypeVar("T")
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+MAX_BATCH = 256  # units per transaction: bounds how long one COMMIT keeps the others waiting
+
+
+def _bind(value: Any) -> Any:
+    return ts(value) if isinstance(value, datetime) else value
+
+
+class SqliteDb:
+    """Runs the shared statements on the connection, synchronously (we are on its thread)."""
+
+    lock = ""  # one writer at a time: a transaction already holds the whole database
+
+    def __init__(self, conn: sqlite3.Connection, statements: dict[str, str]):
+        self.conn = conn
+        self._statements = statements  # `$n` rewritten once per statement text
+
+    def skip_locked(self, alias: str) -> str:
+        return ""
+
+    def _cursor(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
+        native = self._statements.get(sql)
+        if native is None:
+            native = self._statements[sql] = _PLACEHOLDER.sub(r"?\1", sql)
+        return self.conn.execute(native, tuple(map(_bind, args)))
+
+    async def one(self, sql: str, *args: Any) -> sqlite3.Row | None:
+        return self._cursor(sql, args).fetchone()
+
+    async def all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        return self._cursor(sql, args).fetchall()
+
+    async def value(self, sql: str, *args: Any) -> Any:
+        row = self._cursor(sql, args).fetchone()
+        return row[0] if row is not None else None
+
+    async def run(self, sql: str, *args: Any) -> int:
+        return self._cursor(sql, args).rowcount
+
+
+def run_to_end(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a unit of work that never waits on anything but this store (whose calls answer at once)."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise RuntimeError("a unit of work waited on something other than the store: it must run in one go")
+
+
+Work = Callable[[UnitOfWork], Awaitable[Any]]
 
 
 class SqliteStore:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, synchronous: str = "NORMAL", busy_timeout_ms: int = 5000):
         self.path = str(path)
-        self._db: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
+        self.synchronous = synchronous
+        self.busy_timeout_ms = busy_timeout_ms
+        self.trips = 0  # hand-offs to the connection's thread (a benchmark reads it)
+        self._conn: sqlite3.Connection | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        self._queue: list[tuple[Work, asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
+        self._spaces: dict[tuple[str, str], Space] = {}
+        self._statements: dict[str, str] = {}
 
     @classmethod
-    def from_url(cls, url: str) -> "SqliteStore":
+    def from_url(cls, url: str, **options: Any) -> "SqliteStore":
         if url.startswith("sqlite://:memory:"):
-            return cls(":memory:")
-        return cls(url.removeprefix("sqlite:///"))
+            return cls(":memory:", **options)
+        return cls(url.removeprefix("sqlite:///"), **options)
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"
+
+    # ---- life cycle ---------------------------------------------------------------------------------
 
     async def open(self) -> None:
+        """Connect and apply migrations, on the connection's thread."""
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="steelman-sqlite")
+        try:
+            self._conn = await self._on_thread(self._connect)
+        except BaseException:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+            raise
+
+    def _connect(self) -> sqlite3.Connection:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        except Exception as exc:  # sqlite3.OperationalError: unreadable path, directory, ...
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:  # unreadable path, a directory, ...
             raise StoreUnavailable(f"cannot open the SQLite file {self.path}: {exc}") from exc
-        self._db.row_factory = aiosqlite.Row
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL"):
-            await self._db.execute(f"PRAGMA {pragma}")
-        await migrations.migrate(self._db)
+        conn.row_factory = sqlite3.Row
+        try:
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={self.busy_timeout_ms}",
+                           f"synchronous={self.synchronous}"):
+                conn.execute(f"PRAGMA {pragma}")
+            migrations.migrate(conn)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreUnavailable(f"cannot use the SQLite file {self.path}: {exc}") from exc
+            raise
+        return conn
 
     async def close(self) -> None:
-        if self._db is not None:
-            async with self._lock:
-                await self._db.close()
-                self._db = None
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.shield(self._flusher)
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await self._on_thread(conn.close)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
 
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
+    async def _on_thread(self, fn: Callable[[], T]) -> T:
+        assert self._thread is not None
+        self.trips += 1
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn)
+
+    # ---- units of work ------------------------------------------------------------------------------
+
+    async def transact(self, work: Work) -> Any:
+        """Run `work(uow)` in a transaction and return its result once committed; if it raises, what it
+        did is rolled back and the exception comes back here."""
+        if self._conn is None:
             raise StoreUnavailable("the store is closed")
-        return self._db
+        future = asyncio.get_running_loop().create_future()
+        self._queue.append((work, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
 
-    @contextlib.asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[SqliteUnitOfWork]:
-        async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            uow = SqliteUnitOfWork(self.db)
+    async def _flush(self) -> None:
+        """Hand the queued units to the thread, as many as have arrived, until none is left."""
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            works = [work for work, _ in batch]
             try:
-                yield uow
-            finally:
-                if not uow.committed:
-                    await self.db.execute("ROLLBACK")
+                outcomes = await self._on_thread(lambda: self._run_batch(works))
+            except BaseException as exc:  # the thread itself failed: nothing was committed
+                outcomes = [(False, exc)] * len(batch)
+            for (_, future), (ok, value) in zip(batch, outcomes):
+                if future.done():  # its caller went away (cancelled); the outcome stands regardless
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
 
-    @contextlib.asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self.unit_of_work() as uow:
-            yield self.db
-            await uow.commit()
+    def _run_batch(self, works: list[Work]) -> list[tuple[bool, Any]]:
+        conn = self._conn
+        if conn is None:
+            return [(False, StoreUnavailable("the store is closed"))] * len(works)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            return [(False, self._unavailable(exc, "begin"))] * len(works)
+        outcomes: list[tuple[bool, Any]] = []
+        made: list[Space] = []
+        alone = len(works) == 1  # a savepoint only where a neighbour's refusal must not undo this one
+        for work in works:
+            uow = UnitOfWork(SqliteDb(conn, self._statements), self._spaces)
+            try:
+                if not alone:
+                    conn.execute("SAVEPOINT unit")
+                value = run_to_end(work(uow))
+                if not alone:
+                    conn.execute("RELEASE unit")
+                outcomes.append((True, value))
+                made.extend(uow.new_spaces)
+            except BaseException as exc:
+                if not conn.in_transaction:  # SQLite itself rolled everything back (disk full, I/O)
+                    return [(False, self._unavailable(exc, "write"))] * len(works)
+                failure = self._unavailable(exc, "write") if isinstance(exc, sqlite3.OperationalError) else exc
+                if alone:
+                    conn.execute("ROLLBACK")
+                    return [(False, failure)]
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+                outcomes.append((False, failure))
+        return self._commit(conn, outcomes, made)
 
-    # ---- deadlines ----------------------------------------------------------------------------------
+    def _commit(self, conn: sqlite3.Connection, outcomes: list[tuple[bool, Any]], made: list[Space]
+                ) -> list[tuple[bool, Any]]:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return [(False, self._unavailable(exc, "commit"))] * len(outcomes)
+        for space in made:
+            self._spaces.setdefault((space.platform, space.external_id), space)
+        return outcomes
 
-    async def claim_due(self, now: datetime, worker: str, lease_s: float, limit: int = 50) -> list[DueItem]:
-        until = ts(now + timedelta(seconds=lease_s))
-        async with self._write() as db:
-            async with db.execute(
-                "UPDATE agenda SET claimed_by = ?, lease_until = ? WHERE id IN ("
-                " SELECT id FROM agenda WHERE done_at IS NULL AND due_at <= ?"
-                " AND (lease_until IS NULL OR lease_until < ?) ORDER BY due_at, id LIMIT ?)"
-                " RETURNING *",
-                (worker, until, ts(now), ts(now), limit),
-            ) as cur:
-                rows = await cur.fetchall()
-        return sorted((due_item(r) for r in rows), key=lambda d: (d.due_at, d.id))
-
-    async def next_due_at(self) -> datetime | None:
-        return await self._min_time("SELECT MIN(COALESCE(MAX(due_at, lease_until), due_at)) FROM agenda "
-                                    "WHERE done_at IS NULL")
-
-    # ---- outbox -------------------------------------------------------------------------------------
-
-    async def claim_outbox(self, now: datetime, worker: str, lease_s: float, limit: int = 50) -> list[OutboxItem]:
-        until = ts(now + timedelta(seconds=lease_s))
-        async with self._write() as db:
-            async with db.execute(_OUTBOX_HEADS, (ts(now), ts(now), limit)) as cur:
-                rows = await cur.fetchall()
-            await db.executemany(
-                "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ?",
-                [(worker, until, r["id"]) for r in rows],
-            )
-        return [outbox_item(r) for r in rows]
-
-    async def delivered(self, item_id: int, receipt: Receipt, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET delivered_at = ?, message_id = ?, thread_id = ?, lease_until = NULL "
-                "WHERE id = ?",
-                (ts(now), receipt.message_id, receipt.thread_id, item_id),
-            )
-            # The post that opened a thread tells the debate where its thread is.
-            await db.execute(
-                "UPDATE debates SET thread_id = ? WHERE id = (SELECT debate_id FROM outbox "
-                "WHERE id = ? AND open_thread IS NOT NULL) AND ? IS NOT NULL",
-                (receipt.thread_id, item_id, receipt.thread_id),
-            )
-
-    async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
-        """Try again at `retry_at`, or give up for good when it is None."""
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_by = NULL, "
-                "lease_until = NULL, available_at = COALESCE(?, available_at), "
-                "failed_at = CASE WHEN ? IS NULL THEN ? END WHERE id = ?",
-                (error[:500], ts(retry_at), ts(retry_at), ts(now), item_id),
-            )
-
-    async def next_outbox_at(self) -> datetime | None:
-        # Only stream heads count: a message queued behind a leased or backing-off head is not due before
-        # it, and counting it would wake the agenda loop in a busy spin until the head moves.
-        return await self._min_time(
-            "SELECT MIN(COALESCE(MAX(o.available_at, o.lease_until), o.available_at)) FROM outbox o "
-            "WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.id = (SELECT MIN(p.id) FROM outbox p "
-            "WHERE p.stream = o.stream AND p.delivered_at IS NULL AND p.failed_at IS NULL)"
-        )
-
-    async def _min_time(self, sql: str) -> datetime | None:
-        from storage.codec import from_ts
-
-        async with self._lock:
-            async with self.db.execute(sql) as cur:
-                row = await cur.fetchone()
-        return from_ts(row[0]) if row and row[0] else None
+    def _unavailable(self, exc: BaseException, step: str) -> BaseException:
+        if not isinstance(exc, sqlite3.Error):
+            return exc
+        log.error("SQLite %s failed on %s: %s", step, self.path, exc)
+        return StoreUnavailable(f"SQLite {step} failed: {exc}")
