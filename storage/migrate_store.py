@@ -25,7 +25,7 @@ from bot.errors import StoreUnavailable
 from storage.codec import from_ts, ts
 from storage.postgres import migrations as pg_migrations
 from storage.postgres.store import PostgresStore
-from storage.schema import SchemaTooNew
+from storage.schema import CURRENT_VERSION, SchemaTooNew
 from storage.sqlite.store import SqliteStore
 
 BATCH = 2000
@@ -238,7 +238,7 @@ async def _copy(db: aiosqlite.Connection, pg_store: PostgresStore, progress: Pro
     await db.execute("BEGIN")  # one read snapshot of the source for the copy and its checksums
     try:
         tables = await source_tables(db)
-        async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cur:
+        async with db.execute(CURRENT_VERSION) as cur:
             version = int((await cur.fetchone())[0])
         async with pg_store.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+CURRENT_VERSION = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"  # the same on every engine
+
 
 class SchemaTooNew(Exception):
     """The database was written by a newer Steelman; opening it with this one could lose data."""

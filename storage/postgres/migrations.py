@@ -11,7 +11,7 @@ from pathlib import Path
 
 import asyncpg
 
-from storage.schema import SchemaTooNew, migration_files
+from storage.schema import CURRENT_VERSION, SchemaTooNew, migration_files
 
 FOLDER = Path(__file__).with_name("migrations")
 _LOCK = 0x5747_0001  # any fixed number: it only has to be the same in every Steelman process
@@ -26,7 +26,7 @@ async def current_version(conn: asyncpg.Connection) -> int:
     """The version recorded in the database (0 when none is); creates nothing, so a read-only role may ask."""
     if not await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
         return 0
-    return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+    return int(await conn.fetchval(CURRENT_VERSION))
 
 
 async def migrate(conn: asyncpg.Connection) -> list[int]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.schema import SchemaTooNew, migration_files  # noqa: F401 (SchemaTooNew is re-exported)
+from storage.schema import CURRENT_VERSION, SchemaTooNew, migration_files  # noqa: F401 (re-exported)
 
 FOLDER = Path(__file__).with_name("migrations")
 
@@ -42,7 +42,7 @@ def current_version(db: sqlite3.Connection) -> int:
         "CREATE TABLE IF NOT EXISTS schema_migrations "
         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0])
+    return int(db.execute(CURRENT_VERSION).fetchone()[0])
 
 
 def migrate(db: sqlite3.Connection) -> list[int]:
