@@ -66,7 +66,7 @@ class Outgoing:
     open_thread: str | None = None  # this post opens the debate's thread, with this name
     edit_of: int | None = None  # outbox id of an earlier post to edit instead of posting
     subject: tuple[str, int] | None = None  # ("card", debate_id) / ("argument", number): found by ref later
-    coalesce_key: str | None = None  # while one with this key is pending, another is not queued
+    coalesce_key: str | None = None  # while an edit with this key is pending, another is not queued
     render: str | None = None  # "card": drawn from the debate's state when sent, so a burst costs one
 
 

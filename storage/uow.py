@@ -24,6 +24,7 @@ Row = Mapping[str, Any]
 
 class Db(Protocol):
     lock: str  # appended to a read of the row a command is about to change
+    share: str  # appended to a read of a row that must not change until commit (others may read it too)
 
     def skip_locked(self, alias: str) -> str: ...
     async def one(self, sql: str, *args: Any) -> Row | None: ...
@@ -108,18 +109,22 @@ class UnitOfWork:
         )
         return d
 
-    async def _debate(self, where: str, *args: Any) -> Debate | None:
-        row = await self.db.one(f"SELECT * FROM debates WHERE {where}{self.db.lock}", *args)
+    async def _debate(self, where: str, *args: Any, share: bool = False) -> Debate | None:
+        lock = self.db.share if share else self.db.lock
+        row = await self.db.one(f"SELECT * FROM debates WHERE {where}{lock}", *args)
         return rows.debate(row) if row else None
 
-    async def debate(self, space_id: int, number: int) -> Debate | None:
-        return await self._debate("space_id = $1 AND number = $2", space_id, number)
+    async def debate(self, space_id: int, number: int, share: bool = False) -> Debate | None:
+        """`share`: the command only reads the debate (a vote, an endorsement): others may do so at the
+        same time, while a phase change waits; otherwise the command has it to itself until commit."""
+        return await self._debate("space_id = $1 AND number = $2", space_id, number, share=share)
 
     async def debate_by_id(self, debate_id: int) -> Debate | None:
         return await self._debate("id = $1", debate_id)
 
-    async def debate_in_thread(self, space_id: int, thread_id: str) -> Debate | None:
-        return await self._debate("space_id = $1 AND thread_id = $2 ORDER BY id DESC LIMIT 1", space_id, thread_id)
+    async def debate_in_thread(self, space_id: int, thread_id: str, share: bool = False) -> Debate | None:
+        return await self._debate("space_id = $1 AND thread_id = $2 ORDER BY id DESC LIMIT 1", space_id, thread_id,
+                                  share=share)
 
     async def debates(self, space_id: int, states: Sequence[State] | None = None) -> list[Debate]:
         found = await self.db.all("SELECT * FROM debates WHERE space_id = $1 ORDER BY number", space_id)
@@ -279,24 +284,29 @@ class UnitOfWork:
 
     # ---- the outbox -----------------------------------------------------------------------------------
 
-    async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int | None:
-        """Queue a message. One that is rendered when sent (`out.render`) is queued once: while one is
-        pending and unclaimed, another changes nothing (None)."""
-        subject_kind, subject_id = out.subject or (None, None)
-        values = (space_id, stream_of(space_id, out), out.debate_id, out.channel_id, int(out.in_thread),
-                  out.open_thread, out.edit_of, subject_kind, subject_id, out.coalesce_key,
-                  codec.message_json(out), now)
-        columns = ("INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, open_thread, edit_of, "
-                   "subject_kind, subject_id, coalesce_key, body, created_at, available_at) ")
-        if not out.coalesce_key:
-            return await self.db.value(
-                columns + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id", *values
-            )
+    async def refresh(self, space_id: int, out: Outgoing, now: datetime) -> int | None:
+        """Queue an edit of the first post showing `out.subject` (drawn when sent), in one statement; None
+        when that post does not exist or an edit of it is already pending and unclaimed."""
         return await self.db.value(
-            columns + "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12 WHERE NOT EXISTS ("
-            "SELECT 1 FROM outbox WHERE space_id = $1 AND coalesce_key = $10 AND delivered_at IS NULL "
-            "AND failed_at IS NULL AND claimed_by IS NULL) RETURNING id",
-            *values,
+            "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, edit_of, coalesce_key, "
+            "body, created_at, available_at) SELECT $1, $2, $3, $4, $5, c.id, $6, $7, $8, $8 FROM outbox c "
+            "WHERE c.space_id = $1 AND c.subject_kind = $9 AND c.subject_id = $10 AND c.edit_of IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.space_id = $1 AND p.coalesce_key = $6 "
+            "AND p.delivered_at IS NULL AND p.failed_at IS NULL AND p.claimed_by IS NULL) "
+            "ORDER BY c.id LIMIT 1 RETURNING id",
+            space_id, stream_of(space_id, out), out.debate_id, out.channel_id, int(out.in_thread),
+            out.coalesce_key, codec.message_json(out), now, out.subject[0], out.subject[1],
+        )
+
+    async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int:
+        """Queue a message; its id."""
+        subject_kind, subject_id = out.subject or (None, None)
+        return await self.db.value(
+            "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, open_thread, edit_of, "
+            "subject_kind, subject_id, body, created_at, available_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            space_id, stream_of(space_id, out), out.debate_id, out.channel_id, int(out.in_thread),
+            out.open_thread, out.edit_of, subject_kind, subject_id, codec.message_json(out), now,
         )
 
     async def outbox_id_of(self, space_id: int, subject: tuple[str, int]) -> int | None:

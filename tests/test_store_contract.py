@@ -307,15 +307,21 @@ async def test_a_message_drawn_when_sent_is_queued_once_until_claimed(store):
     a = await space(store)
     d = await debate(store, a.id)
     (card,) = await enqueue(store, a.id, out(d.id, "card", subject=("card", d.id)))
-    edit = Outgoing(None, "general", d.id, edit_of=card, coalesce_key=f"card:{d.id}", render="card")
-    e1, e2 = await enqueue(store, a.id, edit, edit)
+    edit = Outgoing(None, "general", d.id, subject=("card", d.id), coalesce_key=f"card:{d.id}", render="card")
+
+    async def refresh(uow):
+        return await uow.refresh(a.id, edit, T0)
+
+    other = Outgoing(None, "general", d.id, subject=("card", d.id + 1), coalesce_key="card:x", render="card")
+    assert await store.transact(lambda uow: uow.refresh(a.id, other, T0)) is None  # no such card posted
+    e1, e2 = await store.transact(refresh), await store.transact(refresh)
     assert e1 is not None and e2 is None  # a burst of changes: one pending edit
     await claim_outbox(store, T0, "w1#1")
     await delivered(store, card, Receipt("m-card"))
     (claimed,) = await claim_outbox(store, T0, "w1#2")
     assert (claimed.id, claimed.out.message, claimed.out.render, claimed.edit_message_id) == \
         (e1, None, "card", "m-card")
-    (e3,) = await enqueue(store, a.id, edit)
+    e3 = await store.transact(refresh)
     assert e3 not in (None, e1)  # the claimed edit may be on its way: a new one is queued after it
 
 

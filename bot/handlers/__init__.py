@@ -11,7 +11,7 @@ from bot.messages import Reply
 
 
 async def steelman(ctx: Ctx) -> Reply:
-    debate = await find_debate(ctx, "/steelman debate:1")
+    debate = await find_debate(ctx, "/steelman debate:1", share=True)
     only = ctx.args.get("side")
     side = rules.resolve_side(debate, only, allow_undecided=False) if only else None
     report = await summarize(ctx.uow, debate, ctx.summarizer)

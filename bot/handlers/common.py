@@ -47,21 +47,20 @@ class Ctx:
         return self.request.actor
 
     async def emit(self, out: Outgoing) -> None:
-        queued = await self.uow.enqueue(self.space.id, out, self.now)
-        if queued is not None:
-            self.emitted.append(queued)
+        self.emitted.append(await self.uow.enqueue(self.space.id, out, self.now))
 
 
-async def find_debate(ctx: Ctx, example: str) -> Debate:
-    """The debate named by `debate:N`, else the one whose thread this is; a clear reply otherwise."""
+async def find_debate(ctx: Ctx, example: str, share: bool = False) -> Debate:
+    """The debate named by `debate:N`, else the one whose thread this is; a clear reply otherwise.
+    `share`: the command does not change the debate's row (see UnitOfWork.debate)."""
     number = ctx.args.get("debate")
     if number is not None:
-        debate = await ctx.uow.debate(ctx.space.id, number)
+        debate = await ctx.uow.debate(ctx.space.id, number, share=share)
         if debate is None:  # also the answer for a number that exists only in another community
             raise NotFound(f"There is no debate #{number} here.", "See this community's debates with /debate list.")
         return debate
     if ctx.request.thread_id:
-        debate = await ctx.uow.debate_in_thread(ctx.space.id, ctx.request.thread_id)
+        debate = await ctx.uow.debate_in_thread(ctx.space.id, ctx.request.thread_id, share=share)
         if debate is not None:
             return debate
     raise UserError(
@@ -86,12 +85,9 @@ CARD = "card"
 async def refresh_card(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
     """Queue an edit of the debate's card, drawn when it is sent: while one is pending, a burst of votes
     adds nothing (no render, no count, no second edit)."""
-    card_id = await uow.outbox_id_of(debate.space_id, (CARD, debate.id))
-    if card_id is None:
-        return
-    out = Outgoing(None, debate.channel_id, debate.id, edit_of=card_id, coalesce_key=f"card:{debate.id}",
+    out = Outgoing(None, debate.channel_id, debate.id, subject=(CARD, debate.id), coalesce_key=f"card:{debate.id}",
                    render=CARD)
-    await uow.enqueue(debate.space_id, out, now)
+    await uow.refresh(debate.space_id, out, now)
 
 
 async def draw(uow: UnitOfWork, what: str, debate_id: int | None) -> Message | None:

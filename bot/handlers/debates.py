@@ -40,7 +40,7 @@ async def start(ctx: Ctx) -> Reply:
 
 
 async def status(ctx: Ctx) -> Reply:
-    debate = await find_debate(ctx, "/debate status debate:1")
+    debate = await find_debate(ctx, "/debate status debate:1", share=True)
     return Reply(render.status(debate, *await tally(ctx.uow, debate)))
 
 

@@ -56,7 +56,7 @@ async def rebut(ctx: Ctx) -> Reply:
 
 
 async def endorse(ctx: Ctx) -> Reply:
-    debate = await find_debate(ctx, "/endorse debate:1 argument:3")
+    debate = await find_debate(ctx, "/endorse debate:1 argument:3", share=True)
     rules.require_active(debate, "endorse arguments")
     number = ctx.args.get("argument")
     arg = await _existing(ctx, debate, number)
@@ -73,7 +73,7 @@ async def endorse(ctx: Ctx) -> Reply:
 
 
 async def position(ctx: Ctx) -> Reply:
-    debate = await find_debate(ctx, "/position debate:1 side:for")
+    debate = await find_debate(ctx, "/position debate:1 side:for", share=True)
     rules.require_active(debate, "change positions")
     side = rules.resolve_side(debate, ctx.args.get("side"), allow_undecided=True)
     credited = ctx.args.get("credit")
@@ -95,5 +95,5 @@ async def position(ctx: Ctx) -> Reply:
 
 
 async def history(ctx: Ctx) -> Reply:
-    debate = await find_debate(ctx, "/history debate:1")
+    debate = await find_debate(ctx, "/history debate:1", share=True)
     return Reply(render.history(debate, await ctx.uow.positions(debate.id, ctx.actor.user_id)))

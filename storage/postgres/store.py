@@ -156,6 +156,7 @@ class PgDb:
     """Runs the shared statements on one asyncpg connection, with PostgreSQL's row locks."""
 
     lock = " FOR NO KEY UPDATE"  # commands on one debate queue on its row, in one order everywhere
+    share = " FOR SHARE"  # votes on one debate go side by side; a phase change waits for them
 
     def __init__(self, conn: asyncpg.Connection):
         self.conn = conn

@@ -40,7 +40,7 @@ def _bind(value: Any) -> Any:
 class SqliteDb:
     """Runs the shared statements on the connection, synchronously (we are on its thread)."""
 
-    lock = ""  # one writer at a time: a transaction already holds the whole database
+    lock = share = ""  # one writer at a time: a transaction already holds the whole database
 
     def __init__(self, conn: sqlite3.Connection, statements: dict[str, str]):
         self.conn = conn
