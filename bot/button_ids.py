@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import BY_NAME
+from bot.catalog import BY_NAME
 from bot.messages import Button
 
 PREFIX = "sm"

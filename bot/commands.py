@@ -1,8 +1,8 @@
-"""The command catalog: every command declared once.
+"""What a command is (its options and their types) and how raw option values become checked values.
 
-Discord options, Slack text parsing, console parsing, help text and the Slack manifest are all built from
-`CATALOG`. `bind` turns raw option values (strings typed by a member, or typed values from a platform)
-into checked Python values, with a specific message for each thing that can be wrong.
+The commands themselves are declared once, each with its handler, in `bot.catalog`. `bind` turns raw
+option values (strings typed by a member, or typed values from a platform) into checked Python values,
+with a specific message for each thing that can be wrong.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class Command:
     slow: bool = False  # may take longer than a platform's acknowledgement deadline: defer first
     example: str = ""
     button_only: bool = False  # reachable from buttons (and text), not listed as its own slash command
+    handler: Any = field(default=None, compare=False, repr=False)  # async (Ctx) -> Reply
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -54,96 +55,6 @@ class Command:
         for o in self.options:
             parts.append(f"{o.name}:<{o.type}>" if o.required else f"[{o.name}:<{o.type}>]")
         return " ".join(parts)
-
-
-_DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this thread)", min=1)
-_TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
-
-CATALOG: tuple[Command, ...] = (
-    Command(
-        "debate start",
-        "Start a debate on a motion, with its own thread",
-        (
-            Option("motion", TEXT, "The motion, as one sentence", required=True, limit_key="max_motion"),
-            Option("sides", TEXT, "Comma-separated sides (default: for, against)", max_length=300),
-            Option("format", CHOICE, "Debate format (rounds and durations)"),
-        ),
-        moderator=True,
-        example='/debate start motion:"Frontier AI labs should pause training runs above 10^26 FLOP" '
-        'sides:"pause, slow down, go faster"',
-    ),
-    Command("debate status", "Show a debate's phase, deadline and counts", (_DEBATE,)),
-    Command("debate list", "List this community's debates", (Option("all", BOOL, "Include finished ones"),)),
-    Command("debate next", "End the current phase now and move on", (_DEBATE,), moderator=True),
-    Command(
-        "debate extend",
-        "Give the current phase more time",
-        (Option("minutes", INT, "Minutes to add", required=True, min=1, max=1440), _DEBATE),
-        moderator=True,
-    ),
-    Command("debate close", "Close the debate now and post the results", (_DEBATE,), moderator=True, slow=True),
-    Command(
-        "debate cancel",
-        "Cancel a debate without results",
-        (_DEBATE, Option("reason", TEXT, "Why (shown in the thread)", max_length=300)),
-        moderator=True,
-    ),
-    Command(
-        "argue",
-        "Add an argument for a side",
-        (_TEXT, Option("side", SIDE, "The side it supports (default: your current side)"), _DEBATE),
-        example='/argue side:go-faster text:"A unilateral pause moves frontier work to labs with fewer safeguards."',
-    ),
-    Command(
-        "rebut",
-        "Answer a numbered argument",
-        (
-            Option("argument", ARGUMENT, "Number of the argument you answer", required=True, min=1),
-            _TEXT,
-            Option("side", SIDE, "The side your rebuttal supports (default: your current side)"),
-            _DEBATE,
-        ),
-        example='/rebut argument:3 text:"Compute controls can be tested for short periods first."',
-    ),
-    Command(
-        "endorse",
-        "Endorse a strong argument (any side's)",
-        (
-            Option("argument", ARGUMENT, "Argument number", required=True, min=1),
-            Option("withdraw", BOOL, "Take your endorsement back"),
-            _DEBATE,
-        ),
-    ),
-    Command(
-        "position",
-        "Record where you stand now (your history is kept)",
-        (
-            Option("side", SIDE, "Your side, or undecided", required=True),
-            Option("confidence", INT, "How sure you are, 0-100", min=0, max=100),
-            Option("reason", TEXT, "Why, in a sentence", limit_key="max_reason"),
-            Option("credit", ARGUMENT, "Number of the argument that moved you", min=1),
-            _DEBATE,
-        ),
-        example="/position side:slow-down confidence:70 credit:4",
-    ),
-    Command(
-        "steelman",
-        "The strongest case for each side, common ground and open cruxes",
-        (_DEBATE, Option("side", SIDE, "Only this side")),
-        slow=True,
-    ),
-    Command("history", "Your own positions over time", (_DEBATE,)),
-    Command("help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),
-)
-
-BY_NAME: dict[str, Command] = {c.name: c for c in CATALOG}
-
-
-def find(name: str) -> Command:
-    command = BY_NAME.get(" ".join(name.split()).lower())
-    if command is None:
-        raise UserError(f"There is no command /{name}.", "Type /help to see every command.")
-    return command
 
 
 def _coerce_int(option: Option, value: Any) -> int:

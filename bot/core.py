@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from bot import commands, parse
+from bot import catalog, commands, parse
 from bot.commands import Command
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
-from bot.handlers import HANDLERS, Ctx, Request
+from bot.handlers import Ctx, Request
 from bot.handlers.common import draw
 from bot.jobs import JOBS, JobCtx
 from bot.domain import Job, State
@@ -65,7 +65,7 @@ class Core:
 
     async def execute(self, request: Request, name: str, raw: dict[str, Any]) -> Reply:
         try:
-            command = commands.find(name)
+            command = catalog.find(name)
             bound = commands.bind(command, raw, self.settings.limits)
             self._authorize(command, request)
             return await self._run(command, bound, request)
@@ -92,7 +92,7 @@ class Core:
             space = await uow.space(request.space, now)
             ctx = Ctx(uow, space, request, bound, now, self.settings, self.summarizer)
             try:
-                reply = await HANDLERS[command.name](ctx)
+                reply = await command.handler(ctx)
             except UserError:
                 earlier = await uow.event_result(space.id, request.event_key) if request.event_key else None
                 if earlier is None:

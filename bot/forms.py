@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands import BY_NAME, TEXT, Option
+from bot.catalog import BY_NAME
+from bot.commands import TEXT, Option
 
 MAX_FIELDS = 5  # Discord modals hold at most five inputs
 

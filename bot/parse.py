@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from bot.commands import CATALOG, TEXT, Command
+from bot.catalog import CATALOG
+from bot.commands import TEXT, Command
 from bot.errors import UserError
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})

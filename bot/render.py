@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands import CATALOG, Command
+from collections.abc import Sequence
+
+from bot.commands import Command
 from bot.domain import Argument, Debate, Position, UNDECIDED
 from bot.messages import Button, Chart, Field, Message
 from bot.summaries import Crux, Pick, SteelmanReport
@@ -187,7 +189,7 @@ def history(debate: Debate, entries: list[Position]) -> Message:
     return Message(text="\n".join(lines), title=f"Your positions in debate #{debate.number}")
 
 
-def help_text(command: Command | None, is_moderator: bool) -> Message:
+def help_text(catalog: Sequence[Command], command: Command | None, is_moderator: bool) -> Message:
     if command:
         options = "\n".join(f"`{o.name}`{'' if o.required else ' (optional)'}: {o.description}"
                             for o in command.options) or "No options."
@@ -196,7 +198,7 @@ def help_text(command: Command | None, is_moderator: bool) -> Message:
         return Message(text=f"{who}{command.description}.\nUsage: `{command.usage}`\n{options}{example}",
                        title=f"/{command.name}")
     lines = [f"`/{c.name}`: {c.description}" + (" (moderators)" if c.moderator else "")
-             for c in CATALOG if is_moderator or not c.moderator]
+             for c in catalog if is_moderator or not c.moderator]
     return Message(
         text="Steelman runs structured debates: a pre-vote, timed rounds of arguments, a post-vote, then the "
         "strongest case for every side.\n" + "\n".join(lines) + "\nFor one command: `/help command:argue`.",

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.commands import CATALOG, bind
+from bot.catalog import CATALOG
+from bot.commands import bind
 from bot.config import Limits
 from bot.errors import UserError
 from bot.parse import parse

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from bot.clock import ManualClock
-from bot.commands import CATALOG
+from bot.catalog import CATALOG
 from bot.domain import SpaceRef
 from tests.fakes.slack_fake import BOT_USER_ID, TEAM_ID, FakeSlack, clear_proxy_env
 from tests.slack_support import (ALICE, BOB, BROADCAST, CHANNEL, MAYA, MOTION, OLU, SIDES, Bot, buttons,

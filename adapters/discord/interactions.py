@@ -17,7 +17,7 @@ from adapters.discord import modals
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
 from bot import button_ids
-from bot.commands import BY_NAME
+from bot.catalog import BY_NAME
 from bot.config import Settings
 from bot.core import Core
 from bot.handlers import Request

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import messages
 from bot import button_ids
-from bot.commands import CATALOG
+from bot.catalog import CATALOG
 from bot.config import Settings
 from bot.core import Core
 from bot.forms import form_for

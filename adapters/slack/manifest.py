@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import CATALOG
+from bot.catalog import CATALOG
 from bot.config import Settings
 
 BOT_SCOPES = [

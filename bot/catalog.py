@@ -1,0 +1,116 @@
+"""The command catalog: every command declared once, with its handler beside it.
+
+Discord options, Slack text parsing, console parsing, help text and the Slack manifest are all built from
+`CATALOG`; the core runs a command by calling the handler its entry names. Adding a command is one entry
+here plus its handler and test.
+"""
+
+from __future__ import annotations
+
+from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
+from bot.errors import UserError
+from bot.handlers import debates, members, reading
+
+def entry(handler, *args, **options) -> Command:
+    """One command: its handler first, then what it is (name, description, options, who may run it)."""
+    return Command(*args, handler=handler, **options)
+
+
+_DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this thread)", min=1)
+_TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
+
+CATALOG: tuple[Command, ...] = (
+    entry(
+        debates.start,
+        "debate start",
+        "Start a debate on a motion, with its own thread",
+        (
+            Option("motion", TEXT, "The motion, as one sentence", required=True, limit_key="max_motion"),
+            Option("sides", TEXT, "Comma-separated sides (default: for, against)", max_length=300),
+            Option("format", CHOICE, "Debate format (rounds and durations)"),
+        ),
+        moderator=True,
+        example='/debate start motion:"Frontier AI labs should pause training runs above 10^26 FLOP" '
+        'sides:"pause, slow down, go faster"',
+    ),
+    entry(debates.status, "debate status", "Show a debate's phase, deadline and counts", (_DEBATE,)),
+    entry(debates.list_, "debate list", "List this community's debates", (Option("all", BOOL, "Include finished ones"),)),
+    entry(debates.next_, "debate next", "End the current phase now and move on", (_DEBATE,), moderator=True),
+    entry(
+        debates.extend,
+        "debate extend",
+        "Give the current phase more time",
+        (Option("minutes", INT, "Minutes to add", required=True, min=1, max=1440), _DEBATE),
+        moderator=True,
+    ),
+    entry(debates.close, "debate close", "Close the debate now and post the results", (_DEBATE,), moderator=True, slow=True),
+    entry(
+        debates.cancel,
+        "debate cancel",
+        "Cancel a debate without results",
+        (_DEBATE, Option("reason", TEXT, "Why (shown in the thread)", max_length=300)),
+        moderator=True,
+    ),
+    entry(
+        members.argue,
+        "argue",
+        "Add an argument for a side",
+        (_TEXT, Option("side", SIDE, "The side it supports (default: your current side)"), _DEBATE),
+        example='/argue side:go-faster text:"A unilateral pause moves frontier work to labs with fewer safeguards."',
+    ),
+    entry(
+        members.rebut,
+        "rebut",
+        "Answer a numbered argument",
+        (
+            Option("argument", ARGUMENT, "Number of the argument you answer", required=True, min=1),
+            _TEXT,
+            Option("side", SIDE, "The side your rebuttal supports (default: your current side)"),
+            _DEBATE,
+        ),
+        example='/rebut argument:3 text:"Compute controls can be tested for short periods first."',
+    ),
+    entry(
+        members.endorse,
+        "endorse",
+        "Endorse a strong argument (any side's)",
+        (
+            Option("argument", ARGUMENT, "Argument number", required=True, min=1),
+            Option("withdraw", BOOL, "Take your endorsement back"),
+            _DEBATE,
+        ),
+    ),
+    entry(
+        members.position,
+        "position",
+        "Record where you stand now (your history is kept)",
+        (
+            Option("side", SIDE, "Your side, or undecided", required=True),
+            Option("confidence", INT, "How sure you are, 0-100", min=0, max=100),
+            Option("reason", TEXT, "Why, in a sentence", limit_key="max_reason"),
+            Option("credit", ARGUMENT, "Number of the argument that moved you", min=1),
+            _DEBATE,
+        ),
+        example="/position side:slow-down confidence:70 credit:4",
+    ),
+    entry(
+        reading.steelman,
+        "steelman",
+        "The strongest case for each side, common ground and open cruxes",
+        (_DEBATE, Option("side", SIDE, "Only this side")),
+        slow=True,
+    ),
+    entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
+    entry(reading.help_, "help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),
+)
+
+BY_NAME: dict[str, Command] = {c.name: c for c in CATALOG}
+
+
+def find(name: str) -> Command:
+    command = BY_NAME.get(" ".join(name.split()).lower())
+    if command is None:
+        raise UserError(f"There is no command /{name}.", "Type /help to see every command.")
+    return command
+
+
