@@ -2,8 +2,8 @@
 
     encode(Button("Endorse", "endorse", (("argument", 4), ("debate", 2))))  ->  "sm:endorse:argument=4;debate=2"
 
-Platforms cap these ids (Discord: 100 characters; Slack action_id: 255), so values are short by design:
-command names, side keys and numbers. `decode` rejects anything that is not a catalog command.
+Platforms cap these ids, so values are short by design (command names, side keys and numbers) and each
+adapter checks the result against its own cap. `decode` rejects anything that is not a catalog command.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from bot.catalog import BY_NAME
 from bot.messages import Button
 
 PREFIX = "sm"
-MAX_LENGTH = 100
 
 
-def encode(button: Button) -> str:
+def encode(button: Button, max_length: int | None = None) -> str:
+    """The button's id; ValueError if it is longer than the platform's `max_length`."""
     args = ";".join(f"{k}={v}" for k, v in button.args)
     kind = "form" if button.form else "run"
     text = f"{PREFIX}:{kind}:{button.command}:{args}"
-    if len(text) > MAX_LENGTH:
-        raise ValueError(f"button id too long ({len(text)} > {MAX_LENGTH}): {text[:40]}...")
+    if max_length is not None and len(text) > max_length:
+        raise ValueError(f"button id too long ({len(text)} > {max_length}): {text[:40]}...")
     return text
 
 

@@ -55,7 +55,8 @@ CATALOG: tuple[Command, ...] = (
         members.argue,
         "argue",
         "Add an argument for a side",
-        (_TEXT, Option("side", SIDE, "The side it supports (default: your current side)"), _DEBATE),
+        (_TEXT, Option("side", SIDE, "The side it supports (default: your current side)"),
+         Option("argument", ARGUMENT, "Number of the argument it answers, to make it a rebuttal", min=1), _DEBATE),
         example='/argue side:go-faster text:"A unilateral pause moves frontier work to labs with fewer safeguards."',
     ),
     entry(

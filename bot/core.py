@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 
 def error_reply(exc: UserError) -> Reply:
-    return Reply(Message(str(exc), kind="error"), ephemeral=True)
+    return Reply(Message(str(exc), kind="error"), ephemeral=True, option=exc.option)
 
 
 class Core:

@@ -11,8 +11,6 @@ from typing import Any
 from bot.catalog import BY_NAME
 from bot.commands import TEXT, Option
 
-MAX_FIELDS = 5  # Discord modals hold at most five inputs
-
 
 @dataclass(frozen=True)
 class FormField:
@@ -32,17 +30,27 @@ class Form:
     fixed: tuple[tuple[str, Any], ...]  # option values the button already decided (e.g. the debate)
 
 
-def _field(option: Option, limits: Any) -> FormField:
+@dataclass(frozen=True)
+class FormLimits:
+    """What a platform's forms hold; each adapter passes its own."""
+
+    fields: int
+    title: int
+    label: int
+    placeholder: int
+
+
+def _field(option: Option, limits: Any, room: FormLimits) -> FormField:
     limit = getattr(limits, option.limit_key) if option.limit_key else option.max_length
     label = option.name.replace("_", " ").capitalize()
-    return FormField(option.name, label[:45], option.required, option.long or option.type == TEXT and
-                     bool(limit and limit > 200), limit, option.description[:100])
+    return FormField(option.name, label[:room.label], option.required, option.long or option.type == TEXT and
+                     bool(limit and limit > 200), limit, option.description[:room.placeholder])
 
 
-def form_for(command_name: str, fixed: dict[str, Any], limits: Any) -> Form:
+def form_for(command_name: str, fixed: dict[str, Any], limits: Any, room: FormLimits) -> Form:
     command = BY_NAME[command_name]
-    fields = tuple(_field(o, limits) for o in command.options if o.name not in fixed and o.name != "debate")
+    fields = tuple(_field(o, limits, room) for o in command.options if o.name not in fixed and o.name != "debate")
     debate = f" (debate #{fixed['debate']})" if "debate" in fixed else ""
     title = {"argue": "Add an argument", "rebut": f"Rebut #{fixed.get('argument', '')}"}.get(
         command_name, command.description)
-    return Form(command_name, (title + debate)[:45], fields[:MAX_FIELDS], tuple(fixed.items()))
+    return Form(command_name, (title + debate)[:room.title], fields[:room.fields], tuple(fixed.items()))

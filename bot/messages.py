@@ -34,6 +34,15 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class File:
+    """An attachment: a chart, an export."""
+
+    name: str
+    data: bytes
+    media_type: str  # "image/png", "text/csv", ...
+
+
+@dataclass(frozen=True)
 class Message:
     """A platform-neutral rich message. Adapters turn it into embeds, Block Kit or text.
 
@@ -46,6 +55,7 @@ class Message:
     buttons: tuple[Button, ...] = ()
     footer: str | None = None
     chart: Chart | None = None
+    files: tuple[File, ...] = ()
     kind: str = "info"  # card | argument | announcement | results | steelman | info | error
 
 
@@ -53,6 +63,7 @@ class Message:
 class Reply:
     message: Message
     ephemeral: bool = True
+    option: str | None = None  # for an error: the command option it is about (a form shows it there)
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class Outgoing:
     subject: tuple[str, int] | None = None  # ("card", debate_id) / ("argument", number): found by ref later
     coalesce_key: str | None = None  # while an edit with this key is pending, another is not queued
     render: str | None = None  # "card": drawn from the debate's state when sent, so a burst costs one
+    close_thread: bool = False  # after posting, close the debate's thread (as far as the platform can)
 
 
 @dataclass(frozen=True)

@@ -85,9 +85,39 @@ class Store(Protocol):
 
 
 class Chat(Protocol):
-    """Outbound: post or edit one message on the platform of `item.space`."""
+    """Outbound: post or edit one message (with its files) on the platform of `item.space`, then close
+    the debate's thread if the item says so."""
 
     async def deliver(self, item: OutboxItem) -> Receipt: ...
+
+
+class Platform(Chat, Protocol):
+    """A chat platform, as the composition root and the core know it. Everything about its syntax and its
+    limits stays behind this: the core's messages are neutral, and the adapter renders them."""
+
+    name: str  # the `platform` of the spaces it serves ("discord"), and its settings section
+
+    def neutralise(self, text: str) -> str:
+        """Member text made inert in this platform's syntax (no mention, no hidden link)."""
+        ...
+
+    async def start(self) -> None:
+        """Connect; return once events can arrive (a failure to connect raises, naming the setting)."""
+        ...
+
+    async def stop(self) -> None: ...
+
+
+class PlatformSpec(Protocol):
+    """What an adapter package registers (entry point group `steelman.platforms`)."""
+
+    name: str
+
+    def enabled(self, settings: Any) -> bool: ...
+    def build(self, settings: Any, core: Any) -> Platform: ...
+    def add_commands(self, subparsers: Any) -> None:
+        """Its own CLI subcommands (`python -m bot discord invite-url`); each sets `func(settings, args)`."""
+        ...
 
 
 class Clock(Protocol):

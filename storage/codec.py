@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain import Format, RoundSpec, Side
-from bot.messages import Button, Chart, Field, Message, Outgoing
+from bot.messages import Button, Chart, Field, File, Message, Outgoing
 
 _TS = "%Y-%m-%dT%H:%M:%S.%f"
 
@@ -92,6 +93,10 @@ def message_json(out: Outgoing) -> str:
         data["fields"] = [[f.name, f.value, f.inline] for f in message.fields]
     if message.buttons:
         data["buttons"] = [[b.label, b.command, [list(a) for a in b.args], b.style, b.form] for b in message.buttons]
+    if message.files:
+        data["files"] = [[f.name, base64.b64encode(f.data).decode(), f.media_type] for f in message.files]
+    if out.close_thread:
+        data["close_thread"] = True
     if message.chart:
         data["chart"] = {
             "title": message.chart.title,
@@ -119,4 +124,9 @@ def message_from(text: str) -> Message | None:
         chart=Chart(chart["title"], tuple(chart["labels"]), tuple((n, tuple(v)) for n, v in chart["series"]))
         if chart
         else None,
+        files=tuple(File(name, base64.b64decode(data), kind) for name, data, kind in data.get("files", ())),
     )
+
+
+def closes_thread(text: str) -> bool:
+    return bool(json.loads(text).get("close_thread"))

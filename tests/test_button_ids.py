@@ -16,9 +16,9 @@ def test_foreign_or_forged_ids_are_ignored():
 
 def test_form_asks_only_for_what_the_button_left_open():
     from bot.config import Limits
-    from bot.forms import form_for
+    from bot.forms import FormLimits, form_for
 
-    form = form_for("rebut", {"argument": "4", "debate": "2"}, Limits())
+    form = form_for("rebut", {"argument": "4", "debate": "2"}, Limits(), FormLimits(5, 45, 45, 100))
     assert [f.name for f in form.fields] == ["text", "side"]
     assert form.fields[0].required and form.fields[0].long and form.fields[0].max_length == 1500
     assert form.title == "Rebut #4 (debate #2)"

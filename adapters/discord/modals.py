@@ -12,12 +12,14 @@ from typing import Any
 import discord
 
 from bot import button_ids
-from bot.forms import form_for
+from bot.forms import FormLimits, form_for
 from bot.domain import Debate
 from bot.messages import Button
 from bot.cleaning import shorten
 
 LABEL, DESCRIPTION, INPUT_MAX = 45, 100, 4000
+FORM = FormLimits(fields=5, title=45, label=45, placeholder=100)  # a modal holds five inputs
+CUSTOM_ID = 100
 REBUTS = "argument"  # the rebut command's option naming the argument answered
 
 
@@ -41,8 +43,8 @@ def _side_select(debate: Debate, required: bool) -> discord.ui.Select:
 
 
 def modal(command: str, fixed: dict[str, Any], limits: Any, debate: Debate | None) -> discord.ui.Modal:
-    form = form_for(command, fixed, limits)
-    custom_id = button_ids.encode(Button(form.title, command, form.fixed, form=True))
+    form = form_for(command, fixed, limits, FORM)
+    custom_id = button_ids.encode(Button(form.title, command, form.fixed, form=True), CUSTOM_ID)
     result = StaticModal(title=form.title, custom_id=custom_id, timeout=None)
     for f in form.fields:
         if f.name == "side" and debate is not None:

@@ -95,7 +95,7 @@ def view(message: Message) -> StaticView | None:
         return None
     result = StaticView()
     for i, button in enumerate(message.buttons[:25]):
-        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=button_ids.encode(button),
+        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=button_ids.encode(button, 100),
                                           style=STYLES.get(button.style, discord.ButtonStyle.secondary),
                                           row=i // 5))
     return result

@@ -21,7 +21,7 @@ from bot import button_ids
 from bot.catalog import CATALOG
 from bot.config import Settings
 from bot.core import Core
-from bot.forms import form_for
+from bot.forms import FormLimits, form_for
 from bot.handlers import Request
 from bot.domain import Actor, SpaceRef
 from bot.messages import Button, Reply
@@ -31,6 +31,7 @@ log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
 PROFILE_TTL = 300.0
 ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
+FORM = FormLimits(fields=10, title=24, label=2000, placeholder=150)  # Slack: a view title holds 24
 OURS = re.compile(r"^" + button_ids.PREFIX + r":")  # our buttons and forms; anything else is not ours
 
 
@@ -101,7 +102,7 @@ class Listeners:
         await self.answer(respond, await self.core.execute(request, command, args))
 
     def modal(self, command: str, fixed: dict[str, Any], channel: str, thread: str | None) -> dict[str, Any]:
-        form = form_for(command, fixed, self.settings.limits)
+        form = form_for(command, fixed, self.settings.limits, FORM)
         blocks = []
         for f in form.fields:
             element: dict[str, Any] = {"type": "plain_text_input", "action_id": f.name, "multiline": f.long,

@@ -48,7 +48,8 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
 
 
 async def argue(ctx: Ctx) -> Reply:
-    return await _post_argument(ctx, None)
+    """An argument; one that names the argument it answers is a rebuttal (so a form can offer both)."""
+    return await _post_argument(ctx, ctx.args.get("argument"))
 
 
 async def rebut(ctx: Ctx) -> Reply:
