@@ -34,9 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
 
-from bot.steelman import Extractive  # noqa: E402
+from bot import bootstrap  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.handlers import Request  # noqa: E402
 from bot.domain import Actor# noqa: E402
 from storage.postgres.store import PostgresStore  # noqa: E402
@@ -63,7 +62,7 @@ async def admin(url: str, sql: str) -> None:
 async def core_rate(url: str, commands: int) -> float:
     store = PostgresStore(url, pool_max=POOL)
     await store.open()
-    core = Core(store, settings(30), ManualClock(datetime.now(UTC)), Extractive(), worker="bench")
+    core = bootstrap.build(settings(30), ManualClock(datetime.now(UTC)), store, worker="bench")
     left = [commands]
 
     async def member(i: int) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from importlib.metadata import entry_points
 
 from bot.config import Settings, secret
 from bot.core import Core
-from bot.ports import Clock, Store, Summarizer
+from bot.ports import Clock, PlatformSpec, Store, Summarizer
 
 
 def store_for(settings: Settings) -> Store:
@@ -23,22 +24,34 @@ def store_for(settings: Settings) -> Store:
     return make_store(settings.storage.url, password=secret(settings.storage.password_env))
 
 
+def platform_specs() -> list[PlatformSpec]:
+    """Every chat platform installed (entry point group `steelman.platforms`), by name."""
+    found = entry_points(group="steelman.platforms")
+    return [spec.load() for spec in sorted(found, key=lambda e: e.name)]
+
+
 def summarizer_for(settings: Settings) -> Summarizer:
     from bot.steelman import Extractive
 
     return Extractive()
 
 
+def build(settings: Settings, clock: Clock, store: Store, *, summarizer: Summarizer | None = None,
+          worker: str | None = None) -> Core:
+    """The core on an open store."""
+    return Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker)
+
+
 @contextlib.asynccontextmanager
 async def core(settings: Settings, clock: Clock, *, store: Store | None = None,
                summarizer: Summarizer | None = None, worker: str | None = None) -> AsyncIterator[Core]:
-    """An assembled core; a store built here is opened here and closed on the way out."""
+    """An assembled core; a store built here (from `[storage] url`) is opened here and closed on the way out."""
     own = store is None
     store = store if store is not None else store_for(settings)
     if own:
         await store.open()
     try:
-        yield Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker)
+        yield build(settings, clock, store, summarizer=summarizer, worker=worker)
     finally:
         if own:
             await store.close()

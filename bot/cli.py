@@ -16,32 +16,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.core import Core
+from bot import bootstrap
+from bot.config import ConfigError, Settings, load_settings, secret
 from bot.errors import StoreUnavailable
-from bot.steelman import Extractive
 from storage.schema import SchemaTooNew
-
-
-def store_for(settings: Settings):
-    from storage import make_store
-
-    password = os.environ.get(settings.storage.password_env) if settings.storage.password_env else None
-    return make_store(settings.storage.url, password=password)
-
-
-@asynccontextmanager
-async def opened(settings: Settings, clock):
-    store = store_for(settings)
-    await store.open()
-    try:
-        yield Core(store, settings, clock, Extractive())
-    finally:
-        await store.close()
 
 
 async def _demo(settings: Settings, db: Path) -> int:
@@ -56,7 +37,7 @@ async def _demo(settings: Settings, db: Path) -> int:
         "console": settings.console.model_copy(update={"moderators": ["Maya"]}),
     })
     clock = ManualClock()
-    async with opened(settings, clock) as core:
+    async with bootstrap.core(settings, clock) as core:
         room = ConsoleRoom(core, settings, clock)
         await play(room)
     print(f"\nThe whole debate is stored in the SQLite file: {db.resolve()}")
@@ -68,7 +49,7 @@ async def _console(settings: Settings) -> int:
     from bot.clock import ManualClock
 
     clock = ManualClock(datetime.now(UTC))  # starts at the real time; /clock moves it on
-    async with opened(settings, clock) as core:
+    async with bootstrap.core(settings, clock) as core:
         room = ConsoleRoom(core, settings, clock)
         await room.start()
         print(f"Steelman console. You are {room.member} in {room.location}. Type /help, or /quit to leave.")
@@ -81,44 +62,31 @@ async def _console(settings: Settings) -> int:
                 return 0
 
 
-def _platforms(settings: Settings, core: Core) -> list:
-    """The adapters enabled in the settings. Each has .platform, .chat, async run() and async close()."""
-    found = []
-    if settings.discord.enabled:
-        from adapters.discord import build as build_discord
-
-        found.append(build_discord(settings, core))
-    if settings.slack.enabled:
-        from adapters.slack import build as build_slack
-
-        found.append(build_slack(settings, core))
-    return found
-
-
 async def _run(settings: Settings) -> int:
     from bot.agenda import Agenda
     from bot.chat import ChatRouter
     from bot.clock import SystemClock
 
-    if not (settings.discord.enabled or settings.slack.enabled):
+    specs = [spec for spec in bootstrap.platform_specs() if spec.enabled(settings)]
+    if not specs:
         print("No chat platform is enabled in the settings, so there is nothing to run.\n"
               "Enable [discord] or [slack] (see config.example.toml and the README), or try the console: "
               "python -m bot console (or the demo: python -m bot demo).", file=sys.stderr)
         return 2
     clock = SystemClock(settings.agenda.max_sleep_seconds)
-    async with opened(settings, clock) as core:
-        platforms = _platforms(settings, core)
-        agenda = Agenda(core, ChatRouter({p.platform: p.chat for p in platforms}), clock)
+    async with bootstrap.core(settings, clock) as core:
+        platforms = [spec.build(settings, core) for spec in specs]
+        agenda = Agenda(core, ChatRouter({p.name: p for p in platforms}), clock)
         try:
             await asyncio.gather(agenda.run(), *(p.run() for p in platforms))
         finally:
             for p in platforms:
-                await p.close()
+                await p.stop()
     return 0
 
 
 async def _migrate(settings: Settings) -> int:
-    store = store_for(settings)
+    store = bootstrap.store_for(settings)
     await store.open()  # opening applies what is missing
     await store.close()
     print(f"The store at {settings.storage.url} is up to date.")
@@ -128,8 +96,7 @@ async def _migrate(settings: Settings) -> int:
 async def _migrate_store(settings: Settings, source: str, target: str) -> int:
     from storage.migrate_store import run
 
-    password = os.environ.get(settings.storage.password_env) if settings.storage.password_env else None
-    return await run(source, target, password)
+    return await run(source, target, secret(settings.storage.password_env))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,36 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--from", dest="source", required=True, help="sqlite:///PATH of the file to copy")
     copy.add_argument("--to", dest="target", required=True,
                       help="postgresql://USER@HOST/DB (password from [storage] password_env)")
-    discord = sub.add_parser("discord", help="Discord helpers").add_subparsers(dest="action", required=True)
-    invite = discord.add_parser("invite-url", help="print the link that adds the bot to a server")
-    invite.add_argument("--application-id", type=int, help="default: read from the bot token's variable")
-    slack = sub.add_parser("slack", help="Slack helpers").add_subparsers(dest="action", required=True)
-    manifest = slack.add_parser("manifest", help="print the Slack app manifest (JSON) built from the commands")
-    manifest.add_argument("--request-url", help="HTTP mode: the public URL of /slack/events")
+    for spec in bootstrap.platform_specs():
+        spec.add_commands(sub)
     return parser
-
-
-def _slack(settings: Settings, args: argparse.Namespace) -> int:
-    import json
-
-    from adapters.slack.manifest import manifest
-
-    print(json.dumps(manifest(settings, args.request_url), indent=2))
-    return 0
-
-
-def _discord(settings: Settings, args: argparse.Namespace) -> int:
-    from adapters.discord.invite import application_id_from_token, invite_url
-
-    app_id = args.application_id
-    if app_id is None:
-        token = os.environ.get(settings.discord.token_env, "")
-        if not token:
-            print(f"Set {settings.discord.token_env} (discord.token_env) or pass --application-id.", file=sys.stderr)
-            return 2
-        app_id = application_id_from_token(token)
-    print(invite_url(app_id))
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,8 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.path}: the settings are valid.")
             return 0
         settings = load_settings(args.config)
-        if args.command in ("discord", "slack"):
-            return {"discord": _discord, "slack": _slack}[args.command](settings, args)
+        if hasattr(args, "func"):  # a platform's own subcommand
+            return args.func(settings, args)
         runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
                    "run": lambda: _run(settings), "migrate": lambda: _migrate(settings),
                    "migrate-store": lambda: _migrate_store(settings, args.source, args.target)}

@@ -101,8 +101,8 @@ class Platform(Chat, Protocol):
         """Member text made inert in this platform's syntax (no mention, no hidden link)."""
         ...
 
-    async def start(self) -> None:
-        """Connect; return once events can arrive (a failure to connect raises, naming the setting)."""
+    async def run(self) -> None:
+        """Connect and serve until stopped; a failure to connect raises, naming the setting to fix."""
         ...
 
     async def stop(self) -> None: ...

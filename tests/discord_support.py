@@ -16,10 +16,9 @@ from typing import Any, AsyncIterator, TypeVar
 from adapters.discord import build
 from tests.e2e_support import Stored, eventually, stored_debate  # noqa: F401
 from bot.agenda import Agenda
-from bot.steelman import Extractive
+from bot import bootstrap
 from bot.clock import ManualClock
 from bot.config import DiscordSettings, Settings
-from bot.core import Core
 from tests.fakes.discord_fake import FakeDiscord, Interaction, RestCall, StoredMessage, running
 
 T = TypeVar("T")
@@ -45,7 +44,7 @@ class Bot:
     summarizer: Any = None
 
     async def __aenter__(self) -> Bot:
-        self.core = Core(self.store, self.settings, self.clock, self.summarizer or Extractive())
+        self.core = bootstrap.build(self.settings, self.clock, self.store, summarizer=self.summarizer)
         self.platform = build(self.settings, self.core, guild_ready_timeout=0.05)
         self.agenda = Agenda(self.core, self.platform.chat, self.clock)
         self._running = running(self.platform.client, self.fake.token)

@@ -25,10 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.agenda import Agenda  # noqa: E402
-from bot.steelman import Extractive  # noqa: E402
+from bot import bootstrap  # noqa: E402
 from bot.clock import ManualClock, SystemClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.core import Core  # noqa: E402
 from bot.handlers import Request  # noqa: E402
 from bot.domain import Actor, Job, SpaceRef  # noqa: E402
 from bot.jobs import JobCtx, job_kind  # noqa: E402
@@ -91,7 +90,7 @@ async def run_worker(args: argparse.Namespace) -> None:
     store = HangingStore(args.url, args.hang_marker, **options) if args.hang_marker else PostgresStore(args.url, **options)
     await store.open()
     register_probe(args.log, args.name)
-    core = Core(store, settings(args.lease), SystemClock(60), Extractive(), worker=args.name)
+    core = bootstrap.build(settings(args.lease), SystemClock(60), store, worker=args.name)
     print("ready", flush=True)
     await Agenda(core, LogChat(args.log, args.name), core.clock).run()
 
@@ -107,7 +106,7 @@ async def seed(url: str, debates: int, due_at: datetime, concurrency: int = 20, 
     store = PostgresStore(url, pool_max=concurrency)
     await store.open()
     try:
-        core = Core(store, settings(30), ManualClock(datetime.now(UTC)), Extractive(), worker="seed")
+        core = bootstrap.build(settings(30), ManualClock(datetime.now(UTC)), store, worker="seed")
         maya = Actor("maya", "Maya", True)
         line = '/debate start motion:"Compute governance is safer than software governance" format:quick'
         queue = list(range(debates))

@@ -18,10 +18,9 @@ from typing import Any, Awaitable, Callable, TypeVar
 from adapters.slack import build
 from tests.e2e_support import Stored, eventually, stored_debate  # noqa: F401
 from bot.agenda import Agenda
-from bot.steelman import Extractive
+from bot import bootstrap
 from bot.clock import ManualClock
 from bot.config import Settings, SlackSettings
-from bot.core import Core
 from tests.fakes.slack_fake import TEAM_ID, ApiCall, FakeSlack, Message
 
 T = TypeVar("T")
@@ -58,7 +57,7 @@ class Bot:
     summarizer: Any = None
 
     async def __aenter__(self) -> Bot:
-        self.core = Core(self.store, self.settings, self.clock, self.summarizer or Extractive())
+        self.core = bootstrap.build(self.settings, self.clock, self.store, summarizer=self.summarizer)
         # ping_interval is also slack_sdk's pause before a reconnect: short, so recovery fits a test
         self.platform = build(self.settings, self.core, base_url=self.fake.api_url, ping_interval=0.2,
                               http_port=0)

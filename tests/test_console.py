@@ -6,10 +6,9 @@ from pathlib import Path
 
 from adapters.console.demo import SCRIPT, play
 from adapters.console.room import ConsoleRoom
-from bot.steelman import Extractive
+from bot import bootstrap
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.core import Core
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def console(store, lines: list[str]) -> ConsoleRoom:
     settings = Settings.model_validate({"console": {"moderators": ["Maya"]}})
     clock = ManualClock()
-    return ConsoleRoom(Core(store, settings, clock, Extractive()), settings, clock, lines.append)
+    return ConsoleRoom(bootstrap.build(settings, clock, store), settings, clock, lines.append)
 
 
 async def test_console_transcript_of_a_whole_debate(store):

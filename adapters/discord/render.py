@@ -7,6 +7,7 @@ footer 2,048, 6,000 characters across all embeds of one message, 10 embeds per m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,18 @@ MESSAGE_TOTAL, EMBEDS, FIELDS, FIELD_VALUE, DESCRIPTION, TITLE, FIELD_NAME, FOOT
 class Part:
     embeds: list[discord.Embed] = field(default_factory=list)
     size: int = 0
+
+
+_BROADCAST = re.compile(r"@(everyone|here)", re.IGNORECASE)
+_ANGLE = re.compile(r"<([@#/:]|a?:|t:|id:)")
+_ZWSP = "\u200b"
+
+
+def neutralise(text: str) -> str:
+    """Discord's mention syntax made inert: @everyone, @here, <@user>, <@&role>, <#channel>, </command:id>,
+    <t:...>, <id:...>; a zero-width space after the sigil keeps the text readable."""
+    text = _BROADCAST.sub(lambda m: "@" + _ZWSP + m.group(1), text)
+    return _ANGLE.sub(lambda m: "<" + _ZWSP + m.group(1), text)
 
 
 def _fields(message: Message) -> list[tuple[str, str, bool]]:

@@ -7,22 +7,23 @@ connections:write) in `app_token_env`; in HTTP mode the signing secret in `signi
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import os
+import json
 from typing import Any
 
-from bot.config import ConfigError, Settings
+from bot.platform import ConfigError, Settings, secret
 
 
 def _secret(name_setting: str, name: str) -> str:
-    value = os.environ.get(name, "").strip()
+    value = (secret(name) or "").strip()
     if not value:
         raise ConfigError(f"slack.{name_setting}: the environment variable {name} is not set")
     return value
 
 
 class SlackPlatform:
-    platform = "slack"
+    name = "slack"
 
     def __init__(self, settings: Settings, core: Any, base_url: str | None = None, ping_interval: float = 10.0,
                  http_port: int | None = None):
@@ -75,6 +76,17 @@ class SlackPlatform:
         await self.start()
         await asyncio.Event().wait()  # serve until cancelled
 
+    def neutralise(self, text: str) -> str:
+        from adapters.slack.blocks import escape
+
+        return escape(text)
+
+    async def deliver(self, item: Any) -> Any:
+        return await self.chat.deliver(item)
+
+    async def stop(self) -> None:
+        await self.close()
+
     async def close(self) -> None:
         if self._handler is not None:
             handler, self._handler = self._handler, None
@@ -86,3 +98,29 @@ class SlackPlatform:
 
 def build(settings: Settings, core: Any, **options: Any) -> SlackPlatform:
     return SlackPlatform(settings, core, **options)
+
+
+def _manifest(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.slack.manifest import manifest
+
+    print(json.dumps(manifest(settings, args.request_url), indent=2))
+    return 0
+
+
+class Spec:
+    name = "slack"
+
+    def enabled(self, settings: Settings) -> bool:
+        return settings.slack.enabled
+
+    def build(self, settings: Settings, core: Any) -> SlackPlatform:
+        return build(settings, core)
+
+    def add_commands(self, subparsers: Any) -> None:
+        actions = subparsers.add_parser("slack", help="Slack helpers").add_subparsers(dest="action", required=True)
+        manifest = actions.add_parser("manifest", help="print the Slack app manifest (JSON) built from the commands")
+        manifest.add_argument("--request-url", help="HTTP mode: the public URL of /slack/events")
+        manifest.set_defaults(func=_manifest)
+
+
+SPEC = Spec()
