@@ -1,6 +1,6 @@
 import pytest
 
-from tests.harness import Harness
+from bot.testing import Harness
 from tests.stores import KINDS, fresh_store
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.config import Settings
-from tests.harness import Harness
+from bot.testing import Harness
 from tests.snapshot import snapshot
 
 ARG = "A unilateral pause moves frontier work to labs with fewer safeguards."

@@ -1,6 +1,6 @@
 """A debate from start to results through the real core and store, as members would notice it."""
 
-from tests.harness import Harness
+from bot.testing import Harness
 
 ROUNDS = ["pre-vote", "opening", "rebuttal", "closing", "post-vote"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.harness import Harness
+from bot.testing import Harness
 from tests.stores import KINDS, PG_REQUIRED, PG_SKIP_REASON, PG_URL, fresh_store
 
 SPACES = ("guild-a", "guild-b")

@@ -22,7 +22,7 @@ from bot.errors import StoreUnavailable
 from bot.handlers import Request
 from bot.domain import Actor, SpaceRef
 from storage.postgres.store import PostgresStore
-from tests.harness import Harness
+from bot.testing import Harness
 from tests.pg_support import empty_database, with_database
 from tests.scale_worker import seed
 from tests.stores import PG_REQUIRED, PG_SKIP_REASON, PG_URL

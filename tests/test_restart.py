@@ -3,7 +3,7 @@ deadline, and no announcement is lost or repeated."""
 
 from datetime import timedelta
 
-from tests.harness import Harness, RecordingChat
+from bot.testing import Harness, RecordingChat
 
 
 async def test_round_ends_once_after_a_restart(store):

@@ -1,15 +1,29 @@
-"""A test harness that drives the real core on a real store, the way an adapter does."""
+"""A test harness shipped with the package: drive the real core as members, on a real store, with a manual
+clock, and read what the bot posted (as Errbot ships its test backend).
+
+    async with testing.sqlite_harness(tmp_path) as h:
+        number, thread = await h.start_debate()
+        reply = await h.say("ada", "/position side:pause", thread=thread)
+        await h.advance(minutes=15)
+        assert "opening" in h.chat.texts("announcement")[-1]
+
+As a pytest plugin (`pytest_plugins = ["bot.testing"]`) it gives the `harness` fixture on a fresh SQLite
+file; a project can override `harness` to run the same tests on another store.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from bot import bootstrap
 from bot.agenda import Agenda
-from bot.steelman import Extractive
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.core import Core
 from bot.handlers import Request
 from bot.domain import Actor, SpaceRef
 from bot.messages import OutboxItem, Receipt, Reply
@@ -50,7 +64,7 @@ class Harness:
         self.settings = settings or Settings()
         self.clock = clock or ManualClock()
         self.chat = chat or RecordingChat()
-        self.core = Core(store, self.settings, self.clock, Extractive(), worker=worker)
+        self.core = bootstrap.build(self.settings, self.clock, store, worker=worker)
         self.agenda = Agenda(self.core, self.chat, self.clock)
         self.store = store
 
@@ -81,3 +95,27 @@ class Harness:
                     p.item.out.message.title.startswith(f"Debate #{number}:"):
                 return p.item.out.debate_id
         raise AssertionError(f"no card posted for debate #{number} in {space}")
+
+
+@contextlib.asynccontextmanager
+async def sqlite_harness(folder: Path, settings: Settings | None = None) -> AsyncIterator[Harness]:
+    """A harness on a fresh SQLite file in `folder`, closed on the way out."""
+    settings = settings or Settings()
+    store = bootstrap.store_for(settings.model_copy(update={
+        "storage": settings.storage.model_copy(update={"url": f"sqlite:///{Path(folder) / 'steelman.db'}"})}))
+    await store.open()
+    try:
+        yield Harness(store, settings)
+    finally:
+        await store.close()
+
+
+try:  # the pytest plugin: only where pytest is installed
+    import pytest
+except ImportError:  # pragma: no cover
+    pass
+else:
+    @pytest.fixture
+    async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+        async with sqlite_harness(tmp_path) as h:
+            yield h
