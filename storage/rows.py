@@ -59,6 +59,14 @@ def position(r: Row) -> Position:
     )
 
 
+def latest_position(r: Row, debate_id: int, member_id: str) -> Position | None:
+    """The `p_`-prefixed columns a debate read brings along, or None when the member has no position."""
+    if r["p_id"] is None:
+        return None
+    return Position(debate_id, member_id, r["p_member_name"], r["p_side"], r["p_confidence"], r["p_reason"],
+                    r["p_credited"], r["p_phase"], from_ts(r["p_recorded_at"]), r["p_id"])
+
+
 def job(r: Row) -> Job:
     return Job(r["kind"], from_ts(r["due_at"]), r["space_id"], r["key"], r["debate_id"], r["phase"],
                json.loads(r["payload"] or "{}"), r["id"])

@@ -23,8 +23,10 @@ Row = Mapping[str, Any]
 
 
 class Db(Protocol):
-    lock: str  # appended to a read of the row a command is about to change
-    share: str  # appended to a read of a row that must not change until commit (others may read it too)
+    def locking(self, alias: str, share: bool = False) -> str:
+        """Appended to a read of rows (of `alias`) a command is about to change, or with `share`, that
+        must not change until commit while others may read them too."""
+        ...
 
     def skip_locked(self, alias: str) -> str: ...
     async def one(self, sql: str, *args: Any) -> Row | None: ...
@@ -32,6 +34,9 @@ class Db(Protocol):
     async def value(self, sql: str, *args: Any) -> Any: ...
     async def run(self, sql: str, *args: Any) -> int: ...  # rows touched
 
+
+_LATEST_COLUMNS = ("p.id AS p_id, p.member_name AS p_member_name, p.side AS p_side, p.confidence AS p_confidence, "
+                   "p.reason AS p_reason, p.credited AS p_credited, p.phase AS p_phase, p.recorded_at AS p_recorded_at")
 
 _OUTBOX_CLAIMED = """
 SELECT o.*, s.platform, s.external_id, s.name AS space_name, d.thread_id AS debate_thread,
@@ -54,6 +59,7 @@ class UnitOfWork:
         self.db = db
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
         self.new_spaces: list[Space] = []  # made here: cached by the store only once committed
+        self._latest: dict[tuple[int, str], Position | None] = {}  # read along with a debate (one trip)
 
     # ---- idempotency ----------------------------------------------------------------------------------
 
@@ -109,22 +115,38 @@ class UnitOfWork:
         )
         return d
 
-    async def _debate(self, where: str, *args: Any, share: bool = False) -> Debate | None:
-        lock = self.db.share if share else self.db.lock
-        row = await self.db.one(f"SELECT * FROM debates WHERE {where}{lock}", *args)
-        return rows.debate(row) if row else None
+    async def _debate(self, where: str, *args: Any, share: bool = False, member: str | None = None
+                      ) -> Debate | None:
+        if member is None:
+            row = await self.db.one(f"SELECT * FROM debates d WHERE {where}{self.db.locking('d', share)}", *args)
+            return rows.debate(row) if row else None
+        # The member's latest position comes along in the same trip: nearly every member command needs it.
+        row = await self.db.one(
+            f"SELECT d.*, {_LATEST_COLUMNS} FROM debates d LEFT JOIN positions p ON p.id = (SELECT MAX(q.id) "
+            f"FROM positions q WHERE q.debate_id = d.id AND q.member_id = ${len(args) + 1}) "
+            f"WHERE {where}{self.db.locking('d', share)}",
+            *args, member,
+        )
+        if row is None:
+            return None
+        found = rows.debate(row)
+        self._latest[(found.id, member)] = rows.latest_position(row, found.id, member)
+        return found
 
-    async def debate(self, space_id: int, number: int, share: bool = False) -> Debate | None:
+    async def debate(self, space_id: int, number: int, share: bool = False, member: str | None = None
+                     ) -> Debate | None:
         """`share`: the command only reads the debate (a vote, an endorsement): others may do so at the
-        same time, while a phase change waits; otherwise the command has it to itself until commit."""
-        return await self._debate("space_id = $1 AND number = $2", space_id, number, share=share)
+        same time, while a phase change waits; otherwise the command has it to itself until commit.
+        `member`: also read that member's latest position (`latest_position` then needs no trip)."""
+        return await self._debate("d.space_id = $1 AND d.number = $2", space_id, number, share=share, member=member)
 
     async def debate_by_id(self, debate_id: int) -> Debate | None:
-        return await self._debate("id = $1", debate_id)
+        return await self._debate("d.id = $1", debate_id)
 
-    async def debate_in_thread(self, space_id: int, thread_id: str, share: bool = False) -> Debate | None:
-        return await self._debate("space_id = $1 AND thread_id = $2 ORDER BY id DESC LIMIT 1", space_id, thread_id,
-                                  share=share)
+    async def debate_in_thread(self, space_id: int, thread_id: str, share: bool = False,
+                               member: str | None = None) -> Debate | None:
+        return await self._debate("d.space_id = $1 AND d.thread_id = $2 ORDER BY d.id DESC LIMIT 1",
+                                  space_id, thread_id, share=share, member=member)
 
     async def debates(self, space_id: int, states: Sequence[State] | None = None) -> list[Debate]:
         found = await self.db.all("SELECT * FROM debates WHERE space_id = $1 ORDER BY number", space_id)
@@ -209,7 +231,9 @@ class UnitOfWork:
             p.debate_id, p.member_id, p.member_name, p.side, p.confidence, p.reason, p.credited, p.phase,
             p.recorded_at,
         )
-        return Position(**{**p.__dict__, "seq": seq})
+        stored = Position(**{**p.__dict__, "seq": seq})
+        self._latest[(p.debate_id, p.member_id)] = stored
+        return stored
 
     async def positions(self, debate_id: int, member_id: str | None = None) -> list[Position]:
         if member_id is None:
@@ -221,6 +245,8 @@ class UnitOfWork:
         return [rows.position(r) for r in found]
 
     async def latest_position(self, debate_id: int, member_id: str) -> Position | None:
+        if (debate_id, member_id) in self._latest:
+            return self._latest[(debate_id, member_id)]
         row = await self.db.one(
             "SELECT * FROM positions WHERE debate_id = $1 AND member_id = $2 ORDER BY id DESC LIMIT 1",
             debate_id, member_id,
@@ -271,7 +297,7 @@ class UnitOfWork:
         commands do, in the same statement (the condition runs before the agenda row is locked)."""
         return await self.db.run(
             "UPDATE agenda SET done_at = $1 WHERE id = $2 AND done_at IS NULL AND (agenda.debate_id IS NULL "
-            f"OR EXISTS (SELECT 1 FROM debates WHERE debates.id = agenda.debate_id{self.db.lock}))",
+            f"OR EXISTS (SELECT 1 FROM debates WHERE debates.id = agenda.debate_id{self.db.locking('debates')}))",
             now, job_id,
         ) == 1
 

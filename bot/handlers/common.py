@@ -55,12 +55,13 @@ async def find_debate(ctx: Ctx, example: str, share: bool = False) -> Debate:
     `share`: the command does not change the debate's row (see UnitOfWork.debate)."""
     number = ctx.args.get("debate")
     if number is not None:
-        debate = await ctx.uow.debate(ctx.space.id, number, share=share)
+        debate = await ctx.uow.debate(ctx.space.id, number, share=share, member=ctx.actor.user_id)
         if debate is None:  # also the answer for a number that exists only in another community
             raise NotFound(f"There is no debate #{number} here.", "See this community's debates with /debate list.")
         return debate
     if ctx.request.thread_id:
-        debate = await ctx.uow.debate_in_thread(ctx.space.id, ctx.request.thread_id, share=share)
+        debate = await ctx.uow.debate_in_thread(ctx.space.id, ctx.request.thread_id, share=share,
+                                                member=ctx.actor.user_id)
         if debate is not None:
             return debate
     raise UserError(

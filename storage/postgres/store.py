@@ -155,13 +155,15 @@ class PostgresStore:
 class PgDb:
     """Runs the shared statements on one asyncpg connection, with PostgreSQL's row locks."""
 
-    lock = " FOR NO KEY UPDATE"  # commands on one debate queue on its row, in one order everywhere
-    share = " FOR SHARE"  # votes on one debate go side by side; a phase change waits for them
-
     def __init__(self, conn: asyncpg.Connection):
         self.conn = conn
         self.xid: int | None = None  # the transaction's id, once a write has told it
         self.wrote = False
+
+    def locking(self, alias: str, share: bool = False) -> str:
+        # Commands that change a debate queue on its row, in one order everywhere; votes on one debate go
+        # side by side (FOR SHARE), and a phase change waits for them.
+        return f" FOR {'SHARE' if share else 'NO KEY UPDATE'} OF {alias}"
 
     def skip_locked(self, alias: str) -> str:
         return f" FOR UPDATE OF {alias} SKIP LOCKED"

@@ -40,11 +40,12 @@ def _bind(value: Any) -> Any:
 class SqliteDb:
     """Runs the shared statements on the connection, synchronously (we are on its thread)."""
 
-    lock = share = ""  # one writer at a time: a transaction already holds the whole database
-
     def __init__(self, conn: sqlite3.Connection, statements: dict[str, str]):
         self.conn = conn
         self._statements = statements  # `$n` rewritten once per statement text
+
+    def locking(self, alias: str, share: bool = False) -> str:
+        return ""  # one writer at a time: a transaction already holds the whole database
 
     def skip_locked(self, alias: str) -> str:
         return ""
