@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from bot.domain import Space
 from bot.errors import StoreUnavailable
 from storage.codec import ts
-from storage.sqlite import migrations
+from storage.sqlite import integrity, migrations
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("steelman.storage.sqlite")
@@ -95,6 +95,7 @@ class SqliteStore:
         self._flusher: asyncio.Task | None = None
         self._spaces: dict[tuple[str, str], Space] = {}
         self._statements: dict[str, str] = {}
+        self._identity: tuple[int, int] | None = None  # the file's (device, inode) when opened
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> "SqliteStore":
@@ -126,10 +127,13 @@ class SqliteStore:
             raise StoreUnavailable(f"cannot open the SQLite file {self.path}: {exc}") from exc
         conn.row_factory = sqlite3.Row
         try:
+            integrity.check_before_use(conn, self.path)  # before anything writes to the file
             for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={self.busy_timeout_ms}",
                            f"synchronous={self.synchronous}"):
                 conn.execute(f"PRAGMA {pragma}")
             migrations.migrate(conn)
+            integrity.check_writable(conn, self.path)
+            self._identity = integrity.identity(self.path)
         except BaseException as exc:
             conn.close()
             if isinstance(exc, sqlite3.Error):
@@ -186,6 +190,10 @@ class SqliteStore:
         conn = self._conn
         if conn is None:
             return [(False, StoreUnavailable("the store is closed"))] * len(works)
+        moved = integrity.moved(self.path, self._identity)
+        if moved:  # writing on would only fill a file nobody will open again
+            log.critical("%s", moved)
+            return [(False, StoreUnavailable(moved))] * len(works)
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
