@@ -22,7 +22,8 @@ _ANGLE = re.compile(r"<([@!#])")
 def strip_controls(text: str) -> str:
     text = text.translate(_BIDI)
     return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") or ch == _ZWSP
+        # Cs: a lone UTF-16 surrogate (from a platform's JSON) is no character, and no store can keep it
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs") or ch == _ZWSP
     )
 
 
@@ -36,6 +37,12 @@ def clean(text: str) -> str:
     text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"\n{3,}", "\n\n", text)
     return neutralise_mentions(text.strip())
+
+
+def clean_name(name: str, limit: int = 80) -> str:
+    """A display name as the bot repeats it: no controls, direction overrides or surrogates, one line."""
+    text = " ".join(strip_controls(name).split())
+    return shorten(text, limit) or "someone"
 
 
 def slug(text: str) -> str:

@@ -17,6 +17,9 @@ from bot.errors import UserError
 TEXT, INT, SIDE, DEBATE, ARGUMENT, BOOL, CHOICE = "text", "int", "side", "debate", "argument", "bool", "choice"
 
 
+MAX_NUMBER = 2**31 - 1  # every number a member types fits a 32-bit integer column on every engine
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -29,6 +32,13 @@ class Option:
     limit_key: str | None = None  # a Limits field that caps this text (so config can change it)
     choices: tuple[str, ...] = ()
     long: bool = False  # multi-line text (a paragraph field in forms)
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The range of a number option, as platforms are told it: a number beyond any store's integers
+        (or a platform's, which sets no maximum of its own) is refused with a clear reply."""
+        low = self.min if self.min is not None else -MAX_NUMBER
+        return low, self.max if self.max is not None else MAX_NUMBER
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,10 @@ def _coerce_int(option: Option, value: Any) -> int:
     except ValueError:
         raise UserError(f"Option `{option.name}` must be a whole number; you gave {str(value)[:40]!r}.",
                         option=option.name) from None
-    if option.min is not None and number < option.min or option.max is not None and number > option.max:
-        low = option.min if option.min is not None else "any"
-        high = option.max if option.max is not None else "any"
-        raise UserError(f"Option `{option.name}` must be between {low} and {high}; you gave {number}.",
+    low, high = option.bounds
+    if not low <= number <= high:
+        shown = text if len(text) <= 20 else f"{text[:17]}..."
+        raise UserError(f"Option `{option.name}` must be between {low:,} and {high:,}; you gave {shown}.",
                         option=option.name)
     return number
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from bot import catalog, commands, parse
 from bot.commands import Command
+from bot.cleaning import clean_name
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import Ctx, Request
@@ -64,6 +65,7 @@ class Core:
         return await self.execute(request, command.name, raw)
 
     async def execute(self, request: Request, name: str, raw: dict[str, Any]) -> Reply:
+        request = replace(request, actor=replace(request.actor, name=clean_name(request.actor.name)))
         try:
             command = catalog.find(name)
             bound = commands.bind(command, raw, self.settings.limits)

@@ -125,3 +125,28 @@ async def test_mentions_in_repeated_text_are_neutralised(harness):
 async def test_unknown_command_and_unknown_option(harness):
     await refused(harness, "ada", "/dance", "no command /dance", "/help")
     await refused(harness, "ada", "/argue colour:red text", "has no option `colour`")
+
+
+@pytest.mark.parametrize("line", ["/endorse argument:99999999999999999999999", "/endorse argument:2147483648",
+                                  "/debate status debate:9223372036854775808"])
+async def test_numbers_beyond_any_stores_integers_get_a_clear_reply(harness, line):
+    _, thread = await in_round(harness)
+    text = await refused(harness, "ada", line, "must be between 1 and 2,147,483,647", thread=thread)
+    assert "something went wrong" not in text
+
+
+async def test_lone_surrogates_in_text_and_names_are_dropped_not_an_apology(harness):
+    """Platforms' JSON can carry a lone UTF-16 surrogate; no store can keep one."""
+    _, thread = await in_round(harness)
+    reply = await harness.core.execute(harness.request("ada", thread=thread), "argue",
+                                       {"side": "pause", "text": "Chips are \ud800visible to inspectors."})
+    assert reply.message.kind != "error", reply.message.text
+    named = harness.request("bo", thread=thread)
+    named = type(named)(named.space, type(named.actor)("bo", "B\u202eo\udfff  the\nbold", False), named.channel_id,
+                        named.thread_id)
+    reply = await harness.core.execute(named, "argue", {"side": "go-faster", "text": "A pause is not global."})
+    assert reply.message.kind != "error", reply.message.text
+    data = await snapshot(harness.store)
+    stored = data["arguments 1"]
+    assert [a.text for a in stored] == ["Chips are visible to inspectors.", "A pause is not global."]
+    assert stored[1].author_name == "Bo the bold"  # no override, no surrogate, one line
