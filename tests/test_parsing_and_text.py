@@ -45,7 +45,7 @@ def test_bind_checks_required_ranges_and_booleans():
         bind(argue, {}, Limits())
     endorse = next(c for c in CATALOG if c.name == "endorse")
     assert bind(endorse, {"argument": "#4", "withdraw": "yes"}, Limits()).values == {"argument": 4, "withdraw": True}
-    with pytest.raises(UserError, match="between 1 and any"):
+    with pytest.raises(UserError, match="between 1 and 2,147,483,647"):
         bind(endorse, {"argument": "0"}, Limits())
     with pytest.raises(UserError, match="yes or no"):
         bind(endorse, {"argument": "1", "withdraw": "perhaps"}, Limits())
