@@ -35,7 +35,9 @@ CATALOG: tuple[Command, ...] = (
     ),
     entry(debates.status, "debate status", "Show a debate's phase, deadline and counts", (_DEBATE,)),
     entry(debates.list_, "debate list", "List this community's debates", (Option("all", BOOL, "Include finished ones"),)),
-    entry(debates.next_, "debate next", "End the current phase now and move on", (_DEBATE,), moderator=True),
+    entry(debates.next_, "debate next", "End the current phase now and move on",
+          (Option("phase", TEXT, "The phase you mean to end (e.g. opening): protects against ending two",
+                  max_length=40), _DEBATE), moderator=True),
     entry(
         debates.extend,
         "debate extend",

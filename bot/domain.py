@@ -117,6 +117,7 @@ class Debate:
     pre_vote_closed_at: datetime | None = None
     post_vote_closed_at: datetime | None = None
     closed_at: datetime | None = None
+    phase_started_at: datetime | None = None
 
     @property
     def phase_name(self) -> str:

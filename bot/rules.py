@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.errors import Conflict, UserError
 from bot.domain import Actor, Debate, Format, Position, Side, State, UNDECIDED
@@ -54,8 +54,30 @@ def new_debate(space_id: int, motion: str, sides: tuple[Side, ...], fmt: Format,
     return Debate(
         id=0, space_id=space_id, number=0, motion=motion, sides=sides, format=fmt, state=State.PRE_VOTE,
         phase=0, phase_ends_at=now + fmt.pre_vote, channel_id=channel_id, thread_id=None,
-        started_by=actor.user_id, started_by_name=actor.name, created_at=now,
+        started_by=actor.user_id, started_by_name=actor.name, created_at=now, phase_started_at=now,
     )
+
+
+RACE_WINDOW = timedelta(seconds=60)
+
+
+def check_ends(debate: Debate, named: str | None, now: datetime) -> None:
+    """A moderator ending a phase ends the one they meant: the one they name, or, unnamed, the current one
+    unless it only just began (its deadline, or another moderator, ended the one they were looking at)."""
+    require_active(debate, "end a phase")
+    current = debate.phase_name
+    if named is not None:
+        if slug(named) != slug(current):
+            raise Conflict(f"The {named} is not running: debate #{debate.number} is in its {current} now, "
+                           "so nothing was ended.", f"To end the {current}, use `/debate next phase:{slug(current)}`.",
+                           option="phase")
+        return
+    began = debate.phase_started_at
+    if debate.phase > 0 and began is not None and now - began < RACE_WINDOW:  # the pre-vote began with /start
+        seconds = int((now - began).total_seconds())
+        raise Conflict(f"The {current} of debate #{debate.number} began only {seconds} s ago (the phase before it "
+                       "had just ended), so I did not end it too.",
+                       f"To end the {current} now, use `/debate next phase:{slug(current)}`.")
 
 
 def advance(debate: Debate, at: datetime) -> Debate:
@@ -70,7 +92,7 @@ def advance(debate: Debate, at: datetime) -> Debate:
         return finish(debate, at)
     phase = debate.phase + 1
     return replace(debate, **changes, phase=phase, state=Format.state_of(phase, fmt),
-                   phase_ends_at=at + fmt.phase_duration(phase))
+                   phase_ends_at=at + fmt.phase_duration(phase), phase_started_at=at)
 
 
 def finish(debate: Debate, at: datetime) -> Debate:

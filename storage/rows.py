@@ -38,6 +38,7 @@ def debate(r: Row) -> Debate:
         pre_vote_closed_at=from_ts(r["pre_vote_closed_at"]),
         post_vote_closed_at=from_ts(r["post_vote_closed_at"]),
         closed_at=from_ts(r["closed_at"]),
+        phase_started_at=from_ts(r["phase_started_at"]),
     )
 
 

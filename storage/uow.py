@@ -107,11 +107,11 @@ class UnitOfWork:
         )
         d.id = await self.db.value(
             "INSERT INTO debates (space_id, number, motion, sides, format, state, phase, phase_ends_at, "
-            "channel_id, thread_id, started_by, started_by_name, created_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            "channel_id, thread_id, started_by, started_by_name, created_at, phase_started_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             d.space_id, d.number, d.motion, codec.sides_json(d.sides), codec.format_json(d.format),
             d.state.value, d.phase, d.phase_ends_at, d.channel_id, d.thread_id, d.started_by,
-            d.started_by_name, d.created_at,
+            d.started_by_name, d.created_at, d.phase_started_at,
         )
         return d
 
@@ -157,9 +157,10 @@ class UnitOfWork:
         """State, phase, deadlines and thread."""
         await self.db.run(
             "UPDATE debates SET state = $1, phase = $2, phase_ends_at = $3, thread_id = COALESCE($4, thread_id), "
-            "pre_vote_closed_at = $5, post_vote_closed_at = $6, closed_at = $7 WHERE id = $8 AND space_id = $9",
+            "pre_vote_closed_at = $5, post_vote_closed_at = $6, closed_at = $7, phase_started_at = $10 "
+            "WHERE id = $8 AND space_id = $9",
             d.state.value, d.phase, d.phase_ends_at, d.thread_id, d.pre_vote_closed_at, d.post_vote_closed_at,
-            d.closed_at, d.id, d.space_id,
+            d.closed_at, d.id, d.space_id, d.phase_started_at,
         )
 
     # ---- arguments, endorsements, positions -----------------------------------------------------------

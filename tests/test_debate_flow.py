@@ -77,3 +77,19 @@ async def test_steelman_reply_covers_every_side(harness: Harness):
     names = [f.name for f in reply.message.fields]
     assert names[:3] == ["The case for pause", "The case for slow down", "The case for go faster"]
     assert not reply.ephemeral
+
+
+async def test_a_moderators_next_that_arrives_just_after_the_deadline_does_not_end_the_next_phase(harness):
+    number, thread = await harness.start_debate(fmt="oxford")
+    await harness.advance(minutes=15)  # the pre-vote's deadline: the opening round has just begun
+    reply = await harness.say("Maya", "/debate next", thread=thread)
+    assert reply.message.kind == "error" and "did not end it" in reply.message.text
+    assert "/debate next phase:opening" in reply.message.text
+    status = await harness.say("Maya", "/debate status", thread=thread)
+    assert "opening" in " ".join(f.value for f in status.message.fields).lower()
+    named = await harness.say("Maya", "/debate next phase:pre-vote", thread=thread)
+    assert named.message.kind == "error" and "is not running" in named.message.text
+    done = await harness.say("Maya", "/debate next phase:opening", thread=thread)
+    assert "opening ended early; now rebuttal" in done.message.text
+    later = await harness.say("Maya", "/debate next phase:opening", thread=thread)  # a double click
+    assert later.message.kind == "error" and "in its rebuttal now" in later.message.text

@@ -51,6 +51,7 @@ async def list_(ctx: Ctx) -> Reply:
 
 async def next_(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/debate next debate:1")
+    rules.check_ends(debate, ctx.args.get("phase"), ctx.now)
     before = debate.phase_name
     debate = rules.advance(debate, ctx.now)
     await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
