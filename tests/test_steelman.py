@@ -86,17 +86,20 @@ def test_picks_show_the_argument_verbatim():
 
 
 def test_cross_side_endorsements_outrank_undecided_and_same_side_ones():
-    # Same shape and length, no shared words: only who endorsed them differs.
-    views = [
-        arg(1, "Model weights deserve audits because leaks spread quickly.", endorsers=members("go-faster", 2)),
-        arg(2, "Chip exports need licences because smugglers exploit loopholes.", endorsers=members(UNDECIDED, 2)),
-        arg(3, "Datacentre inspections matter because operators conceal clusters.", endorsers=members("pause", 2)),
-    ]
-    picks = summarize(views, SIDES, per_side=3).sides["go-faster"]
-    assert picked(picks) == [3, 2, 1]
-    assert [p.cross_endorsements for p in picks] == [2, 0, 0]
-    assert [p.endorsements for p in picks] == [2, 2, 2]
-    assert picks[0].score > picks[1].score > picks[2].score
+    # No shared content words; each text takes each kind of endorser in turn, so only who endorsed differs.
+    texts = ["Model weights deserve audits because leaks spread quickly.",
+             "Chip exports need licences because smugglers exploit loopholes.",
+             "Datacentre inspections matter because operators conceal clusters."]
+    kinds = ("pause", UNDECIDED, "go-faster")  # cross-side, undecided, same side
+    score: dict[tuple[str, str], float] = {}
+    for shift in range(3):
+        views = [arg(n + 1, t, endorsers=members(kinds[(n + shift) % 3], 2)) for n, t in enumerate(texts)]
+        for p in summarize(views, SIDES, per_side=3).sides["go-faster"]:
+            kind = kinds[(p.number - 1 + shift) % 3]
+            score[(p.text, kind)] = p.score
+            assert (p.endorsements, p.cross_endorsements) == (2, 2 if kind == "pause" else 0)
+    for t in texts:
+        assert score[(t, "pause")] > score[(t, UNDECIDED)] > score[(t, "go-faster")]
 
 
 def test_self_and_repeated_endorsements_do_not_count():
@@ -163,19 +166,20 @@ def test_common_ground_ignores_sides_nobody_holds_but_needs_two():
     assert summarize(lonely, SIDES).common_ground == []
 
 
-def test_cruxes_need_a_rebuttal_from_another_side():
+def test_cruxes_are_where_the_sides_split_with_or_without_rebuttals():
     views = [
         arg(1, UNILATERAL[0], side="go-faster", endorsers=members("go-faster", 3)),
         arg(2, "Then the pause must be negotiated globally, not skipped.", side="pause", rebuts=1),
-        arg(3, INTERPRETABILITY, side="go-faster", endorsers=members("go-faster", 2)),
-        arg(4, "And evaluations need those models too.", side="go-faster", rebuts=3),  # same side: support
-        arg(5, RED_TEAMS, side="go-faster", endorsers=members("go-faster", 1)),  # one endorsement only
-        arg(6, "Capability growth is a choice, not weather.", side="slow-down", rebuts=5),
-        arg(7, "Chips are countable.", side="slow-down", endorsers=members("pause", 1) + members("go-faster", 1)),
-        arg(8, "Counting is not controlling.", side="go-faster", rebuts=7),  # split endorsers: not one side's
+        arg(3, INTERPRETABILITY, side="go-faster", endorsers=members("go-faster", 3)),  # no rebuttal
+        arg(4, RED_TEAMS, side="go-faster", endorsers=members("go-faster", 1)),  # one endorsement only
+        arg(5, "Capability growth is a choice, not weather.", side="slow-down", rebuts=4),
+        arg(6, "Chips are countable.", side="slow-down",  # every side endorses it: no split
+            endorsers=members("pause", 1) + members("go-faster", 3) + members("slow-down", 1)),
     ]
-    (crux,) = summarize(views, SIDES).cruxes
-    assert (crux.number, crux.side, crux.endorsements, crux.rebuttals) == (1, "go-faster", 3, (2,))
+    cruxes = summarize(views, SIDES).cruxes
+    assert [(c.number, c.rebuttals) for c in cruxes] == [(1, (2,)), (3, ())]
+    assert cruxes[0].split == cruxes[1].split > 0.15
+    assert [s for s, _ in cruxes[1].side_shares][-1] == "go-faster"  # the side that rallies behind it
 
 
 def test_cruxes_rank_by_endorsements_and_rebuttals():
@@ -198,7 +202,8 @@ def test_empty_inputs_give_empty_reports():
     assert (empty.sides, empty.common_ground, empty.cruxes) == ({}, [], [])
     odd = [arg(1, ""), arg(2, "   "), arg(3, "!!!"), arg(4, "ok", side="nobody-holds-this", rebuts=99)]
     report = summarize(odd, SIDES, per_side=3)
-    assert sorted(picked(report.sides["go-faster"])) == [1, 2, 3]
+    assert report.sides["go-faster"] == []  # nothing here makes a point: no slot is filled with it
+    assert report.notes["go-faster"] == "No post on this side makes a point yet."
     assert summarize(odd, SIDES, per_side=0).sides == {s: [] for s in SIDES}
 
 
