@@ -281,3 +281,87 @@ def test_argkp_coverage_beats_first_and_longest_five(argkp):
 
 def test_argkp_quality_not_below_first_five(argkp):
     assert argkp["ours"][1] >= argkp["first5"][1], (argkp["ours"][1], argkp["first5"][1])
+
+
+# ---- gaming probes: each attack on an unseen topic picks none of its texts ----------------------------
+
+REAL = (  # go-faster arguments on the AI-pause motion, a topic the models never saw
+    UNILATERAL[0], INTERPRETABILITY, RED_TEAMS,
+    "Open models let independent researchers find flaws that a single lab would miss, so openness helps safety.",
+    "A pause freezes today's safety techniques in place while hardware keeps getting cheaper, which makes the "
+    "eventual restart more dangerous.",
+    "Export controls on advanced chips already slow rivals, so a pause adds cost without adding security.",
+    "Medical research gains from frontier models now, and delaying them costs lives that could be saved.",
+    "Compute thresholds age quickly because algorithms improve, so a FLOP-based rule would be obsolete soon.",
+    "Staged releases with external audits manage risk better than a blanket stop on training.",
+    "Regulators learn by watching deployed systems, and a pause would leave them with nothing to study.",
+)
+WEAK = "ai good pause bad."  # the weak text a member reposts
+
+
+def _attacked(name: str, seed: int = 1) -> tuple[list[Pick], set[int]]:
+    real = [(t, f"real{i}") for i, t in enumerate(REAL)] + [(WEAK + " it is so", "weakling")]
+    views, bad = data.attack(name, real, "go-faster", random.Random(seed), weak=len(real) - 1)
+    return summarize(views, SIDES, per_side=5).sides["go-faster"], bad
+
+
+SALAD_GAP = pytest.mark.xfail(strict=True, reason="known gap: word salad that keeps the side's own words and "
+                              "some function words is not yet recognised (see bench robustness.word_salad)")
+
+
+@pytest.mark.parametrize("name", [pytest.param(a, marks=SALAD_GAP) if a == "word_salad" else a
+                                  for a in data.ATTACKS])
+def test_attacks_pick_none_of_the_attacking_texts(name):
+    for seed in range(3):
+        picks, bad = _attacked(name, seed)
+        assert not set(picked(picks)) & bad, (name, [p.text[:60] for p in picks])
+
+
+def test_reposts_by_one_member_count_once():
+    point = UNILATERAL[0]
+    views = [arg(1, point, author="solo"), arg(2, point.lower(), author="solo"),
+             arg(3, f"Honestly, {point}", author="solo"), arg(4, INTERPRETABILITY)]
+    picks = summarize(views, SIDES).sides["go-faster"]
+    grouped = next(p for p in picks if p.number in (1, 2, 3))
+    assert grouped.support == 1 and len(grouped.similar) == 2  # three posts, one member
+
+
+def test_junk_leaves_slots_empty_and_says_how_many_points_were_made():
+    picks, bad = _attacked("junk")
+    report = summarize(data.attack("junk", [(t, f"r{i}") for i, t in enumerate(REAL)], "go-faster",
+                                   random.Random(0))[0], SIDES, per_side=5)
+    assert len(report.sides["go-faster"]) == 3
+    assert report.notes["go-faster"] == "Only 3 distinct points were made."
+    assert report.distinct_points["go-faster"] == 3
+
+
+@pytest.mark.parametrize("texts", [data.RUSSIAN, data.CHINESE], ids=["russian", "chinese"])
+def test_other_scripts_are_ranked_by_content_not_post_order(texts):
+    real = [(t, f"m{i}") for i, t in enumerate(texts)]
+    forward = summarize(data.renumber(real, "pause"), SIDES, per_side=3).sides["pause"]
+    backward = summarize(data.renumber(real[::-1], "pause"), SIDES, per_side=3).sides["pause"]
+    assert [p.text for p in forward] == [p.text for p in backward]
+    assert len({p.score for p in forward}) == 3  # scored by what they say: no ties broken by number
+    # A near-duplicate in the same script is recognised as the same point.
+    dupes = real + [(texts[0] + "!", "m-dupe")]
+    grouped = summarize(data.renumber(dupes, "pause"), SIDES, per_side=8).sides["pause"]
+    assert sum(1 for p in grouped if p.text.startswith(texts[0])) == 1
+
+
+# ---- common ground by rate ---------------------------------------------------------------------------
+
+
+def test_common_ground_ranks_by_the_weakest_sides_share_not_its_count():
+    small, big = members("pause", 4), members("go-faster", 40)
+    everyone_small = arg(1, RED_TEAMS, side="go-faster", endorsers=small + big[:20])  # 100 % / 50 %
+    loved_by_big = arg(2, INTERPRETABILITY, side="go-faster", endorsers=small[:1] + big)  # 25 % / 100 %
+    report = summarize([everyone_small, loved_by_big], SIDES)
+    assert picked(report.common_ground) == [1, 2]
+    assert report.common_ground[0].side_shares[0][0] == "go-faster"  # its weakest side
+
+
+def test_too_few_voters_is_said_plainly():
+    views = [arg(1, RED_TEAMS, endorsers=members("pause", 1) + members("go-faster", 1))]
+    report = summarize(views, SIDES)
+    assert report.common_ground == []
+    assert "Too few members have endorsed" in report.common_ground_note
