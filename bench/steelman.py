@@ -134,7 +134,8 @@ def polis_conversation(folder: Path, k: int) -> dict[str, float]:
                 agrees[c][group[v]] += 1
                 endorsers[c].append((v, group[v]))
     views = [ArgumentView(int(c) + 1, group.get(r["author-id"], "no-group"), r["comment-body"],
-                          r["author-id"], r["author-id"], None, tuple(endorsers[c])) for c, r in comments.items()]
+                          r["author-id"], r["author-id"], None, tuple(endorsers[c]))
+             for c, r in comments.items()]
     picks = [str(p.number - 1) for p in summarize(views, sides, k).common_ground]
 
     def low(c: str) -> float:  # the lowest agree rate over groups

@@ -74,7 +74,8 @@ async def _debate(core, space: str, topic: str, sides: list[data.TopicSide]) -> 
     """One topic as a debate: every author takes their side and posts. Returns number -> arg id."""
     mod = _request(space, "moderator", moderator=True)
     labels = ", ".join(ts.side for ts in sides)
-    started = await _run(core, mod, "debate start", {"motion": topic[:300], "sides": labels, "format": "bench"})
+    start = {"motion": topic[:300], "sides": labels, "format": "bench"}
+    started = await _run(core, mod, "debate start", start)
     debate = int(started.split("#")[1].split()[0])
     for ts in sides:
         for arg_id in ts.arg_ids:
@@ -129,7 +130,8 @@ def core_scores(sides: Sequence[data.TopicSide]) -> dict[str, dict[str, float]]:
         mine = [ts for ts in sides if ts.split == split]
         row = score(mine, lambda ts: [a for a, _ in picked[(ts.topic, ts.side)]])
         shown = [(a, s) for ts in mine for a, s in picked[(ts.topic, ts.side)]]
-        row["stance_purity"] = round(sum(side_of[a] == s for a, s in shown) / len(shown), 4) if shown else None
+        pure = sum(side_of[a] == s for a, s in shown)
+        row["stance_purity"] = round(pure / len(shown), 4) if shown else None
         out[split] = row
     return out
 
@@ -153,8 +155,9 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str
                 report = engine.summarize(ts.views(), [ts.side], K)
                 chosen[(ts.topic, ts.side)] = [ts.arg_ids[p.number - 1] for p in report.sides[ts.side]]
     row = score(sides, lambda ts: chosen[(ts.topic, ts.side)])
-    row["coverage_lift_over_random"] = round(row["kp_coverage"] - random_baseline(sides)["kp_coverage"], 4)
-    row["wa_lift_over_random"] = round(row["mean_wa"] - random_baseline(sides)["mean_wa"], 4)
+    chance = random_baseline(sides)
+    row["coverage_lift_over_random"] = round(row["kp_coverage"] - chance["kp_coverage"], 4)
+    row["wa_lift_over_random"] = round(row["mean_wa"] - chance["mean_wa"], 4)
     row["folds"] = FOLDS
     return row
 

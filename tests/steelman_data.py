@@ -121,8 +121,9 @@ def _split_sides(split: str, data_dir: Path) -> list[TopicSide]:
         side_kps = frozenset(k["key_point_id"] for k in kps if (k["topic"], k["stance"]) == (topic, stance))
         ids = tuple(r["arg_id"] for r in rows)
         wa = {r["arg_id"]: q for r in rows if (q := quality(topic, r["argument"], data_dir)) is not None}
-        out.append(TopicSide(topic, STANCES.get(stance, stance), split, ids, tuple(r["argument"] for r in rows),
-                             side_kps, {a: frozenset(touches.get(a, ())) for a in ids}, wa))
+        texts = tuple(r["argument"] for r in rows)
+        kp_of = {a: frozenset(touches.get(a, ())) for a in ids}
+        out.append(TopicSide(topic, STANCES.get(stance, stance), split, ids, texts, side_kps, kp_of, wa))
     return out
 
 
@@ -141,10 +142,11 @@ def load_csv(path: Path) -> tuple[TopicSide, ...]:
     out = []
     for (topic, stance), rows in groups.items():
         ids = tuple(f"{topic[:20]}:{stance}:{i}" for i in range(len(rows)))
-        kp = {a: frozenset([r["key_point"]]) if r.get("key_point") else frozenset() for a, r in zip(ids, rows)}
+        kp = {a: frozenset([r["key_point"]] if r.get("key_point") else []) for a, r in zip(ids, rows)}
         wa = {a: float(r["quality"]) for a, r in zip(ids, rows) if r.get("quality")}
-        out.append(TopicSide(topic, STANCES.get(stance, stance), "csv", ids, tuple(r["argument"] for r in rows),
-                             frozenset().union(*kp.values()), kp, wa))
+        texts = tuple(r["argument"] for r in rows)
+        points = frozenset().union(*kp.values())
+        out.append(TopicSide(topic, STANCES.get(stance, stance), "csv", ids, texts, points, kp, wa))
     return tuple(out)
 
 
@@ -223,7 +225,8 @@ CHINESE = (
 
 
 def renumber(texts_and_authors: Sequence[tuple[str, str]], side: str) -> list[ArgumentView]:
-    return [ArgumentView(i + 1, side, text, author, author) for i, (text, author) in enumerate(texts_and_authors)]
+    return [ArgumentView(i + 1, side, text, author, author)
+            for i, (text, author) in enumerate(texts_and_authors)]
 
 
 def attack(name: str, real: Sequence[tuple[str, str]], side: str, rng: random.Random,
@@ -235,7 +238,8 @@ def attack(name: str, real: Sequence[tuple[str, str]], side: str, rng: random.Ra
     vocab = [w for text, _ in real for w in text.split() if len(w) > 4]
     if name == "repost":
         text, author = real[weak]
-        bad = [(text, author), (text.lower(), author), (f"Honestly, {text}", author), (f"{text} Really.", author)]
+        variants = (text, text.lower(), f"Honestly, {text}", f"{text} Really.")
+        bad = [(v, author) for v in variants]
         real = [r for i, r in enumerate(real) if i != weak]
     elif name == "gaming_sentence":
         bad = [(GAMING, "gamer")] * rng.randint(1, 3)

@@ -92,7 +92,8 @@ def _side_picks(
     qual = _standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
     point = _standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])
     central = _standardised(corpus.centrality(), SPREAD_FLOOR["central"])
-    base = [WEIGHT_QUALITY * q + WEIGHT_ON_POINT * p + WEIGHT_CENTRAL * c for q, p, c in zip(qual, point, central)]
+    base = [WEIGHT_QUALITY * q + WEIGHT_ON_POINT * p + WEIGHT_CENTRAL * c
+            for q, p, c in zip(qual, point, central)]
     # Visiting the strongest first makes the best, most-endorsed member each group's representative.
     strength = [b + WEIGHT_ENDORSE * tallies[a.number].weight_log for b, a in zip(base, views)]
     order = sorted(range(len(views)), key=lambda i: (-strength[i], views[i].number))
