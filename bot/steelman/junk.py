@@ -53,8 +53,9 @@ def _verdict(i: int, post: Post, salad: bool, long_at: float, median_words: floa
     n_terms = len(post.terms)
     if n_terms < MIN_TERMS:
         return "too short to make a point"
-    if n_terms >= REPEAT_FLOOR and len(term_sets[i]) < MIN_DISTINCT_SHARE * n_terms:
-        return "repeats its words"
+    if n_terms >= REPEAT_FLOOR and len(term_sets[i]) < MIN_DISTINCT_SHARE * n_terms and \
+            len(post.tokens) > long_at:
+        return "repeats its words"  # long for its side and repetitive: stuffing (a whole side may repeat)
     if salad:
         return "a list of words, not a sentence"
     if len(post.tokens) > long_at:
