@@ -1,126 +1,206 @@
-"""Benchmark of the extractive steelman engine: selection quality on ArgKP and speed on 10,000 arguments.
+"""Parts of the steelman benchmark (bench/steelman_quality.py): latency, LexRank, Polis, gaming probes.
 
-    python bench/steelman.py --out steelman.json
-
-Quality: for every ArgKP (topic, stance) with 10+ arguments, five arguments are chosen by each method and
-scored for key-point coverage and mean human quality (WA, from ArgQ-30k). Speed: ``summarize`` on 10,000
-synthetic arguments (ArgKP/ArgQ-30k texts replicated with small edits, three sides, random endorsements and
-rebuttals), median of 5 runs after one warm-up, against a baseline measured in the same run (interleaved):
-tokenizing the same texts once.
+Latency: ``summarize`` on one side of 1,000 and of 10,000 arguments (ArgQ-30k texts with small edits), median
+of 3 runs after a warm-up, and sumy's LexRank on the same 1,000 in the same run. Polis: each conversation's
+opinion groups become sides and agree votes endorsements; the engine's common ground is scored by the lowest
+group agree rate (agrees / votes in that group, from every vote) of each pick, against the best possible
+picks and against "most agreed overall". Probes: every attack in tests/steelman_data.py on every topic side.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
+import csv
 import random
 import statistics
-import sys
 import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bot.steelman import Extractive, summarize
+from bot.steelman.tokens import words
+from bot.summaries import ArgumentView
+from tests import steelman_data as data
 
-from bot.domain import UNDECIDED# noqa: E402
-from bot.summaries import ArgumentView# noqa: E402
-from bot.steelman import summarize  # noqa: E402
-from bot.steelman.text import words  # noqa: E402
-from tests import steelman_data as data  # noqa: E402
-
-SIDES = ("pause", "slow-down", "go-faster")
-SPEED_N = 10_000
-RUNS = 5
 SEED = 20240501
 FILLERS = ("I think", "Honestly,", "Look:", "To be clear,", "In my view", "Frankly,")
+MIN_GROUP_VOTES = 5  # a comment's agree rate in a group means little with fewer votes from it
 
 
-def quality_table() -> dict[str, dict[str, float]]:
-    methods = {"ours": data.steelman_five, "first5": data.first_five, "longest5": data.longest_five,
-               "random5": data.random_five(SEED)}
-    table = {}
-    for name, select in methods.items():
-        coverage, wa = data.evaluate(select)
-        table[name] = {"coverage": round(coverage, 4), "wa": round(wa, 4)}
-    return table
+# ---- latency and LexRank ---------------------------------------------------------------------------------
 
 
-def _vary(text: str, rng: random.Random) -> str:
-    """A near-duplicate as a second member would write it: a dropped word, a filler, different case."""
-    tokens = text.split()
-    if len(tokens) > 6 and rng.random() < 0.6:
-        del tokens[rng.randrange(len(tokens))]
-    if rng.random() < 0.4:
-        tokens.insert(0, rng.choice(FILLERS))
-    out = " ".join(tokens)
-    return out.lower() if rng.random() < 0.3 else out
-
-
-def synthetic_debate(n: int = SPEED_N, seed: int = SEED) -> list[ArgumentView]:
-    """n arguments over three sides: ~60% originals, the rest near-duplicates, with endorsements and rebuttals."""
+def synthetic_side(n: int, seed: int = SEED) -> list[ArgumentView]:
+    """n arguments on one side: 60 % distinct ArgQ-30k texts, the rest near-duplicates of them."""
     rng = random.Random(seed)
     pool = list(data.quality_texts())
     rng.shuffle(pool)
     originals = pool[: int(n * 0.6)]
-    members = [(f"m{i}", rng.choice(SIDES + (UNDECIDED,))) for i in range(max(n // 10, 10))]
-    side_of_text = {t: SIDES[i % len(SIDES)] for i, t in enumerate(originals)}
-    views: list[ArgumentView] = []
+    views = []
     for number in range(1, n + 1):
-        base = originals[number - 1] if number <= len(originals) else rng.choice(originals)
-        text = base if number <= len(originals) else _vary(base, rng)
-        side = side_of_text[base]
-        author = rng.choice(members)[0]
-        endorsers = tuple(rng.sample(members, min(len(members), int(rng.expovariate(0.7)))))
-        rebuts = rng.randrange(1, number) if number > 1 and rng.random() < 0.1 else None
-        views.append(ArgumentView(number, side, text, author, author, rebuts, endorsers))
+        text = originals[number - 1] if number <= len(originals) else _vary(rng.choice(originals), rng)
+        views.append(ArgumentView(number, "side", text, f"m{number % (n // 2 or 1)}", "m"))
     return views
 
 
-def _seconds(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def _vary(text: str, rng: random.Random) -> str:
+    tokens = text.split()
+    if len(tokens) > 6:
+        del tokens[rng.randrange(len(tokens))]
+    if rng.random() < 0.4:
+        tokens.insert(0, rng.choice(FILLERS))
+    return " ".join(tokens)
 
 
-def speed_table() -> dict[str, object]:
-    views = synthetic_debate()
-    texts = [v.text for v in views]
-    summarize(views, SIDES, per_side=5)  # warm-up: first-sight caches (stems) are not what we measure
-    base_runs, our_runs = [], []
-    for _ in range(RUNS):
-        # Interleaved, so that a machine slowing down or speeding up affects both alike.
-        base_runs.append(_seconds(lambda: [words(t) for t in texts]))
-        our_runs.append(_seconds(lambda: summarize(views, SIDES, per_side=5)))
-    ours, baseline = statistics.median(our_runs), statistics.median(base_runs)
+def _median_seconds(fn, runs: int = 3) -> float:
+    fn()  # warm-up: first-sight caches (stems, weights) are not what we measure
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class _Tokenizer:
+    """What sumy needs of a tokenizer, with no NLTK data: each argument is one sentence."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(line for line in paragraph.split("\n") if line.strip())
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(words(sentence))
+
+
+def lexrank(texts: Sequence[str], k: int) -> list[int]:
+    """sumy's LexRank over the arguments as sentences: indices of its k choices."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+
+    tokenizer = _Tokenizer()
+    sentences = [Sentence(t, tokenizer) for t in texts]
+    index = {id(s): i for i, s in enumerate(sentences)}
+    chosen = LexRankSummarizer()(ObjectDocumentModel([Paragraph(sentences)]), k)
+    return [index[id(s)] for s in chosen]
+
+
+def lexrank_selector(k: int):
+    def select(ts: data.TopicSide) -> list[str]:
+        return [ts.arg_ids[i] for i in lexrank(ts.texts, k)]
+
+    return select
+
+
+def latency(lexrank_too: bool = True) -> dict[str, float]:
+    engine = Extractive()
+    out = {}
+    for n in (1_000, 10_000):
+        views = synthetic_side(n)
+        out[f"side_{n}_s"] = round(_median_seconds(lambda: engine.summarize(views, ["side"], 5)), 4)
+    if lexrank_too:
+        texts = [v.text for v in synthetic_side(1_000)]
+        out["lexrank_1000_s"] = round(_median_seconds(lambda: lexrank(texts, 5), runs=1), 4)
+        out["lexrank_speedup_1000"] = round(out["lexrank_1000_s"] / out["side_1000_s"], 1)
+    return out
+
+
+# ---- Polis common ground ---------------------------------------------------------------------------------
+
+
+def _conversation(folder: Path):
+    with open(folder / "participants-votes.csv", newline="", encoding="utf-8") as f:
+        group = {r["participant"]: f"group-{r['group-id']}" for r in csv.DictReader(f) if r["group-id"]}
+    with open(folder / "comments.csv", newline="", encoding="utf-8") as f:
+        comments = {r["comment-id"]: r for r in csv.DictReader(f) if r["moderated"] != "-1"}
+    last: dict[tuple[str, str], int] = {}
+    with open(folder / "votes.csv", newline="", encoding="utf-8") as f:
+        for r in sorted(csv.DictReader(f), key=lambda r: int(r["timestamp"])):
+            last[(r["comment-id"], r["voter-id"])] = int(r["vote"])  # a changed vote counts as its last
+    return group, comments, last
+
+
+def polis_conversation(folder: Path, k: int) -> dict[str, float]:
+    group, comments, last = _conversation(folder)
+    sides = sorted(set(group.values()))
+    agrees: defaultdict[str, Counter] = defaultdict(Counter)
+    votes: defaultdict[str, Counter] = defaultdict(Counter)
+    endorsers: defaultdict[str, list] = defaultdict(list)
+    for (c, v), vote in last.items():
+        if c in comments and v in group:
+            votes[c][group[v]] += 1
+            if vote == 1:
+                agrees[c][group[v]] += 1
+                endorsers[c].append((v, group[v]))
+    views = [ArgumentView(int(c) + 1, group.get(r["author-id"], "no-group"), r["comment-body"],
+                          r["author-id"], r["author-id"], None, tuple(endorsers[c]))
+             for c, r in comments.items()]
+    picks = [str(p.number - 1) for p in summarize(views, sides, k).common_ground]
+
+    def low(c: str) -> float:  # the lowest agree rate over groups
+        return min(agrees[c][g] / votes[c][g] if votes[c][g] else 0.0 for g in sides)
+
+    eligible = [c for c in comments if all(votes[c][g] >= MIN_GROUP_VOTES for g in sides)]
+    best = sorted(eligible, key=lambda c: (-low(c), int(c)))[:k]
+    most = sorted(comments, key=lambda c: (-sum(agrees[c].values()), int(c)))[:k]
+    mean = lambda cs: statistics.fmean(map(low, cs)) if cs else 0.0  # noqa: E731
+    return {"picks": len(picks), "groups": len(sides), "mean_low_agree": round(mean(picks), 4),
+            "best_possible": round(mean(best), 4), "most_agreed_overall": round(mean(most), 4),
+            "worst_pick_low_agree": round(min(map(low, picks), default=0.0), 4),
+            "vs_best": round(mean(picks) / mean(best), 4) if best else None}
+
+
+def polis(folder: Path, k: int) -> dict[str, object]:
+    found = {p.name: polis_conversation(p, k) for p in sorted(folder.iterdir())
+             if (p / "votes.csv").exists()} if folder.is_dir() else {}
+    if not found:
+        return {"conversations": {}}
     return {
-        "arguments": len(views), "runs": RUNS,
-        "summarize_median_s": round(ours, 4), "summarize_runs_s": [round(t, 4) for t in our_runs],
-        "tokenize_median_s": round(baseline, 4), "tokenize_runs_s": [round(t, 4) for t in base_runs],
-        "ratio": round(ours / baseline, 2) if baseline else None,
+        "min_group_agree_vs_best": min(r["vs_best"] for r in found.values()),
+        "min_group_agree_vs_most_agreed": round(min(r["mean_low_agree"] - r["most_agreed_overall"]
+                                                    for r in found.values()), 4),
+        "measure": "mean over the k picks of each pick's lowest group agree rate; worst conversation",
+        "conversations": found,
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="write the results as JSON here")
-    args = parser.parse_args(argv)
-    if not data.available():
-        print(f"data not found at {data.DATA_DIR}", file=sys.stderr)
-        return 2
-    results = {"quality": quality_table(), "speed": speed_table(),
-               "topic_sides": len(data.topic_sides()), "python": sys.version.split()[0]}
-    print(f"ArgKP: {results['topic_sides']} topic sides, 5 picks each")
-    print(f"{'method':<10} {'coverage':>9} {'mean WA':>8}")
-    for name, row in results["quality"].items():
-        print(f"{name:<10} {row['coverage']:>9.3f} {row['wa']:>8.3f}")
-    s = results["speed"]
-    print(f"\nsummarize, {s['arguments']} arguments, 3 sides: "
-          f"median {s['summarize_median_s']:.3f}s over {s['runs']} runs")
-    print(f"baseline (tokenize the same texts): median {s['tokenize_median_s']:.3f}s; ratio {s['ratio']}x")
-    if args.out:
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0
+# ---- gaming probes ---------------------------------------------------------------------------------------
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def _picked(views: list[ArgumentView], side: str, k: int) -> set[int]:
+    return {p.number for p in summarize(views, [side], k).sides[side]}
+
+
+def _weakest_unpicked(ts: data.TopicSide, real: list[tuple[str, str]], k: int) -> int | None:
+    baseline = _picked(data.renumber(real, ts.side), ts.side, k)
+    weak = sorted((wa, i) for i, a in enumerate(ts.arg_ids) if (wa := ts.qualities.get(a)) is not None)
+    return next((i for _, i in weak if i + 1 not in baseline), None)
+
+
+def robustness(sides: Sequence[data.TopicSide], k: int = 5) -> dict[str, object]:
+    """For each attack, the share of topic sides where no attacking post was picked."""
+    out: dict[str, object] = {}
+    rng = random.Random(SEED)
+    for name in data.ATTACKS:
+        clean = total = 0
+        for ts in sides:
+            real = list(zip(ts.texts, ts.arg_ids))
+            weak = _weakest_unpicked(ts, real, k) if name == "repost" else 0
+            if weak is None:
+                continue
+            views, bad = data.attack(name, real, ts.side, rng, weak)
+            clean += not (_picked(views, ts.side, k) & bad)
+            total += 1
+        out[name] = {"sides_unaffected": round(clean / total, 4) if total else None, "sides": total}
+    for name, texts in (("russian", data.RUSSIAN), ("chinese", data.CHINESE)):
+        out[name] = script_probe(texts, k)
+    return out
+
+
+def script_probe(texts: Sequence[str], k: int) -> dict[str, object]:
+    """A side in one script: the same picks whatever the post order, and content-based scores."""
+    real = [(t, f"m{i}") for i, t in enumerate(texts)]
+    forward = {v.text for v in summarize(data.renumber(real, "s"), ["s"], k).sides["s"]}
+    backward = {v.text for v in summarize(data.renumber(real[::-1], "s"), ["s"], k).sides["s"]}
+    return {"order_independent": forward == backward, "picks": len(forward)}

@@ -24,11 +24,13 @@ class Pick:
     side: str
     text: str
     author_name: str
-    support: int  # how many arguments (itself included) make this point
+    support: int  # how many distinct members (its author included) made this point
     similar: tuple[int, ...] = ()  # numbers of the near-duplicates it stands for
     endorsements: int = 0
     cross_endorsements: int = 0  # from members holding another side
     score: float = 0.0
+    # Common ground: each side's share of its members who endorsed it, as (side, share), weakest first.
+    side_shares: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Crux:
     author_name: str
     endorsements: int
     rebuttals: tuple[int, ...]  # arguments of other sides that rebut it
+    split: float = 0.0  # how far apart the sides' endorsement rates are, 0..1
+    side_shares: tuple[tuple[str, float], ...] = ()  # (side, share of its members who endorsed)
 
 
 @dataclass
@@ -47,3 +51,7 @@ class SteelmanReport:
     common_ground: list[Pick] = field(default_factory=list)
     cruxes: list[Crux] = field(default_factory=list)
     engine: str = "extractive"
+    distinct_points: dict[str, int] = field(default_factory=dict)  # side -> distinct points made
+    # side -> a plain note when a side made fewer distinct points than were asked for
+    notes: dict[str, str] = field(default_factory=dict)
+    common_ground_note: str = ""  # why there is no common ground yet, when there is none

@@ -86,17 +86,20 @@ def test_picks_show_the_argument_verbatim():
 
 
 def test_cross_side_endorsements_outrank_undecided_and_same_side_ones():
-    # Same shape and length, no shared words: only who endorsed them differs.
-    views = [
-        arg(1, "Model weights deserve audits because leaks spread quickly.", endorsers=members("go-faster", 2)),
-        arg(2, "Chip exports need licences because smugglers exploit loopholes.", endorsers=members(UNDECIDED, 2)),
-        arg(3, "Datacentre inspections matter because operators conceal clusters.", endorsers=members("pause", 2)),
-    ]
-    picks = summarize(views, SIDES, per_side=3).sides["go-faster"]
-    assert picked(picks) == [3, 2, 1]
-    assert [p.cross_endorsements for p in picks] == [2, 0, 0]
-    assert [p.endorsements for p in picks] == [2, 2, 2]
-    assert picks[0].score > picks[1].score > picks[2].score
+    # No shared content words; each text takes each kind of endorser in turn, so only who endorsed differs.
+    texts = ["Model weights deserve audits because leaks spread quickly.",
+             "Chip exports need licences because smugglers exploit loopholes.",
+             "Datacentre inspections matter because operators conceal clusters."]
+    kinds = ("pause", UNDECIDED, "go-faster")  # cross-side, undecided, same side
+    score: dict[tuple[str, str], float] = {}
+    for shift in range(3):
+        views = [arg(n + 1, t, endorsers=members(kinds[(n + shift) % 3], 2)) for n, t in enumerate(texts)]
+        for p in summarize(views, SIDES, per_side=3).sides["go-faster"]:
+            kind = kinds[(p.number - 1 + shift) % 3]
+            score[(p.text, kind)] = p.score
+            assert (p.endorsements, p.cross_endorsements) == (2, 2 if kind == "pause" else 0)
+    for t in texts:
+        assert score[(t, "pause")] > score[(t, UNDECIDED)] > score[(t, "go-faster")]
 
 
 def test_self_and_repeated_endorsements_do_not_count():
@@ -163,19 +166,20 @@ def test_common_ground_ignores_sides_nobody_holds_but_needs_two():
     assert summarize(lonely, SIDES).common_ground == []
 
 
-def test_cruxes_need_a_rebuttal_from_another_side():
+def test_cruxes_are_where_the_sides_split_with_or_without_rebuttals():
     views = [
         arg(1, UNILATERAL[0], side="go-faster", endorsers=members("go-faster", 3)),
         arg(2, "Then the pause must be negotiated globally, not skipped.", side="pause", rebuts=1),
-        arg(3, INTERPRETABILITY, side="go-faster", endorsers=members("go-faster", 2)),
-        arg(4, "And evaluations need those models too.", side="go-faster", rebuts=3),  # same side: support
-        arg(5, RED_TEAMS, side="go-faster", endorsers=members("go-faster", 1)),  # one endorsement only
-        arg(6, "Capability growth is a choice, not weather.", side="slow-down", rebuts=5),
-        arg(7, "Chips are countable.", side="slow-down", endorsers=members("pause", 1) + members("go-faster", 1)),
-        arg(8, "Counting is not controlling.", side="go-faster", rebuts=7),  # split endorsers: not one side's
+        arg(3, INTERPRETABILITY, side="go-faster", endorsers=members("go-faster", 3)),  # no rebuttal
+        arg(4, RED_TEAMS, side="go-faster", endorsers=members("go-faster", 1)),  # one endorsement only
+        arg(5, "Capability growth is a choice, not weather.", side="slow-down", rebuts=4),
+        arg(6, "Chips are countable.", side="slow-down",  # every side endorses it: no split
+            endorsers=members("pause", 1) + members("go-faster", 3) + members("slow-down", 1)),
     ]
-    (crux,) = summarize(views, SIDES).cruxes
-    assert (crux.number, crux.side, crux.endorsements, crux.rebuttals) == (1, "go-faster", 3, (2,))
+    cruxes = summarize(views, SIDES).cruxes
+    assert [(c.number, c.rebuttals) for c in cruxes] == [(1, (2,)), (3, ())]
+    assert cruxes[0].split == cruxes[1].split > 0.15
+    assert [s for s, _ in cruxes[1].side_shares][-1] == "go-faster"  # the side that rallies behind it
 
 
 def test_cruxes_rank_by_endorsements_and_rebuttals():
@@ -198,7 +202,8 @@ def test_empty_inputs_give_empty_reports():
     assert (empty.sides, empty.common_ground, empty.cruxes) == ({}, [], [])
     odd = [arg(1, ""), arg(2, "   "), arg(3, "!!!"), arg(4, "ok", side="nobody-holds-this", rebuts=99)]
     report = summarize(odd, SIDES, per_side=3)
-    assert sorted(picked(report.sides["go-faster"])) == [1, 2, 3]
+    assert report.sides["go-faster"] == []  # nothing here makes a point: no slot is filled with it
+    assert report.notes["go-faster"] == "No post on this side makes a point yet."
     assert summarize(odd, SIDES, per_side=0).sides == {s: [] for s in SIDES}
 
 
@@ -276,3 +281,87 @@ def test_argkp_coverage_beats_first_and_longest_five(argkp):
 
 def test_argkp_quality_not_below_first_five(argkp):
     assert argkp["ours"][1] >= argkp["first5"][1], (argkp["ours"][1], argkp["first5"][1])
+
+
+# ---- gaming probes: each attack on an unseen topic picks none of its texts ----------------------------
+
+REAL = (  # go-faster arguments on the AI-pause motion, a topic the models never saw
+    UNILATERAL[0], INTERPRETABILITY, RED_TEAMS,
+    "Open models let independent researchers find flaws that a single lab would miss, so openness helps safety.",
+    "A pause freezes today's safety techniques in place while hardware keeps getting cheaper, which makes the "
+    "eventual restart more dangerous.",
+    "Export controls on advanced chips already slow rivals, so a pause adds cost without adding security.",
+    "Medical research gains from frontier models now, and delaying them costs lives that could be saved.",
+    "Compute thresholds age quickly because algorithms improve, so a FLOP-based rule would be obsolete soon.",
+    "Staged releases with external audits manage risk better than a blanket stop on training.",
+    "Regulators learn by watching deployed systems, and a pause would leave them with nothing to study.",
+)
+WEAK = "ai good pause bad."  # the weak text a member reposts
+
+
+def _attacked(name: str, seed: int = 1) -> tuple[list[Pick], set[int]]:
+    real = [(t, f"real{i}") for i, t in enumerate(REAL)] + [(WEAK + " it is so", "weakling")]
+    views, bad = data.attack(name, real, "go-faster", random.Random(seed), weak=len(real) - 1)
+    return summarize(views, SIDES, per_side=5).sides["go-faster"], bad
+
+
+SALAD_GAP = pytest.mark.xfail(strict=True, reason="known gap: word salad that keeps the side's own words and "
+                              "some function words is not yet recognised (see bench robustness.word_salad)")
+
+
+@pytest.mark.parametrize("name", [pytest.param(a, marks=SALAD_GAP) if a == "word_salad" else a
+                                  for a in data.ATTACKS])
+def test_attacks_pick_none_of_the_attacking_texts(name):
+    for seed in range(3):
+        picks, bad = _attacked(name, seed)
+        assert not set(picked(picks)) & bad, (name, [p.text[:60] for p in picks])
+
+
+def test_reposts_by_one_member_count_once():
+    point = UNILATERAL[0]
+    views = [arg(1, point, author="solo"), arg(2, point.lower(), author="solo"),
+             arg(3, f"Honestly, {point}", author="solo"), arg(4, INTERPRETABILITY)]
+    picks = summarize(views, SIDES).sides["go-faster"]
+    grouped = next(p for p in picks if p.number in (1, 2, 3))
+    assert grouped.support == 1 and len(grouped.similar) == 2  # three posts, one member
+
+
+def test_junk_leaves_slots_empty_and_says_how_many_points_were_made():
+    picks, bad = _attacked("junk")
+    report = summarize(data.attack("junk", [(t, f"r{i}") for i, t in enumerate(REAL)], "go-faster",
+                                   random.Random(0))[0], SIDES, per_side=5)
+    assert len(report.sides["go-faster"]) == 3
+    assert report.notes["go-faster"] == "Only 3 distinct points were made."
+    assert report.distinct_points["go-faster"] == 3
+
+
+@pytest.mark.parametrize("texts", [data.RUSSIAN, data.CHINESE], ids=["russian", "chinese"])
+def test_other_scripts_are_ranked_by_content_not_post_order(texts):
+    real = [(t, f"m{i}") for i, t in enumerate(texts)]
+    forward = summarize(data.renumber(real, "pause"), SIDES, per_side=3).sides["pause"]
+    backward = summarize(data.renumber(real[::-1], "pause"), SIDES, per_side=3).sides["pause"]
+    assert [p.text for p in forward] == [p.text for p in backward]
+    assert len({p.score for p in forward}) == 3  # scored by what they say: no ties broken by number
+    # A near-duplicate in the same script is recognised as the same point.
+    dupes = real + [(texts[0] + "!", "m-dupe")]
+    grouped = summarize(data.renumber(dupes, "pause"), SIDES, per_side=8).sides["pause"]
+    assert sum(1 for p in grouped if p.text.startswith(texts[0])) == 1
+
+
+# ---- common ground by rate ---------------------------------------------------------------------------
+
+
+def test_common_ground_ranks_by_the_weakest_sides_share_not_its_count():
+    small, big = members("pause", 4), members("go-faster", 40)
+    everyone_small = arg(1, RED_TEAMS, side="go-faster", endorsers=small + big[:20])  # 100 % / 50 %
+    loved_by_big = arg(2, INTERPRETABILITY, side="go-faster", endorsers=small[:1] + big)  # 25 % / 100 %
+    report = summarize([everyone_small, loved_by_big], SIDES)
+    assert picked(report.common_ground) == [1, 2]
+    assert report.common_ground[0].side_shares[0][0] == "go-faster"  # its weakest side
+
+
+def test_too_few_voters_is_said_plainly():
+    views = [arg(1, RED_TEAMS, endorsers=members("pause", 1) + members("go-faster", 1))]
+    report = summarize(views, SIDES)
+    assert report.common_ground == []
+    assert "Too few members have endorsed" in report.common_ground_note

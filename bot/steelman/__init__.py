@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from ..summaries import ArgumentView, SteelmanReport
 
 from .extractive import summarize
+from .model import Models
 
 
 class Extractive:
@@ -12,8 +13,11 @@ class Extractive:
 
     engine = "extractive"
 
+    def __init__(self, models: Models | None = None):
+        self.models = models  # None: the shipped weights; the bench passes models trained without a fold
+
     def summarize(self, arguments: Sequence[ArgumentView], sides: Sequence[str], per_side: int = 3) -> SteelmanReport:
-        return summarize(arguments, sides, per_side)
+        return summarize(arguments, sides, per_side, self.models)
 
 
 __all__ = ["Extractive", "summarize"]

@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import chain, combinations, repeat
+from operator import mul
 from typing import NamedTuple
 
 SIGNATURE = 4  # rarest terms an argument is indexed and looked up under
@@ -40,6 +41,7 @@ class Corpus:
         # Smoothed idf depends on the document frequency only: one table entry per possible frequency.
         self._idf = [log_n - math.log(d + 1) + 1.0 for d in range(len(feature_lists) + 1)]
         self._vectors: dict[int, Vector] = {}
+        self._themes: dict[int, Vector] = {}
         self._unigrams: dict[int, frozenset[str]] = {}
 
     def vector(self, i: int) -> Vector:
@@ -55,6 +57,41 @@ class Corpus:
         wa, wb = a.weights, b.weights
         # The key intersection runs in C; fsum makes the sum independent of the set's iteration order.
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
+
+    def theme(self, i: int) -> Vector:
+        """The argument's content words alone (TF-IDF): what it is about, not how it is phrased."""
+        vec = self._themes.get(i)
+        if vec is None:
+            feats = [t for t in self.features[i] if " " not in t]  # bigrams hold a space
+            weights = list(map(self._idf.__getitem__, map(self.df.__getitem__, feats)))
+            vec = self._themes[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
+        return vec
+
+    def theme_cosine(self, i: int, j: int) -> float:
+        """Cosine of content words only: two arguments on one theme share words, rarely phrasing."""
+        a, b = self.theme(i), self.theme(j)
+        wa, wb = a.weights, b.weights
+        return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
+
+    def centrality(self) -> list[float]:
+        """Each argument's cosine with the side's centroid of content words: how typical of the side it is.
+
+        Typical content marks an argument that makes one of the side's recurring points; off-topic posts
+        and idiosyncratic asides sit far from the centroid. Linear in the corpus size.
+        """
+        vectors = [self.theme(i) for i in range(len(self.features))]
+        centroid: Counter[str] = Counter()
+        for vec in vectors:
+            scale = 1.0 / vec.norm
+            centroid.update({t: w * scale for t, w in vec.weights.items()})
+        norm = math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0
+        out = []
+        for vec in vectors:
+            # Leave the argument itself out (its own share of the centroid is sum(w^2)/norm = norm), so a
+            # long post is not typical merely of itself.
+            dot = sum(map(mul, vec.weights.values(), map(centroid.__getitem__, vec.weights))) - vec.norm
+            out.append(dot / (vec.norm * norm))
+        return out
 
     def overlap(self, i: int, j: int) -> float:
         """Share of content words in common (Jaccard), blind to how rare they are."""

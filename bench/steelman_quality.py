@@ -1,0 +1,193 @@
+"""How good the steelman is, measured on human-labelled data, through the bot's own core.
+
+    pip install -e '.[bench]'
+    python bench/steelman_quality.py [--data ../shared/data | --csv FILE.csv] --out steelman_quality.json
+
+For every (topic, stance) under --data (ArgKP key points + ArgQ-30k quality) or in a CSV of
+``topic,argument,stance[,quality][,key_point]``, each topic becomes a debate on a SQLite store: its authors
+take their side and post through ``core.execute`` in one long open round, and ``steelman`` asks for 5 picks
+per side. Scores: mean WA, key-point coverage, redundancy (pairs of picks sharing a key point) and stance
+purity. ``cv.*`` retrains the engine's models leaving whole topics out (7 folds) and scores only the left-out
+topics, calling the engine directly for speed. Baselines (random 5 over 30 seeds, longest 5, sumy's LexRank),
+latency, Polis common ground and gaming probes (bench/steelman.py) are measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from bot import bootstrap  # noqa: E402
+from bot.clock import ManualClock  # noqa: E402
+from bot.config import FormatConfig, RoundConfig, Settings, StorageSettings  # noqa: E402
+from bot.domain import Actor, SpaceRef  # noqa: E402
+from bot.handlers import Request  # noqa: E402
+from bot.steelman import Extractive  # noqa: E402
+from tests import steelman_data as data  # noqa: E402
+
+import steelman as probes  # noqa: E402  (bench/steelman.py: latency, LexRank, Polis, gaming probes)
+
+K = 5
+FOLDS = 7
+RANDOM_SEEDS = 30
+Selector = Callable[[data.TopicSide], Sequence[str]]
+
+
+# ---- through the core ------------------------------------------------------------------------------------
+
+
+class Recording:
+    """The real engine, asked for k picks per side whatever the command asks; keeps the last report."""
+
+    engine = "extractive"
+
+    def __init__(self, inner: Extractive, k: int):
+        self.inner, self.k, self.last = inner, k, None
+
+    def summarize(self, arguments, sides, per_side=3):
+        self.last = self.inner.summarize(arguments, sides, max(per_side, self.k))
+        return self.last
+
+
+def _request(space: str, member: str, moderator: bool = False) -> Request:
+    return Request(SpaceRef("bench", space, space), Actor(member, member, moderator), f"{space}-general")
+
+
+async def _run(core, request: Request, name: str, raw: dict) -> str:
+    reply = await core.execute(request, name, raw)
+    if reply.message.kind == "error":
+        raise RuntimeError(f"/{name} failed: {reply.message.text}")
+    return reply.message.text
+
+
+async def _debate(core, space: str, topic: str, sides: list[data.TopicSide]) -> dict[int, str]:
+    """One topic as a debate: every author takes their side and posts. Returns number -> arg id."""
+    mod = _request(space, "moderator", moderator=True)
+    labels = ", ".join(ts.side for ts in sides)
+    start = {"motion": topic[:300], "sides": labels, "format": "bench"}
+    started = await _run(core, mod, "debate start", start)
+    debate = int(started.split("#")[1].split()[0])
+    for ts in sides:
+        for arg_id in ts.arg_ids:
+            await _run(core, _request(space, arg_id), "position", {"side": ts.side, "debate": debate})
+    await _run(core, mod, "debate next", {"debate": debate})  # pre-vote over: the open round starts
+    numbers: dict[int, str] = {}
+    for ts in sides:
+        for arg_id, text in zip(ts.arg_ids, ts.texts):
+            posted = await _run(core, _request(space, arg_id), "argue", {"text": text, "debate": debate})
+            numbers[int(re.search(r"Argument #(\d+)", posted).group(1))] = arg_id
+    await _run(core, mod, "steelman", {"debate": debate})
+    return numbers
+
+
+async def picks_through_core(sides: Sequence[data.TopicSide]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(topic, side) -> [(arg id, side the pick was shown under)] as the bot's /steelman chose them."""
+    fmt = FormatConfig(pre_vote="1h", post_vote="1h", rounds=[RoundConfig(name="open floor", duration="30d")])
+    engine = Recording(Extractive(), K)
+    by_topic: dict[str, list[data.TopicSide]] = {}
+    for ts in sides:
+        by_topic.setdefault(ts.topic, []).append(ts)
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(storage=StorageSettings(url=f"sqlite:///{tmp}/bench.db"), formats={"bench": fmt})
+        async with bootstrap.core(settings, ManualClock(), summarizer=engine) as core:
+            for i, (topic, topic_sides) in enumerate(by_topic.items()):
+                numbers = await _debate(core, f"topic-{i}", topic, topic_sides)
+                for side, picks in engine.last.sides.items():
+                    out[(topic, side)] = [(numbers[p.number], side) for p in picks]
+    return out
+
+
+# ---- scoring ---------------------------------------------------------------------------------------------
+
+
+def score(sides: Sequence[data.TopicSide], select: Selector) -> dict[str, float]:
+    cov, wa, red = [], [], []
+    for ts in sides:
+        chosen = list(select(ts))
+        cov.append(ts.coverage(chosen))
+        wa.append(ts.mean_wa(chosen) or 0.0)
+        red.append(ts.redundancy(chosen))
+    return {"mean_wa": round(statistics.fmean(wa), 4), "kp_coverage": round(statistics.fmean(cov), 4),
+            "redundancy": round(statistics.fmean(red), 4), "topic_sides": len(sides)}
+
+
+def core_scores(sides: Sequence[data.TopicSide]) -> dict[str, dict[str, float]]:
+    picked = asyncio.run(picks_through_core(sides))
+    side_of = {a: ts.side for ts in sides for a in ts.arg_ids}
+    out = {}
+    for split in sorted({ts.split for ts in sides}):
+        mine = [ts for ts in sides if ts.split == split]
+        row = score(mine, lambda ts: [a for a, _ in picked[(ts.topic, ts.side)]])
+        shown = [(a, s) for ts in mine for a, s in picked[(ts.topic, ts.side)]]
+        pure = sum(side_of[a] == s for a, s in shown)
+        row["stance_purity"] = round(pure / len(shown), 4) if shown else None
+        out[split] = row
+    return out
+
+
+def random_baseline(sides: Sequence[data.TopicSide]) -> dict[str, float]:
+    rows = [score(sides, data.random_five(seed)) for seed in range(RANDOM_SEEDS)]
+    return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in ("mean_wa", "kp_coverage")}
+
+
+def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str, object]:
+    """Leave whole topics out: models trained without a fold's topics pick for those topics only."""
+    import train_steelman  # needs the bench extra (numpy, scikit-learn)
+
+    topics = sorted({ts.topic for ts in sides})
+    chosen: dict[tuple[str, str], list[str]] = {}
+    for f in range(FOLDS):
+        held = set(topics[f::FOLDS])
+        engine = Extractive(train_steelman.models(train_steelman.fit(data_dir, leave_out=held)))
+        for ts in sides:
+            if ts.topic in held:
+                report = engine.summarize(ts.views(), [ts.side], K)
+                chosen[(ts.topic, ts.side)] = [ts.arg_ids[p.number - 1] for p in report.sides[ts.side]]
+    row = score(sides, lambda ts: chosen[(ts.topic, ts.side)])
+    chance = random_baseline(sides)
+    row["coverage_lift_over_random"] = round(row["kp_coverage"] - chance["kp_coverage"], 4)
+    row["wa_lift_over_random"] = round(row["mean_wa"] - chance["mean_wa"], 4)
+    row["folds"] = FOLDS
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=data.DATA_DIR)
+    parser.add_argument("--csv", type=Path, help="topic,argument,stance[,quality][,key_point] instead")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--quick", action="store_true", help="skip cross-validation and LexRank")
+    args = parser.parse_args(argv)
+    sides = data.load_csv(args.csv) if args.csv else data.topic_sides(args.data)
+    if not sides:
+        print(f"no argument data under {args.csv or args.data}", file=sys.stderr)
+        return 2
+    results: dict[str, object] = dict(core_scores(sides))
+    if not args.quick and not args.csv and data.available(args.data):
+        results["cv"] = cross_validated(sides, args.data)
+    results["baselines"] = {"random": random_baseline(sides), "longest": score(sides, data.longest_five)}
+    if not args.quick:
+        results["baselines"]["lexrank"] = score(sides, probes.lexrank_selector(K))
+    results["latency"] = probes.latency(lexrank_too=not args.quick)
+    results["polis"] = probes.polis(args.data / "polis", K)
+    results["robustness"] = probes.robustness(sides)
+    results["python"] = sys.version.split()[0]
+    text = json.dumps(results, indent=2, ensure_ascii=False)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Fit the steelman engine's two hashed n-gram models and write bot/steelman/weights.json.
+
+    pip install -e '.[bench]'
+    python bench/train_steelman.py [--data ../shared/data] [--out bot/steelman/weights.json]
+
+quality: ridge regression of ArgQ-30k's WA on the engine's own features (bot/steelman/model.py).
+on_point: logistic regression of "the argument expresses one of its side's key points" on ArgKP's labels.
+Deterministic (no sampling; fixed solvers), so the same data gives the same file. ``fit`` takes topics to
+leave out, which is how bench/steelman_quality.py cross-validates without ever training on a test topic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from scipy import sparse  # noqa: E402
+from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
+
+from bot.steelman import model  # noqa: E402
+from bot.steelman.tokens import words  # noqa: E402
+from tests import steelman_data as data  # noqa: E402
+
+RIDGE_ALPHA = 10.0  # chosen by leave-topics-out CV on the ArgKP topics (bench/steelman_quality.py)
+LOGISTIC_C = 0.3  # likewise
+LICENCE = ("Derived from IBM Debater ArgQ-Rank-30kArgs ((c) IBM 2014, CC BY-SA 3.0; Gretz et al., AAAI 2020) "
+           "and ArgKP-2021 ((c) IBM 2021, CDLA-Sharing 1.0; Friedman et al., ArgMining 2021). "
+           "See weights.LICENSE.md.")
+
+
+def design(texts: Sequence[str]) -> sparse.csr_matrix:
+    """The engine's features as a sparse matrix: n-grams scaled by 1/sqrt(count), shape features 1."""
+    rows, cols, vals = [], [], []
+    for r, text in enumerate(texts):
+        tokens = words(text)
+        grams = model.ngram_buckets(tokens)
+        scale = 1.0 / np.sqrt(len(grams)) if grams else 0.0
+        for g in grams:
+            rows.append(r), cols.append(g), vals.append(scale)
+        for s in model.shape_buckets(text, tokens):
+            rows.append(r), cols.append(s), vals.append(1.0)
+    shape = (len(texts), 1 << model.BITS)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=shape)  # duplicates (collisions) are summed
+
+
+def _spec(bias: float, weights: np.ndarray, logistic: bool) -> dict:
+    return {"bias": round(float(bias), 6), "weights": model.pack(weights.tolist()), "logistic": logistic}
+
+
+def fit_quality(data_dir: Path, leave_out: Collection[str]) -> dict:
+    rows = [(t, a, wa) for t, a, wa in data.argq_rows(data_dir) if t not in leave_out]
+    x = design([a for _, a, _ in rows])
+    y = np.array([wa for _, _, wa in rows])
+    ridge = Ridge(alpha=RIDGE_ALPHA, solver="sparse_cg", tol=1e-6).fit(x, y)
+    return _spec(ridge.intercept_, ridge.coef_, logistic=False)
+
+
+def fit_on_point(data_dir: Path, leave_out: Collection[str]) -> dict:
+    sides = [ts for ts in data.topic_sides(data_dir) if ts.topic not in leave_out]
+    texts = [t for ts in sides for t in ts.texts]
+    y = np.array([bool(ts.touches[a]) for ts in sides for a in ts.arg_ids], dtype=int)
+    clf = LogisticRegression(C=LOGISTIC_C, solver="liblinear", max_iter=1000).fit(design(texts), y)
+    return _spec(clf.intercept_[0], clf.coef_[0], logistic=True)
+
+
+def fit(data_dir: Path = data.DATA_DIR, leave_out: Collection[str] = ()) -> dict:
+    """Both models, trained without the topics in ``leave_out``."""
+    return {
+        "bits": model.BITS, "licence": LICENCE,
+        "quality": fit_quality(data_dir, leave_out), "on_point": fit_on_point(data_dir, leave_out),
+    }
+
+
+def models(spec: dict) -> model.Models:
+    return model.Models(model.from_dict(spec["quality"]), model.from_dict(spec["on_point"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=data.DATA_DIR)
+    parser.add_argument("--out", type=Path, default=model.WEIGHTS)
+    args = parser.parse_args(argv)
+    if not data.available(args.data):
+        print(f"data not found at {args.data}", file=sys.stderr)
+        return 2
+    spec = fit(args.data)
+    args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

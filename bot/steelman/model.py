@@ -1,0 +1,105 @@
+"""Two small linear models over hashed n-grams: argument quality and "makes a point".
+
+Both read the same features: an argument's lower-case word unigrams and bigrams, hashed into a fixed number
+of buckets (CRC-32, so every process and machine agrees), plus a few shape features (length band, digits,
+shouting). ``quality`` was fitted to ArgQ-30k's crowd quality (WA); ``on_point`` to ArgKP's key-point labels
+(does the argument express any of its side's key points). ``bench/train_steelman.py`` regenerates the
+weights file from the public data; its licence and attribution sit beside it (weights.LICENSE.md).
+Standard library only: the weights are float16 arrays in base64 inside a small JSON file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WEIGHTS = Path(__file__).with_name("weights.json")
+BITS = 14  # 16,384 buckets: collisions cost little at this vocabulary size, and the file stays small
+LENGTH_BANDS = (4, 8, 15, 25, 40, 60, 90)  # word counts where the length feature changes band
+
+
+MAX_CACHED = 500_000  # n-gram -> bucket entries kept; a long-running bot sees new n-grams forever
+
+
+class _BucketCache(dict[str, int]):
+    """n-gram -> bucket, hashed on first sight so later lookups stay in C."""
+
+    def __missing__(self, gram: str) -> int:
+        if len(self) >= MAX_CACHED:
+            self.clear()
+        bucket = self[gram] = zlib.crc32(gram.encode("utf-8")) & ((1 << BITS) - 1)
+        return bucket
+
+
+_buckets = _BucketCache()
+
+
+def ngram_buckets(tokens: Sequence[str]) -> list[int]:
+    """Distinct hashed unigrams and bigrams of ``words(text)``."""
+    grams = list(tokens)
+    grams.extend(map(" ".join, zip(tokens, tokens[1:])))
+    # Int sets iterate in the same order in every process (ints are not hash-salted): sums stay exact.
+    return list(set(map(_buckets.__getitem__, grams)))
+
+
+def shape_buckets(text: str, tokens: Sequence[str]) -> list[int]:
+    """Hashed shape features: length band, whether a number appears, whether it shouts."""
+    band = sum(len(tokens) >= b for b in LENGTH_BANDS)
+    shape = [f"#len{band}"]
+    if any(map(str.isdigit, tokens)):
+        shape.append("#digit")
+    upper = sum(map(str.isupper, text))
+    if upper >= 10 and upper > 0.6 * sum(map(str.isalpha, text)):  # count letters only when it may shout
+        shape.append("#shout")
+    return [_buckets[s] for s in shape]
+
+
+@dataclass(frozen=True)
+class Linear:
+    """bias + mean-normalised n-gram weights + shape weights (then a sigmoid when ``logistic``)."""
+
+    bias: float
+    weights: tuple[float, ...]
+    logistic: bool = False
+
+    def __call__(self, grams: Sequence[int], shape: Sequence[int]) -> float:
+        at = self.weights.__getitem__
+        value = self.bias + sum(map(at, shape))
+        if grams:
+            value += sum(map(at, grams)) / math.sqrt(len(grams))
+        return 1.0 / (1.0 + math.exp(-value)) if self.logistic else value
+
+
+def pack(values: Sequence[float]) -> str:
+    """float16 little-endian, base64: how weights are stored."""
+    return base64.b64encode(struct.pack(f"<{len(values)}e", *values)).decode("ascii")
+
+
+def unpack(blob: str) -> tuple[float, ...]:
+    raw = base64.b64decode(blob)
+    return struct.unpack(f"<{len(raw) // 2}e", raw)
+
+
+def from_dict(spec: dict) -> Linear:
+    return Linear(float(spec["bias"]), unpack(spec["weights"]), bool(spec.get("logistic", False)))
+
+
+@dataclass(frozen=True)
+class Models:
+    quality: Linear
+    on_point: Linear
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = WEIGHTS) -> Models:
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    if spec.get("bits") != BITS:
+        raise ValueError(f"{path.name} was trained with {spec.get('bits')} bits, the engine uses {BITS}")
+    return Models(from_dict(spec["quality"]), from_dict(spec["on_point"]))
