@@ -188,18 +188,25 @@ class Core:
     # ---- outbox -----------------------------------------------------------------------------------------
 
     async def deliver(self, chat: Chat) -> int:
-        """Send what is queued, oldest first within each stream; failures are retried with backoff."""
+        """Send what is queued, oldest first within each stream (a debate's thread, a channel), streams side
+        by side: a stream held up (a platform's rate limit, a slow channel) delays no other. Returns once
+        nothing more is due now; failures are retried later with backoff."""
         sent = 0
+        in_flight: set[asyncio.Task] = set()
         while True:
-            now = self.clock.now()
-            until = now + timedelta(seconds=self.settings.agenda.lease_seconds)
-            self._claims += 1
-            claim = f"{self.worker}#{self._claims}"
-            batch = await self.store.transact(lambda uow: uow.claim_outbox(now, claim, until))
-            if not batch:
+            for item in await self._claim_heads():  # heads in flight are leased, so never claimed twice
+                in_flight.add(asyncio.create_task(self._deliver_one(chat, item)))
+            if not in_flight:
                 return sent
-            for item in batch:
-                sent += await self._deliver_one(chat, item)
+            done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            sent += sum(task.result() for task in done)
+
+    async def _claim_heads(self) -> list[OutboxItem]:
+        now = self.clock.now()
+        until = now + timedelta(seconds=self.settings.agenda.lease_seconds)
+        self._claims += 1
+        claim = f"{self.worker}#{self._claims}"
+        return await self.store.transact(lambda uow: uow.claim_outbox(now, claim, until))
 
     async def _drawn(self, item: OutboxItem) -> OutboxItem | None:
         """An item drawn at sending time gets its message now, from the state as it is."""
