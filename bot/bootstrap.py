@@ -21,7 +21,8 @@ def store_for(settings: Settings) -> Store:
     """The store `[storage] url` names, built but not yet open."""
     from storage import make_store  # the composition root is the one core module that may import storage
 
-    return make_store(settings.storage.url, password=secret(settings.storage.password_env))
+    return make_store(settings.storage.url, password=secret(settings.storage.password_env),
+                      synchronous=settings.storage.synchronous)
 
 
 def platform_specs() -> list[PlatformSpec]:

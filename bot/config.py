@@ -92,6 +92,9 @@ class Limits(Strict):
 class StorageSettings(Strict):
     url: str = "sqlite:///data/steelman.db"
     password_env: str | None = None  # name of the variable holding a PostgreSQL password
+    # SQLite: FULL makes an acknowledged command survive a power cut (group commit keeps it cheap);
+    # NORMAL may lose the last moments of acknowledged writes then, never the file's consistency.
+    synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
     @model_validator(mode="after")
     def _known_scheme(self) -> "StorageSettings":

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def make_store(url: str, password: str | None = None, **options: Any) -> Any:
+def make_store(url: str, password: str | None = None, synchronous: str = "FULL", **options: Any) -> Any:
     """Build (not yet open) the store a URL names: sqlite:///path or postgresql://user@host/db."""
     if url.startswith("sqlite:"):
         from storage.sqlite.store import SqliteStore
 
-        return SqliteStore.from_url(url)
+        return SqliteStore.from_url(url, synchronous=synchronous)
     if url.startswith(("postgresql://", "postgres://")):
         from storage.postgres.store import PostgresStore  # needs the `postgres` extra
 
