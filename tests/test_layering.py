@@ -91,9 +91,10 @@ def _caps(tree: ast.AST) -> list[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Slice):
             found += [b.value for b in (node.lower, node.upper) if b is not None and _is_cap(b)]
-        elif isinstance(node, ast.Compare) and any(
-                isinstance(n, ast.Call) and getattr(n.func, "id", "") == "len" for n in (node.left, *node.comparators)):
-            found += [n.value for n in (node.left, *node.comparators) if _is_cap(n)]
+        elif isinstance(node, ast.Compare):
+            sides = (node.left, *node.comparators)
+            if any(isinstance(n, ast.Call) and getattr(n.func, "id", "") == "len" for n in sides):
+                found += [n.value for n in sides if _is_cap(n)]
         elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
                 "min", "shorten", "split_text"):
             found += [a.value for a in node.args if _is_cap(a, DISTINCT_CAPS)]

@@ -186,7 +186,8 @@ async def test_a_messages_files_are_shared_in_its_thread_through_the_external_up
         await bot.settle()
         assert [c.method for c in fake.calls() if c.method.startswith("files.")] == UPLOAD_FLOW
         complete = fake.calls("files.completeUploadExternal")[0]
-        assert complete.ok and (complete.params["channel_id"], complete.params["thread_ts"]) == (CHANNEL, card)
+        where = (complete.params["channel_id"], complete.params["thread_ts"])
+        assert complete.ok and where == (CHANNEL, card)
         [shared] = [m for m in posts(fake, card) if m.files]
         assert shared.files[0]["name"] == "debate-1.csv"
         assert fake.world.files[shared.files[0]["id"]].data == export.data  # the bytes went to the upload URL
@@ -200,8 +201,8 @@ async def test_without_files_write_the_message_is_posted_once_and_the_refusal_lo
         slack_env(monkeypatch, fake)
         async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
             card = await start_debate(fake, bot)
-            await queue_message(sqlite_store, 1, CoreMessage("The export", files=(File("a.csv", b"1", "text/csv"),)),
-                                in_thread=True)
+            export = File("a.csv", b"1", "text/csv")
+            await queue_message(sqlite_store, 1, CoreMessage("The export", files=(export,)), in_thread=True)
             await bot.settle()
             await bot.advance(minutes=5)  # a retry would be due by now
             assert [m.text for m in posts(fake, card) if "The export" in m.text] == ["The export"]

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from adapters.console.chat import ConsoleChat, files_folder
 from adapters.console.plain import to_text
-from bot.platform import Actor, Agenda, Core, Request, Settings, SpaceRef, clean, parse_duration, slug
+from bot.platform import (Actor, Agenda, Core, Request, Settings, SpaceRef, clean, parse_duration,
+                          slug)
 
 
 class ConsoleRoom:

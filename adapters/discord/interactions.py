@@ -18,7 +18,8 @@ from adapters.discord import modals
 from adapters.forms import field_error
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
-from bot.platform import BY_NAME, Actor, Core, Form, Reply, Request, Settings, SpaceRef, decode_button, shorten
+from bot.platform import (BY_NAME, Actor, Core, Form, Reply, Request, Settings, SpaceRef, decode_button,
+                          shorten)
 
 log = logging.getLogger("steelman.discord")
 DEFER_AFTER = 2.0

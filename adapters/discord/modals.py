@@ -12,7 +12,8 @@ from typing import Any
 
 import discord
 
-from bot.platform import Button, Debate, Form, FormLimits, decode_button, encode_button, form_for, shorten
+from bot.platform import (Button, Debate, Form, FormLimits, decode_button, encode_button, form_for,
+                          shorten)
 
 LABEL, DESCRIPTION, INPUT_MAX = 45, 100, 4000
 FORM = FormLimits(fields=5, title=45, label=45, placeholder=100)  # a modal holds five inputs

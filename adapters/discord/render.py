@@ -51,9 +51,11 @@ def inert(message: Message) -> Message:
     """`message` with every piece of text it shows neutralised: content, title, fields, footer, chart."""
     chart = message.chart
     if chart is not None:
-        chart = replace(chart, title=neutralise(chart.title), labels=tuple(map(neutralise, chart.labels)),
+        chart = replace(chart, title=neutralise(chart.title),
+                        labels=tuple(map(neutralise, chart.labels)),
                         series=tuple((neutralise(name), values) for name, values in chart.series))
-    fields = tuple(replace(f, name=neutralise(f.name), value=neutralise(f.value)) for f in message.fields)
+    fields = tuple(replace(f, name=neutralise(f.name), value=neutralise(f.value))
+                   for f in message.fields)
     return replace(message, text=neutralise(message.text), fields=fields, chart=chart,
                    title=neutralise(message.title) if message.title else message.title,
                    footer=neutralise(message.footer) if message.footer else message.footer)
@@ -146,7 +148,8 @@ def sends(message: Message) -> list[dict[str, Any]]:
     if files:
         out[-1]["files"] = files
     if too_large:
-        out[-1]["content"] = neutralise("Too large to attach here: " + ", ".join(too_large))[:CONTENT]
+        note = "Too large to attach here: " + ", ".join(too_large)
+        out[-1]["content"] = neutralise(note)[:CONTENT]
     return out
 
 
@@ -154,7 +157,8 @@ def attachments(message: Message) -> tuple[list[discord.File], list[str]]:
     """The message's files as uploads (new each time: a discord.File is read once), and the names of
     those over Discord's size cap, which would make it refuse the whole message."""
     fits = [f for f in message.files if len(f.data) <= FILE_BYTES][:FILES]
-    files = [discord.File(io.BytesIO(f.data), filename=f.name, description=f.media_type) for f in fits]
+    files = [discord.File(io.BytesIO(f.data), filename=f.name, description=f.media_type)
+             for f in fits]
     return files, [f.name for f in message.files if f not in fits]
 
 

@@ -73,9 +73,11 @@ class SlackChat:
     async def _upload(self, item: OutboxItem, channel: str, thread_ts: str | None) -> None:
         """Share the message's files beside it. The message is already out, so a refusal (an app
         installed without files:write) is logged rather than retried, which would post it again."""
-        uploads = [{"content": f.data, "filename": f.name, "title": f.name} for f in item.out.message.files]
+        uploads = [{"content": f.data, "filename": f.name, "title": f.name}
+                   for f in item.out.message.files]
         try:
-            await self.client.files_upload_v2(file_uploads=uploads, channel=channel, thread_ts=thread_ts)
+            await self.client.files_upload_v2(file_uploads=uploads, channel=channel,
+                                              thread_ts=thread_ts)
         except SlackApiError as exc:
             log.error("files of message %s not shared in %s: %s", item.id, channel,
                       exc.response.get("error", ""))

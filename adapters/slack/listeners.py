@@ -18,8 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.forms import field_error
 from adapters.slack.blocks import messages
-from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Button, Core, FormLimits, Reply, Request, Settings,
-                          SpaceRef, clean, decode_button, encode_button, form_for)
+from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Button, Core, FormLimits, Reply, Request,
+                          Settings, SpaceRef, clean, decode_button, encode_button, form_for)
 
 log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
