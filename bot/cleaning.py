@@ -1,7 +1,8 @@
-"""Cleaning of text members type: control and direction-override characters go, mentions cannot fire.
+"""Cleaning of text members type: invisible control and direction-override characters go.
 
-Every piece of user text passes through `clean` before it is stored, so no later path (a card, a summary,
-an export) can repeat a live mention, whatever the platform.
+The core stores what the member typed, minus what cannot be seen. Making text inert in a platform's
+syntax (mentions, links) is the adapter's job when it renders (`Platform.neutralise`): each platform has
+its own syntax, and the core's limits then count what the member wrote.
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ import unicodedata
 
 # Bidirectional embeddings, overrides and isolates can make text read differently from what is stored.
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
-_ZWSP = "\u200b"
-
-# Discord: @everyone, @here, <@id>, <@!id>, <@&role>; Slack: <!channel>, <!here>, <!everyone>,
-# <@U123>, <!subteam^S123>. A zero-width space after the sigil keeps the text readable and inert.
-_BROADCAST = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
-_ANGLE = re.compile(r"<([@!#])")
+_ZWSP = "\u200b"  # kept: adapters use it to break syntax, and it is harmless in stored text
 
 
 def strip_controls(text: str) -> str:
@@ -27,16 +23,10 @@ def strip_controls(text: str) -> str:
     )
 
 
-def neutralise_mentions(text: str) -> str:
-    text = _BROADCAST.sub(lambda m: "@" + _ZWSP + m.group(1), text)
-    return _ANGLE.sub(lambda m: "<" + _ZWSP + m.group(1), text)
-
-
 def clean(text: str) -> str:
-    """Strip invisible control characters, collapse runs of blank lines, and defuse mentions."""
+    """Strip invisible control characters and collapse runs of blank lines."""
     text = strip_controls(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return neutralise_mentions(text.strip())
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def clean_name(name: str, limit: int = 80) -> str:
@@ -53,17 +43,3 @@ def slug(text: str) -> str:
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split at line ends (then spaces) so that no piece is over `limit`; platforms cap message parts."""
-    out: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        out.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return out + ([text] if text else [])

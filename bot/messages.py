@@ -46,7 +46,7 @@ class File:
 class Message:
     """A platform-neutral rich message. Adapters turn it into embeds, Block Kit or text.
 
-    All user-written text in a message has already been neutralised (no mentions can fire).
+    Member text in it is as typed: each adapter makes it inert in its own syntax when it renders.
     """
 
     text: str

@@ -6,6 +6,7 @@ implements the `Platform` port. Everything it needs of the core is here, so noth
 into adapters and every debate decision stays in the core.
 """
 
+from bot.agenda import Agenda
 from bot.button_ids import PREFIX as BUTTON_PREFIX
 from bot.button_ids import decode as decode_button
 from bot.button_ids import encode as encode_button
@@ -24,8 +25,8 @@ from bot.render import bars
 
 __all__ = [
     "ARGUMENT", "BOOL", "BUTTON_PREFIX", "BY_NAME", "CATALOG", "CHOICE", "DEBATE", "INT", "SIDE", "TEXT",
-    "Actor", "Button", "Chart", "Command", "ConfigError", "Core", "Debate", "Field", "File", "Form",
-    "FormField", "FormLimits", "Message", "Option", "OutboxItem", "PermanentDeliveryError", "Platform",
-    "PlatformSpec", "Receipt", "Reply", "Request", "Settings", "SpaceRef", "UserError", "bars", "clean",
-    "decode_button", "encode_button", "form_for", "parse_duration", "secret", "shorten", "slug",
+    "Actor", "Agenda", "Button", "Chart", "Command", "ConfigError", "Core", "Debate", "Field", "File",
+    "Form", "FormField", "FormLimits", "Message", "Option", "OutboxItem", "PermanentDeliveryError",
+    "Platform", "PlatformSpec", "Receipt", "Reply", "Request", "Settings", "SpaceRef", "UserError", "bars",
+    "clean", "decode_button", "encode_button", "form_for", "parse_duration", "secret", "shorten", "slug",
 ]

@@ -9,16 +9,19 @@ nothing waits on the wall clock except bounded waits on the fake's recorded traf
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, AsyncIterator, TypeVar
 
 from adapters.discord import build
-from tests.e2e_support import Stored, eventually, stored_debate  # noqa: F401
+from tests.e2e_support import EPOCH, Stored, eventually, stored_debate  # noqa: F401
 from bot.agenda import Agenda
 from bot import bootstrap
 from bot.clock import ManualClock
 from bot.config import DiscordSettings, Settings
+from bot.domain import SpaceRef
+from bot.messages import Message, Outgoing
 from tests.fakes.discord_fake import FakeDiscord, Interaction, RestCall, StoredMessage, running
 
 T = TypeVar("T")
@@ -158,6 +161,27 @@ def could_ping(body: dict[str, Any]) -> bool:
         return True
     return bool(allowed.get("parse") or allowed.get("users") or allowed.get("roles")
                 or allowed.get("replied_user"))
+
+
+# Discord syntax that would render live: @everyone, @here, <@user>, <@&role>, <#channel>, </command:id>,
+# <t:stamp>, [masked](links). Neutralised text carries a zero-width space after the sigil instead.
+LIVE = re.compile(r"@(everyone|here)|<(@|#|/|t:|id:|a?:\w+:\d)|\]\(")
+
+
+def live_syntax(fake: FakeDiscord) -> list[str]:
+    """Every piece of live Discord syntax in what the bot sent (content, embeds, fields, footers)."""
+    return [m.group(0) for _, body in message_bodies(fake) for m in LIVE.finditer(text_of(body))]
+
+
+async def queue_message(store: Any, guild_id: int, number: int, message: Message, **out: Any) -> None:
+    """Queue a message for debate #number as the core does (the outbox), for the agenda to deliver:
+    for what the core will send but no command sends yet (files)."""
+    async def write(uow):
+        space = await uow.space(SpaceRef("discord", str(guild_id)), EPOCH)
+        debate = await uow.debate(space.id, number)
+        await uow.enqueue(space.id, Outgoing(message, debate.channel_id, debate.id, **out), EPOCH)
+
+    await store.transact(write)
 
 
 def refused_for_shape(fake: FakeDiscord) -> list[RestCall]:

@@ -16,11 +16,14 @@ from datetime import timedelta
 from typing import Any, Awaitable, Callable, TypeVar
 
 from adapters.slack import build
-from tests.e2e_support import Stored, eventually, stored_debate  # noqa: F401
+from tests.e2e_support import EPOCH, Stored, eventually, stored_debate  # noqa: F401
 from bot.agenda import Agenda
 from bot import bootstrap
 from bot.clock import ManualClock
 from bot.config import Settings, SlackSettings
+from bot.domain import SpaceRef
+from bot.messages import Message as CoreMessage
+from bot.messages import Outgoing
 from tests.fakes.slack_fake import TEAM_ID, ApiCall, FakeSlack, Message
 
 T = TypeVar("T")
@@ -30,8 +33,10 @@ CHANNEL = "C0DEBATE01"
 ALICE, BOB, MAYA, OLU = "U0ALICE001", "U0BOB00001", "U0MOD00001", "U0OWNER001"
 MOTION = "Frontier AI labs should pause training runs above 10^26 FLOP"
 SIDES = "pause, slow down, go faster"
-# Anything that makes Slack notify people: @channel / @here / @everyone, a user, a user group.
-BROADCAST = re.compile(r"<!(channel|here|everyone)\b|<@[UW][A-Z0-9]+|<!subteam\^")
+# Anything that makes Slack notify people: @channel / @here / @everyone (also spelled out, which Slack
+# links when a message is posted with link_names), a user, a user group; or links a channel or hides a URL.
+BROADCAST = re.compile(r"<!(channel|here|everyone)\b|<@[UW][A-Z0-9]+|<!subteam\^|@(channel|here|everyone)\b"
+                       r"|<#C|<https?:")
 
 
 def slack_env(monkeypatch: Any, fake: FakeSlack) -> None:
@@ -146,6 +151,17 @@ async def steady(read: Callable[[], Awaitable[T]], condition: Callable[[T], Any]
         if loop.time() >= end:
             return value
         await asyncio.sleep(0.02)
+
+
+async def queue_message(store: Any, number: int, message: CoreMessage, **out: Any) -> None:
+    """Queue a message for debate #number as the core does (the outbox), for the agenda to deliver:
+    for what the core will send but no command sends yet (files)."""
+    async def write(uow):
+        space = await uow.space(SpaceRef("slack", TEAM_ID), EPOCH)
+        debate = await uow.debate(space.id, number)
+        await uow.enqueue(space.id, Outgoing(message, debate.channel_id, debate.id, **out), EPOCH)
+
+    await store.transact(write)
 
 
 # ---- what crossed the wire ---------------------------------------------------------------------------

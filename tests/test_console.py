@@ -31,7 +31,11 @@ async def test_console_transcript_of_a_whole_debate(store):
         assert f"#ai-policy › thread-1 — Steelman:\n    【Debate #1: {phase}】" in transcript
     assert "Debate #1 has no side 'accelerate'. Its sides: pause, slow-down, go-faster, undecided." in transcript
     assert "/debate next is for moderators only." in transcript
-    assert "@\u200beveryone read this" in transcript and "@everyone read this" not in transcript.split(": /argue")[-1]
+    # a terminal has no mentions: the member's text is shown as typed, and counted as typed
+    assert "【#7 · slow down】\n    @everyone read this: prioritise evaluations" in transcript
+    assert "\u200b" not in transcript
+    # the closing notice closes the thread, and the room says so
+    assert transcript.index("This debate is closed.") < transcript.index("thread thread-1 closed")
     results = transcript[transcript.index("【Results of debate #1"):]
     assert "wins." in results and "Who moved:" in results
     for side in ("pause", "slow down", "go faster"):

@@ -16,9 +16,10 @@ import pytest_asyncio
 from adapters.discord.invite import permissions as invite_permissions
 from bot.steelman import Extractive
 from bot.clock import ManualClock
+from bot.messages import File, Message
 from tests.discord_support import (MODAL, MOTION, TOKEN_ENV, Bot, answer, buttons, could_ping, discord_settings,
-                                   eventually, message_bodies, offline, refused_for_shape, stored, text_of,
-                                   title_of)
+                                   eventually, live_syntax, message_bodies, offline, queue_message,
+                                   refused_for_shape, stored, text_of, title_of)
 from tests.fakes.discord_fake import PRIVILEGED, FakeDiscord, Perm, point_discord_at
 
 SIDES = "pause, slow down, go faster"
@@ -35,6 +36,7 @@ async def fake(monkeypatch):
         # Whatever a test did, Discord never had to refuse a malformed message, and nothing could ping.
         assert refused_for_shape(server) == []
         assert [call.path for call, body in message_bodies(server) if could_ping(body)] == []
+        assert live_syntax(server) == []  # and no member's text renders as a mention or a hidden link
 
 
 @pytest.fixture
@@ -189,6 +191,9 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, set
         results = text_of(posts[-3])
         assert "go faster" in results and "Undecided → go faster" in results
         assert card_field(fake, card, "Now") == "closed" and buttons(fake.message(card.id)) == {}
+        # The closing notice closes the thread: archived; not locked, as the invite asks no Manage Threads.
+        assert "This debate is closed" in text_of(posts[-1])
+        assert (thread.archived, thread.locked) == (True, False)
 
         debate = await stored(sqlite_store, fake.guild.id)
         assert debate.debate.phase_name == "closed"
@@ -200,6 +205,36 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, set
             (str(alice.id), "pause"), (str(bob.id), "go-faster"), (str(carol.id), "undecided"),
             (str(carol.id), "go-faster")]
         assert not any(fake.message_payload(m)["mention_everyone"] for m in fake.messages_in(thread))
+
+
+async def test_a_closed_debate_locks_its_thread_when_the_bot_may_manage_threads(fake, sqlite_store, clock,
+                                                                               settings):
+    async with Bot(fake, sqlite_store, clock, settings) as bot:  # the fake's bot role has Manage Threads
+        _, thread = await start_debate(fake, bot)
+        closed = await answer(fake, await fake.send_slash_command("debate close", {"debate": 1},
+                                                                  user=fake.moderator))
+        assert "closed" in closed.text
+        await bot.settle()
+        assert "This debate is closed" in text_of(fake.messages_in(thread)[-1])
+        assert (thread.archived, thread.locked) == (True, True)
+        [close] = fake.requests("PATCH", f"/channels/{thread.id}")
+        assert close.json == {"archived": True, "locked": True}
+
+
+async def test_a_messages_files_are_sent_as_attachments_within_discords_cap(fake, sqlite_store, clock,
+                                                                             settings):
+    chart = File("chart.png", b"\x89PNG" + b"0" * 60, "image/png")
+    export = File("debate-1.csv", b"x" * (10 * 1024 * 1024 + 1), "text/csv")  # over the 10 MiB cap
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        _, thread = await start_debate(fake, bot)
+        await queue_message(sqlite_store, fake.guild.id, 1, Message("The export", files=(chart, export)),
+                            in_thread=True)
+        await bot.settle()
+        [posted] = [m for m in fake.messages_in(thread) if "The export" in text_of(m)]
+        assert [(a["filename"], a["size"]) for a in posted.attachments] == [("chart.png", 64)]
+        assert "Too large to attach here: debate-1.csv" in posted.content  # said, not silently dropped
+        [call] = [c for c in fake.requests("POST", f"/channels/{thread.id}/messages") if c.files]
+        assert call.files == ("chart.png",) and call.ok
 
 
 # ---- a flaky connection ---------------------------------------------------------------------------------
@@ -324,11 +359,16 @@ async def test_members_are_refused_privately_and_nothing_the_bot_sends_can_ping(
             assert "extended by 5 min" in extended.text
 
         await bot.advance(minutes=25)
-        await argue(fake, thread, fake.member, f"@everyone @here <@&{fake.moderator_role.id}> "
-                    f"<@{fake.other_member.id}> look: compute is inspectable.", side="pause")
+        pings = (f"@everyone @here <@&{fake.moderator_role.id}> <@{fake.other_member.id}> <@!{fake.member.id}> "
+                 f"<#{fake.channel.id}> </debate start:1> <t:1700000000:R> [docs](https://evil.example) "
+                 "<!channel> <!here> <!subteam^S1> @channel")
+        await argue(fake, thread, fake.member, f"{pings} look: compute is inspectable.", side="pause")
         await bot.settle()
         posted = fake.message_payload(argument_message(fake, thread, 1))
         assert (posted["mention_everyone"], posted["mentions"], posted["mention_roles"]) == (False, [], [])
+        shown = text_of(argument_message(fake, thread, 1))
+        assert "everyone" in shown and "compute is inspectable" in shown  # shown, inert (see the fixture)
+        assert (await stored(sqlite_store, fake.guild.id)).arguments[0].text.startswith(pings)  # as typed
         writes = message_bodies(fake)
         assert len(writes) > 10 and [c.path for c, body in writes if could_ping(body)] == []
 
@@ -377,8 +417,8 @@ def test_invite_url_asks_for_exactly_the_permissions_the_bot_uses():
     assert query["client_id"] == ["1"] and set(query["scope"][0].split()) == {"bot", "applications.commands"}
     granted = int(query["permissions"][0])
     assert granted == invite_permissions().value == (  # the README's table, in Discord's bit values
-        Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES | Perm.EMBED_LINKS | Perm.CREATE_PUBLIC_THREADS
-        | Perm.SEND_MESSAGES_IN_THREADS | Perm.READ_MESSAGE_HISTORY)
+        Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES | Perm.EMBED_LINKS | Perm.ATTACH_FILES
+        | Perm.CREATE_PUBLIC_THREADS | Perm.SEND_MESSAGES_IN_THREADS | Perm.READ_MESSAGE_HISTORY)
 
 
 def test_run_with_discord_enabled_but_no_token_names_the_setting(tmp_path):

@@ -298,3 +298,37 @@ async def _until(condition, timeout: float = 2.0) -> None:
     while not condition():
         assert loop.time() < deadline, "condition not met in time"
         await asyncio.sleep(0.01)
+
+
+# ---- attachments and closing threads, as Discord enforces them -------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_attachments_arrive_as_multipart_and_over_the_size_cap_are_refused(fake: FakeDiscord,
+                                                                                  bot: Probe) -> None:
+    import io
+
+    channel = bot.get_channel(fake.channel.id)
+    sent = await channel.send("chart", file=discord.File(io.BytesIO(b"\x89PNG" + b"0" * 96), "chart.png"))
+    [call] = fake.requests("POST", f"/channels/{fake.channel.id}/messages")
+    assert call.files == ("chart.png",) and call.json["content"] == "chart"  # payload_json + file part
+    [attachment] = fake.message(sent.id).attachments
+    assert (attachment["filename"], attachment["size"]) == ("chart.png", 100)
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send(file=discord.File(io.BytesIO(b"0" * (10 * 1024 * 1024 + 1)), "export.csv"))
+    assert (refused.value.status, refused.value.code) == (413, 40005)
+
+
+@pytest.mark.asyncio
+async def test_an_archived_and_locked_thread_refuses_posts_with_50083(fake: FakeDiscord, bot: Probe) -> None:
+    channel = bot.get_channel(fake.channel.id)
+    first = await channel.send("card")
+    thread = await bot.http.start_thread_with_message(fake.channel.id, first.id, name="Debate #1",
+                                                      auto_archive_duration=10080)
+    tid = int(thread["id"])
+    await bot.get_partial_messageable(tid).send("the debate is closed")
+    await bot.http.edit_channel(tid, archived=True, locked=True)
+    assert [(t.archived, t.locked) for t in fake.threads()] == [(True, True)]
+    with pytest.raises(discord.HTTPException) as refused:
+        await bot.get_partial_messageable(tid).send("one more")
+    assert refused.value.code == 50083

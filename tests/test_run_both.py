@@ -3,12 +3,13 @@
 import asyncio
 
 from bot.cli import _run
+from bot.clock import ManualClock
 from bot.config import DiscordSettings, Settings, SlackSettings, StorageSettings
 from tests.discord_support import MOTION, TOKEN_ENV
 from tests.fakes.discord_fake import FakeDiscord
 from tests.fakes.discord_fake.client import point_discord_at
 from tests.fakes.slack_fake import FakeSlack, clear_proxy_env
-from tests.slack_support import APP_TOKEN_ENV, BOT_TOKEN_ENV, CHANNEL, MAYA, slack_env
+from tests.slack_support import ALICE, APP_TOKEN_ENV, BOT_TOKEN_ENV, CHANNEL, MAYA, slack_env
 
 
 async def test_run_serves_discord_and_slack_in_one_process(tmp_path, monkeypatch):
@@ -41,3 +42,62 @@ async def test_run_serves_discord_and_slack_in_one_process(tmp_path, monkeypatch
             finally:
                 bot.cancel()
                 await asyncio.gather(bot, return_exceptions=True)
+
+
+async def test_the_same_form_mistake_gets_the_same_answer_under_the_same_field(sqlite_store, monkeypatch):
+    """A member types "three" as the number of the argument they answer, in the "Add argument" form."""
+    clear_proxy_env(monkeypatch)
+    text = "A unilateral pause only moves frontier work to labs with fewer safeguards."
+    async with FakeDiscord() as discord, FakeSlack() as slack:
+        with point_discord_at(discord):
+            monkeypatch.setenv(TOKEN_ENV, discord.token)
+            slack_env(monkeypatch, slack)
+            on_slack = await slack_form_answer(slack, sqlite_store, {"text": text, "side": "against",
+                                                                     "argument": "three"})
+            on_discord = await discord_form_answer(discord, sqlite_store, {"text": text, "side": ["against"],
+                                                                           "argument": "three"})
+    (field, label, said) = on_slack
+    assert field == "argument" and "`argument` must be a whole number" in said
+    assert on_discord == (field, label, said)  # the same words, under the same field
+
+
+async def slack_form_answer(fake: FakeSlack, store, values: dict) -> tuple[str, str, str]:
+    """(field, its label, the words under it) when the form is refused on Slack: the form stays open."""
+    from tests.slack_support import Bot, buttons, posts, slack_settings, title_of
+
+    async with Bot(fake, store, ManualClock(), slack_settings("socket")) as bot:
+        await fake.slash_command("/debate", f'start motion:"{MOTION}"', user=MAYA, channel=CHANNEL)
+        await fake.wait_for_response(timeout=5.0)
+        await bot.settle()
+        await bot.advance(minutes=15)
+        [card] = [m for m in posts(fake) if title_of(m).startswith("Debate #1:")]
+        mark = fake.mark()
+        await fake.click_button(buttons(card)["Add argument"], user=ALICE, channel=CHANNEL, message_ts=card.ts)
+        view = (await fake.wait_for_call("views.open", since=mark, timeout=5.0)).response["view"]
+        state = {k: {k: {"type": "plain_text_input", "value": v}} for k, v in values.items()}
+        submitted = await fake.submit_view(view["callback_id"], view_id=view["id"], user=ALICE,
+                                           state_values=state)
+        [(field, said)] = submitted.ack_payload["errors"].items()
+        label = next(b["label"]["text"] for b in view["blocks"] if b["block_id"] == field)
+        return field, label, said
+
+
+async def discord_form_answer(fake: FakeDiscord, store, values: dict) -> tuple[str, str, str]:
+    """(field, its label, the words) when the form is refused on Discord: answered titled with the
+    field's label (a modal closes on submit)."""
+    from tests.discord_support import Bot, answer, buttons, discord_settings, title_of
+
+    async with Bot(fake, store, ManualClock(), discord_settings(fake)) as bot:
+        await answer(fake, await fake.send_slash_command("debate start", {"motion": MOTION},
+                                                         user=fake.moderator))
+        await bot.settle()
+        await bot.advance(minutes=15)
+        [card] = [m for m in fake.messages_in(fake.channel) if title_of(m).startswith("Debate #1:")]
+        shown = await fake.wait_for_callback(await fake.send_button_click(buttons(card)["Add argument"], card,
+                                                                          user=fake.member))
+        reply = await answer(fake, await fake.send_modal_submit(values, user=fake.member))
+        assert reply.ephemeral
+        [embed] = reply.body["embeds"]
+        labels = {c["label"]: c["component"]["custom_id"] for c in shown.json["data"]["components"]}
+        field = labels[embed["title"]]  # the title is the label of the field the value was typed in
+        return field, embed["title"], embed["description"]

@@ -16,8 +16,12 @@ import pytest_asyncio
 from bot.clock import ManualClock
 from bot.catalog import CATALOG
 from bot.domain import SpaceRef
+from bot.messages import File
+from bot.messages import Message as CoreMessage
 from tests.fakes.slack_fake import BOT_USER_ID, TEAM_ID, FakeSlack, clear_proxy_env
+from tests.fakes.slack_fake.state import Settings as FakeSlackSettings
 from tests.slack_support import (ALICE, BOB, BROADCAST, CHANNEL, MAYA, MOTION, OLU, SIDES, Bot, buttons,
+                                 queue_message,
                                  everything_sent, eventually, posts, refused, slack_env, slack_settings, steady,
                                  stored, text_of, title_of)
 
@@ -156,6 +160,8 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, mod
         assert titles[-3:] == [f"Results of debate #1: {MOTION}", "Steelman of debate #1", "Debate #1"]
         assert "Undecided → go faster" in text_of(thread[-3])
         assert "The case for" in text_of(thread[-2])
+        # Slack threads cannot be closed: the closing notice is the thread's last word, the card says so
+        assert "This debate is closed" in text_of(thread[-1])
         assert "closed" in card_text(fake, card) and buttons(fake.world.channels[CHANNEL].find(card)) == {}
         assert [m.ts for m in posts(fake)] == [card]  # everything else stayed in the thread
 
@@ -166,6 +172,43 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, mod
         assert sorted((e.argument, e.member_id) for e in debate.endorsements) == [(1, BOB), (2, DAVE)]
         assert [(p.member_id, p.side) for p in debate.positions] == [
             (ALICE, "pause"), (BOB, "go-faster"), (CAROL, "undecided"), (CAROL, "go-faster")]
+
+
+UPLOAD_FLOW = ["files.getUploadURLExternal", "files.completeUploadExternal"]
+
+
+async def test_a_messages_files_are_shared_in_its_thread_through_the_external_upload(fake, sqlite_store,
+                                                                                    clock):
+    export = File("debate-1.csv", b"side,votes\npause,3\n", "text/csv")
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        card = await start_debate(fake, bot)
+        await queue_message(sqlite_store, 1, CoreMessage("The export", files=(export,)), in_thread=True)
+        await bot.settle()
+        assert [c.method for c in fake.calls() if c.method.startswith("files.")] == UPLOAD_FLOW
+        complete = fake.calls("files.completeUploadExternal")[0]
+        where = (complete.params["channel_id"], complete.params["thread_ts"])
+        assert complete.ok and where == (CHANNEL, card)
+        [shared] = [m for m in posts(fake, card) if m.files]
+        assert shared.files[0]["name"] == "debate-1.csv"
+        assert fake.world.files[shared.files[0]["id"]].data == export.data  # the bytes went to the upload URL
+
+
+async def test_without_files_write_the_message_is_posted_once_and_the_refusal_logged(sqlite_store, clock,
+                                                                                   monkeypatch, caplog):
+    clear_proxy_env(monkeypatch)
+    granted = FakeSlackSettings().scopes - {"files:write"}  # an app installed from an older manifest
+    async with FakeSlack(scopes=granted) as fake:
+        slack_env(monkeypatch, fake)
+        async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+            card = await start_debate(fake, bot)
+            export = File("a.csv", b"1", "text/csv")
+            await queue_message(sqlite_store, 1, CoreMessage("The export", files=(export,)), in_thread=True)
+            await bot.settle()
+            await bot.advance(minutes=5)  # a retry would be due by now
+            assert [m.text for m in posts(fake, card) if "The export" in m.text] == ["The export"]
+            [refusal] = fake.calls("files.getUploadURLExternal")
+            assert refusal.response["error"] == "missing_scope" and refusal.response["needed"] == "files:write"
+            assert "missing_scope" in caplog.text
 
 
 # ---- Slack's retries, and requests that are not Slack's ----------------------------------------------------
@@ -351,7 +394,8 @@ async def test_members_are_refused_privately_and_nothing_the_bot_sends_can_ping(
         assert "extended by 5 min" in await command(fake, "/debate", "extend debate:1 minutes:5", OLU)
 
         await bot.advance(minutes=20)
-        pings = "<!channel> <!here> <!everyone> <@U0BOB00001> <!subteam^S0MODS0001|@mods> <@W0ENTERPRS>"
+        pings = ("<!channel> <!here> <!everyone> <@U0BOB00001> <!subteam^S0MODS0001|@mods> <@W0ENTERPRS> "
+                 "<#C0DEBATE01> <https://evil.example|docs> @channel @here @everyone <@&1> <t:1700000000:R>")
         assert "Argument #1" in await command(fake, "/argue", f"debate:1 side:pause {pings} look: compute is "
                                               "inspectable.", "U0EVIL0001")
         assert "Argument #2" in await fill_form(fake, card, "Add argument", BOB, {
@@ -359,6 +403,7 @@ async def test_members_are_refused_privately_and_nothing_the_bot_sends_can_ping(
         await bot.settle()
         shown = text_of(fake.world.channels[CHANNEL].find(argument_ts(fake, card, 1)))
         assert "compute is inspectable" in shown and "channel" in shown  # shown, defused
+        assert (await stored(sqlite_store)).arguments[0].text.startswith(pings)  # stored as typed
         await command(fake, "/steelman", "debate:1", BOB)
         assert len(everything_sent(fake)) > 10  # the fixture checks every one of them for pings
 
@@ -388,6 +433,8 @@ def test_the_manifest_lists_every_slash_command_of_the_catalog():
             assert c.path[1] in entry["usage_hint"].split(" ")[0].split("|")
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert {"reaction_added", "reaction_removed"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    # exactly what the fake grants an installed app, so every call the bot makes is allowed
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == FakeSlackSettings().scopes
 
     url = "https://debates.example.org/slack/events"
     done = bot_cli("slack", "manifest", "--request-url", url, env={"STEELMAN__SLACK__MODE": "http"})

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Message
-from bot.render import bars
+from bot.platform import Message, bars
 
 
 def to_text(message: Message) -> str:

@@ -3,7 +3,7 @@
 Room commands (everything else goes to the bot):
     /as NAME          speak as this member (moderators are listed in [console] moderators)
     /in #CHANNEL      go to a channel;  /in thread-N  go into a debate's thread
-    /threads          list the threads the bot opened
+    /threads          list the threads the bot opened (and which are closed)
     /clock +30m       move time forward (s, m, h, d), firing every deadline passed on the way
     /quit             leave
 """
@@ -13,52 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
-from adapters.console.plain import one_line, to_text
-from bot.agenda import Agenda
-from bot.config import Settings, parse_duration
-from bot.core import Core
-from bot.handlers import Request
-from bot.domain import Actor, SpaceRef
-from bot.messages import OutboxItem, Receipt
-from bot.cleaning import clean, slug
-
-
-class ConsoleChat:
-    """The console's outbound side: prints what the bot posts, where it posts it."""
-
-    def __init__(self, write: Callable[[str], None], clock):
-        self.write = write
-        self.clock = clock
-        self.threads: dict[str, str] = {}  # thread id -> name
-
-    async def deliver(self, item: OutboxItem) -> Receipt:
-        out = item.out
-        stamp = self.clock.now().strftime("%H:%M")
-        if item.edit_message_id:
-            self.write(f"[{stamp}] #{out.channel_id} ✎ card updated: {one_line(out.message)}")
-            return Receipt(item.edit_message_id)
-        message_id = f"m{item.id}"  # the outbox id: unique, and the same after a restart
-        where = f"#{out.channel_id}"
-        if out.in_thread and item.thread_id:
-            where = f"#{out.channel_id} › {item.thread_id}"
-        self.write(f"[{stamp}] {where} — Steelman:\n{_indent(to_text(out.message))}")
-        thread_id = None
-        if out.open_thread:
-            thread_id = f"thread-{out.debate_id}"
-            self.threads[thread_id] = out.open_thread
-            self.write(f"[{stamp}] #{out.channel_id}: thread {thread_id} opened: “{out.open_thread}”")
-        return Receipt(message_id, thread_id)
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines())
+from adapters.console.chat import ConsoleChat, files_folder
+from adapters.console.plain import to_text
+from bot.platform import (Actor, Agenda, Core, Request, Settings, SpaceRef, clean, parse_duration,
+                          slug)
 
 
 class ConsoleRoom:
-    def __init__(self, core: Core, settings: Settings, clock, write: Callable[[str], None] = print):
+    def __init__(self, core: Core, settings: Settings, clock, write: Callable[[str], None] = print,
+                 files_dir: Path | None = None):
         self.core, self.settings, self.clock, self.write = core, settings, clock, write
-        self.chat = ConsoleChat(write, clock)
+        self.chat = ConsoleChat(write, clock, files_dir or files_folder(settings))
         self.agenda = Agenda(core, self.chat, clock)
         self.member = "mod" if "mod" in settings.console.moderators else settings.console.moderators[0]
         self.channel = settings.console.channel
@@ -102,7 +69,7 @@ class ConsoleRoom:
             self._move(rest)
             return True
         if word == "/threads":
-            self.write("\n".join(f"{k}: {v}" for k, v in self.chat.threads.items()) or "(no threads yet)")
+            self.write(self.chat.listing())
             return True
         if word == "/clock" and rest:
             try:

@@ -14,10 +14,7 @@ import discord
 from adapters.discord.commands import application_commands
 from adapters.discord.interactions import Interactions
 from adapters.discord.render import NO_MENTIONS
-from bot.config import Settings
-from bot.core import Core
-from bot.handlers import Request
-from bot.domain import Actor, SpaceRef
+from bot.platform import Actor, Core, Request, Settings, SpaceRef
 
 log = logging.getLogger("steelman.discord")
 ENDORSE_EMOJI = "👍"

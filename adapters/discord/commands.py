@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.catalog import CATALOG
-from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, Command, Option
+from bot.platform import ARGUMENT, BOOL, CATALOG, CHOICE, DEBATE, INT, SIDE, Command, Option
 
 # Discord option types
 SUB_COMMAND, STRING, INTEGER, BOOLEAN = 1, 3, 4, 5

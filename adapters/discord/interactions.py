@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 import discord
 
 from adapters.discord import modals
+from adapters.forms import field_error
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
-from bot import button_ids
-from bot.catalog import BY_NAME
-from bot.config import Settings
-from bot.core import Core
-from bot.handlers import Request
-from bot.domain import Actor, SpaceRef
-from bot.messages import Reply
-from bot.cleaning import shorten
+from bot.platform import (BY_NAME, Actor, Core, Form, Reply, Request, Settings, SpaceRef, decode_button,
+                          shorten)
 
 log = logging.getLogger("steelman.discord")
 DEFER_AFTER = 2.0
@@ -69,10 +65,12 @@ class Interactions:
         elif kind is discord.InteractionType.modal_submit:
             found = modals.submitted(data)
             if found:
-                await self.run(interaction, *found)
+                command, typed, fixed = found
+                form = modals.form_of(command, fixed, self.settings.limits)
+                await self.run(interaction, command, {**typed, **fixed}, form)
 
     async def click(self, interaction: discord.Interaction, custom_id: str) -> None:
-        decoded = button_ids.decode(custom_id)
+        decoded = decode_button(custom_id)
         if decoded is None:
             return  # not ours (another bot's component on a shared message cannot reach us, but be safe)
         command, args, is_form = decoded
@@ -84,20 +82,22 @@ class Interactions:
         else:
             await self.run(interaction, command, args)
 
-    async def run(self, interaction: discord.Interaction, name: str, values: dict[str, Any]) -> None:
+    async def run(self, interaction: discord.Interaction, name: str, values: dict[str, Any],
+                  form: Form | None = None) -> None:
+        """Run a command; from a form, a refused value is answered under the field it was typed in."""
         command = BY_NAME.get(name)
         request = self.request(interaction)
         if command is not None and command.slow:
             public = name in PUBLIC_COMMANDS
             await interaction.response.defer(ephemeral=not public, thinking=True)
-            await self.respond(interaction, await self.core.execute(request, name, values), deferred=True,
-                               deferred_public=public)
+            reply = under_field(await self.core.execute(request, name, values), form)
+            await self.respond(interaction, reply, deferred=True, deferred_public=public)
             return
         task = asyncio.ensure_future(self.core.execute(request, name, values))
         done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
         if not done:
             await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.respond(interaction, await task, deferred=not done)
+        await self.respond(interaction, under_field(await task, form), deferred=not done)
 
     async def respond(self, interaction: discord.Interaction, reply: Reply, deferred: bool,
                       deferred_public: bool = False) -> None:
@@ -111,6 +111,9 @@ class Interactions:
             return
         first, rest = parts[0], parts[1:]
         if deferred:
+            if "files" in first:  # an edit takes uploads as `attachments`
+                first = dict(first)
+                first["attachments"] = first.pop("files")
             await interaction.edit_original_response(**first)
         else:
             await interaction.response.send_message(**first, ephemeral=private)
@@ -136,3 +139,12 @@ class Interactions:
             choices = [discord.app_commands.Choice(name=k, value=k) for k in keys if typed in k][:25]
         await interaction.response.autocomplete(choices)
 
+
+def under_field(reply: Reply, form: Form | None) -> Reply:
+    """A form's refusal as Discord can show it: a modal closes on submit, so the answer is titled with
+    the field's label, above the core's words (the same words Slack shows under that field)."""
+    found = field_error(reply, form) if form is not None else None
+    if found is None:
+        return reply
+    field, text = found
+    return replace(reply, message=replace(reply.message, title=field.label, text=text))

@@ -1,4 +1,8 @@
-"""The OAuth2 invite link, with exactly the permissions the bot uses."""
+"""The OAuth2 invite link, with exactly the permissions the bot uses.
+
+Manage Threads is not asked: it is optional (with it, a closed debate's thread is locked as well as
+archived), and a server may grant it to the bot's role if it wants that.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ def permissions() -> discord.Permissions:
         view_channel=True,  # see the channels where debates run
         send_messages=True,  # post the debate card
         embed_links=True,  # cards, arguments and results are embeds
+        attach_files=True,  # charts and exports are attachments
         create_public_threads=True,  # each debate gets a thread
         send_messages_in_threads=True,  # round announcements, arguments and results go to the thread
         read_message_history=True,  # edit the card and follow reactions on older arguments

@@ -2,7 +2,8 @@
 
 A modal's custom id is the button's (`sm:form:argue:debate=1`), so a submit is understood from the payload
 alone, even after a restart. A side is picked from the debate's sides (a select) when the debate is known.
-The "Add argument" form also asks for an optional argument number: filled in, the argument is a rebuttal.
+Every field comes from the catalog's options (the "Add argument" form's optional argument number among
+them: the core decides that such an argument is a rebuttal).
 """
 
 from __future__ import annotations
@@ -11,16 +12,12 @@ from typing import Any
 
 import discord
 
-from bot import button_ids
-from bot.forms import FormLimits, form_for
-from bot.domain import Debate
-from bot.messages import Button
-from bot.cleaning import shorten
+from bot.platform import (Button, Debate, Form, FormLimits, decode_button, encode_button, form_for,
+                          shorten)
 
 LABEL, DESCRIPTION, INPUT_MAX = 45, 100, 4000
 FORM = FormLimits(fields=5, title=45, label=45, placeholder=100)  # a modal holds five inputs
 CUSTOM_ID = 100
-REBUTS = "argument"  # the rebut command's option naming the argument answered
 
 
 class StaticModal(discord.ui.Modal):
@@ -44,7 +41,7 @@ def _side_select(debate: Debate, required: bool) -> discord.ui.Select:
 
 def modal(command: str, fixed: dict[str, Any], limits: Any, debate: Debate | None) -> discord.ui.Modal:
     form = form_for(command, fixed, limits, FORM)
-    custom_id = button_ids.encode(Button(form.title, command, form.fixed, form=True), CUSTOM_ID)
+    custom_id = encode_button(Button(form.title, command, form.fixed, form=True), CUSTOM_ID)
     result = StaticModal(title=form.title, custom_id=custom_id, timeout=None)
     for f in form.fields:
         if f.name == "side" and debate is not None:
@@ -54,10 +51,6 @@ def modal(command: str, fixed: dict[str, Any], limits: Any, debate: Debate | Non
             component = discord.ui.TextInput(custom_id=f.name, style=style, required=f.required,
                                              max_length=min(f.max_length or INPUT_MAX, INPUT_MAX))
         result.add_item(_labelled(f.label, f.placeholder, component))
-    if command == "argue" and len(result.children) < 5:
-        number = discord.ui.TextInput(custom_id=REBUTS, required=False, max_length=6, placeholder="e.g. 3")
-        result.add_item(_labelled("Rebuts argument # (optional)", "Fill in to answer a numbered argument",
-                                  number))
     return result
 
 
@@ -78,13 +71,15 @@ def _values(components: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def submitted(data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """(command, option values) of a submitted modal of ours; None for anything else."""
-    decoded = button_ids.decode(data.get("custom_id", ""))
+def submitted(data: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """(command, values typed, values the button fixed) of a submitted modal of ours; else None."""
+    decoded = decode_button(data.get("custom_id", ""))
     if decoded is None:
         return None
     command, fixed, _ = decoded
     values = {k: v for k, v in _values(data.get("components", [])).items() if str(v).strip()}
-    if command == "argue" and REBUTS in values:
-        command = "rebut"  # an argument that names the argument it answers is a rebuttal
-    return command, {**values, **fixed}
+    return command, values, fixed
+
+
+def form_of(command: str, fixed: dict[str, Any], limits: Any) -> Form:
+    return form_for(command, fixed, limits, FORM)

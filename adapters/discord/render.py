@@ -2,26 +2,27 @@
 
 Limits: content 2,000; embed title 256, description 4,096, 25 fields, field name 256 and value 1,024,
 footer 2,048, 6,000 characters across all embeds of one message, 10 embeds per message; 5 buttons per row,
-5 rows, button label 80.
+5 rows, button label 80; 10 attachments of up to 10 MiB each.
+Member text is neutralised here (`neutralise`), on every piece of text sent.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import discord
 
-from bot import button_ids
-from bot.messages import Message
-from bot.render import bars
-from bot.cleaning import shorten, split_text
+from adapters.text import split_text
+from bot.platform import Message, bars, encode_button, shorten
 
 COLOURS = {"card": 0x3B82F6, "argument": 0x64748B, "announcement": 0xF59E0B, "results": 0x10B981,
            "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
 MESSAGE_TOTAL, EMBEDS, FIELDS, FIELD_VALUE, DESCRIPTION, TITLE, FIELD_NAME, FOOTER = (
     6000, 10, 25, 1024, 4096, 256, 256, 2048)
+CONTENT, FILES, FILE_BYTES = 2000, 10, 10 * 1024 * 1024  # attachments: 10 per message, 10 MiB each
 
 
 @dataclass
@@ -30,16 +31,34 @@ class Part:
     size: int = 0
 
 
-_BROADCAST = re.compile(r"@(everyone|here)", re.IGNORECASE)
-_ANGLE = re.compile(r"<([@#/:]|a?:|t:|id:)")
+_BROADCAST = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
+# <@user> <@!user> <@&role> <#channel> </command:id> <t:stamp> <id:guide> <:emoji:id> <a:emoji:id>
+_ANGLE = re.compile(r"<(?=[@#/:]|a:|t:|id:)")
+_MASKED_LINK = re.compile(r"\]\(")  # [shown](hidden url)
 _ZWSP = "\u200b"
 
 
 def neutralise(text: str) -> str:
-    """Discord's mention syntax made inert: @everyone, @here, <@user>, <@&role>, <#channel>, </command:id>,
-    <t:...>, <id:...>; a zero-width space after the sigil keeps the text readable."""
-    text = _BROADCAST.sub(lambda m: "@" + _ZWSP + m.group(1), text)
-    return _ANGLE.sub(lambda m: "<" + _ZWSP + m.group(1), text)
+    """Discord's syntax in member text made inert: @everyone and @here, mentions of users, roles, channels
+    and commands, timestamps, guide links, custom emoji, masked links. A zero-width space after the sigil
+    keeps the text readable as typed; AllowedMentions.none() stays as the second guard."""
+    text = _BROADCAST.sub("@" + _ZWSP, text)
+    text = _ANGLE.sub("<" + _ZWSP, text)
+    return _MASKED_LINK.sub("]" + _ZWSP + "(", text)
+
+
+def inert(message: Message) -> Message:
+    """`message` with every piece of text it shows neutralised: content, title, fields, footer, chart."""
+    chart = message.chart
+    if chart is not None:
+        chart = replace(chart, title=neutralise(chart.title),
+                        labels=tuple(map(neutralise, chart.labels)),
+                        series=tuple((neutralise(name), values) for name, values in chart.series))
+    fields = tuple(replace(f, name=neutralise(f.name), value=neutralise(f.value))
+                   for f in message.fields)
+    return replace(message, text=neutralise(message.text), fields=fields, chart=chart,
+                   title=neutralise(message.title) if message.title else message.title,
+                   footer=neutralise(message.footer) if message.footer else message.footer)
 
 
 def _fields(message: Message) -> list[tuple[str, str, bool]]:
@@ -108,7 +127,7 @@ def view(message: Message) -> StaticView | None:
         return None
     result = StaticView()
     for i, button in enumerate(message.buttons[:25]):
-        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=button_ids.encode(button, 100),
+        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=encode_button(button, 100),
                                           style=STYLES.get(button.style, discord.ButtonStyle.secondary),
                                           row=i // 5))
     return result
@@ -119,15 +138,32 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 def sends(message: Message) -> list[dict[str, Any]]:
     """Keyword arguments for each Discord message needed to show `message`; buttons go on the last."""
+    message = inert(message)
     groups = embeds(message)
     out = [{"embeds": group, "allowed_mentions": NO_MENTIONS} for group in groups]
     buttons = view(message)
     if buttons is not None:
         out[-1]["view"] = buttons
+    files, too_large = attachments(message)
+    if files:
+        out[-1]["files"] = files
+    if too_large:
+        note = "Too large to attach here: " + ", ".join(too_large)
+        out[-1]["content"] = neutralise(note)[:CONTENT]
     return out
+
+
+def attachments(message: Message) -> tuple[list[discord.File], list[str]]:
+    """The message's files as uploads (new each time: a discord.File is read once), and the names of
+    those over Discord's size cap, which would make it refuse the whole message."""
+    fits = [f for f in message.files if len(f.data) <= FILE_BYTES][:FILES]
+    files = [discord.File(io.BytesIO(f.data), filename=f.name, description=f.media_type)
+             for f in fits]
+    return files, [f.name for f in message.files if f not in fits]
 
 
 def edit(message: Message) -> dict[str, Any]:
     """Keyword arguments to edit a posted message into `message` (a card: always one Discord message).
     The view is always given, so buttons the new version no longer has (a closed debate's votes) go."""
+    message = inert(message)
     return {"embeds": embeds(message)[0], "allowed_mentions": NO_MENTIONS, "view": view(message)}

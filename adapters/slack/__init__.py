@@ -77,9 +77,9 @@ class SlackPlatform:
         await asyncio.Event().wait()  # serve until cancelled
 
     def neutralise(self, text: str) -> str:
-        from adapters.slack.blocks import escape
+        from adapters.slack.blocks import neutralise
 
-        return escape(text)
+        return neutralise(text)
 
     async def deliver(self, item: Any) -> Any:
         return await self.chat.deliver(item)

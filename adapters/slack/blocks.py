@@ -2,7 +2,10 @@
 
 Limits: section text 3,000; header 150; 50 blocks per message; 40,000 characters of top-level text;
 25 elements per actions block; button text 75, action_id 255, value 2,000.
-User text is escaped (&, <, >) so nothing in it can form a mention or a link.
+Member text is neutralised here (`neutralise`): &, < and > escaped, so nothing in it can form a mention
+(<@U1>, <!channel>, <!subteam^S1>), a channel link or a hidden link (<url|shown>); and @channel, @here,
+@everyone broken, which Slack links when a message is posted with link_names. Plain-text parts (header,
+button) are shown literally by Slack and are not escaped.
 """
 
 from __future__ import annotations
@@ -10,22 +13,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot import button_ids
-from bot.messages import Message
-from bot.render import bars
-from bot.cleaning import split_text
+from adapters.text import split_text
+from bot.platform import Message, bars, encode_button
 
 SECTION, HEADER, BLOCKS, TEXT_TOTAL, FALLBACK = 3000, 150, 50, 40000, 3000
 STYLES = {"primary": "primary", "danger": "danger", "success": "primary"}
+
+
+_BROADCAST = re.compile(r"@(?=channel|here|everyone)", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def neutralise(text: str) -> str:
+    """Member text made inert in Slack's mrkdwn and top-level text."""
+    return _BROADCAST.sub("@\u200b", escape(text))
+
+
 def mrkdwn(text: str) -> str:
     """The core writes **bold** and `code`; Slack's mrkdwn writes *bold*."""
-    return re.sub(r"\*\*(.+?)\*\*", r"*\1*", escape(text))
+    return re.sub(r"\*\*(.+?)\*\*", r"*\1*", neutralise(text))
 
 
 def _section(text: str) -> list[dict[str, Any]]:
@@ -34,7 +43,7 @@ def _section(text: str) -> list[dict[str, Any]]:
 
 def button(b: Any) -> dict[str, Any]:
     element = {"type": "button", "text": {"type": "plain_text", "text": b.label[:75], "emoji": True},
-               "action_id": button_ids.encode(b), "value": button_ids.encode(b)}
+               "action_id": encode_button(b), "value": encode_button(b)}
     if b.style in STYLES:
         element["style"] = STYLES[b.style]
     return element
@@ -46,9 +55,9 @@ def content_blocks(message: Message) -> list[dict[str, Any]]:
         blocks.append({"type": "header", "text": {"type": "plain_text", "text": message.title[:HEADER]}})
     blocks += _section(mrkdwn(message.text) or " ")
     for f in message.fields:
-        blocks += _section(f"*{escape(f.name)}*\n{mrkdwn(f.value)}")
+        blocks += _section(f"*{neutralise(f.name)}*\n{mrkdwn(f.value)}")
     if message.chart:
-        blocks += _section("```" + escape("\n".join(bars(message.chart))) + "```")
+        blocks += _section("```" + neutralise("\n".join(bars(message.chart))) + "```")
     if message.footer:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(message.footer)[:SECTION]}]})
     return blocks
@@ -56,7 +65,7 @@ def content_blocks(message: Message) -> list[dict[str, Any]]:
 
 def fallback(message: Message) -> str:
     text = "\n".join(filter(None, [message.title, message.text]))
-    return escape(text)[:FALLBACK]
+    return neutralise(text)[:FALLBACK]
 
 
 def messages(message: Message) -> list[dict[str, Any]]:

@@ -1,13 +1,22 @@
-"""Outbound to Slack: post or update what the outbox holds; a card's `ts` becomes its debate's thread."""
+"""Outbound to Slack: post or update what the outbox holds; a card's `ts` becomes its debate's thread.
+
+Files go through Slack's external upload flow (files.getUploadURLExternal, the upload, then
+files.completeUploadExternal sharing them where the message went), as slack_sdk's files_upload_v2 does.
+Slack threads cannot be closed: closing a debate's thread is its closing notice posted there, and the
+card (updated by the core) reading "closed" without its buttons.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import messages
-from bot.messages import OutboxItem, Receipt
-from bot.ports import PermanentDeliveryError
+from bot.platform import OutboxItem, PermanentDeliveryError, Receipt
+
+log = logging.getLogger("steelman.slack")
 
 # Errors that no retry can mend: the channel is gone or closed to the bot, or the message itself is refused.
 PERMANENT = {"channel_not_found", "method_not_supported_for_channel_type", "not_in_channel", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
@@ -56,5 +65,20 @@ class SlackChat:
             sent = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                                       unfurl_media=False, **part)
             first_ts = first_ts or sent["ts"]
+        if item.out.message.files:
+            await self._upload(item, channel, thread_ts)
         # A card's thread is the card itself: replies to it (thread_ts = its ts) form the debate's thread.
         return Receipt(first_ts, first_ts if item.out.open_thread else None)
+
+    async def _upload(self, item: OutboxItem, channel: str, thread_ts: str | None) -> None:
+        """Share the message's files beside it. The message is already out, so a refusal (an app
+        installed without files:write) is logged rather than retried, which would post it again."""
+        uploads = [{"content": f.data, "filename": f.name, "title": f.name}
+                   for f in item.out.message.files]
+        try:
+            await self.client.files_upload_v2(file_uploads=uploads, channel=channel,
+                                              thread_ts=thread_ts)
+        except SlackApiError as exc:
+            log.error("files of message %s not shared in %s: %s", item.id, channel,
+                      exc.response.get("error", ""))
+

@@ -16,23 +16,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.forms import field_error
 from adapters.slack.blocks import messages
-from bot import button_ids
-from bot.catalog import CATALOG
-from bot.config import Settings
-from bot.core import Core
-from bot.forms import FormLimits, form_for
-from bot.handlers import Request
-from bot.domain import Actor, SpaceRef
-from bot.messages import Button, Reply
-from bot.cleaning import clean
+from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Button, Core, FormLimits, Reply, Request,
+                          Settings, SpaceRef, clean, decode_button, encode_button, form_for)
 
 log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
 PROFILE_TTL = 300.0
 ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
 FORM = FormLimits(fields=10, title=24, label=2000, placeholder=150)  # Slack: a view title holds 24
-OURS = re.compile(r"^" + button_ids.PREFIX + r":")  # our buttons and forms; anything else is not ours
+OURS = re.compile(r"^" + BUTTON_PREFIX + r":")  # our buttons and forms; anything else is not ours
 
 
 def slash_commands() -> list[str]:
@@ -87,7 +81,7 @@ class Listeners:
 
     async def on_action(self, ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
         await ack()
-        decoded = button_ids.decode(action["action_id"])
+        decoded = decode_button(action["action_id"])
         if decoded is None:
             return
         command, args, is_form = decoded
@@ -111,13 +105,13 @@ class Listeners:
                 element["max_length"] = min(f.max_length, 3000)
             blocks.append({"type": "input", "block_id": f.name, "optional": not f.required, "element": element,
                            "label": {"type": "plain_text", "text": f.label}})
-        return {"type": "modal", "callback_id": button_ids.encode(Button(form.title, command, form.fixed, form=True)),
+        return {"type": "modal", "callback_id": encode_button(Button(form.title, command, form.fixed, form=True)),
                 "title": {"type": "plain_text", "text": form.title[:24]},
                 "submit": {"type": "plain_text", "text": "Post"},
                 "private_metadata": json.dumps({"channel": channel, "thread": thread}), "blocks": blocks}
 
     async def on_view(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        decoded = button_ids.decode(view["callback_id"])
+        decoded = decode_button(view["callback_id"])
         if decoded is None:
             await ack()
             return
@@ -131,9 +125,12 @@ class Listeners:
         task = asyncio.ensure_future(self.core.execute(request, command, {**values, **fixed}))
         done, _ = await asyncio.wait({task}, timeout=ANSWER_IN_FORM_WITHIN)
         if done and task.result().message.kind == "error":
-            # Keep the form open with the member's text, the mistake shown under the field it concerns.
-            block = _field_named(task.result().message.text, list(view["state"]["values"]))
-            await ack(response_action="errors", errors={block: task.result().message.text[:150]})
+            # Keep the form open with the member's text, the mistake shown under the field it concerns
+            # (the option the core names; the first field when it names none).
+            form = form_for(command, fixed, self.settings.limits, FORM)
+            found = field_error(task.result(), form)
+            block = found[0].name if found else next(iter(view["state"]["values"]), "text")
+            await ack(response_action="errors", errors={block: task.result().message.text})
             return
         await ack()
         reply = await task
@@ -160,7 +157,3 @@ class Listeners:
         if reply is not None and reply.message.kind == "error":
             log.info("reaction by %s not counted: %s", event["user"], reply.message.text)
 
-
-def _field_named(error: str, blocks: list[str]) -> str:
-    """The form field an error names (as `option`), else the first field."""
-    return next((b for b in blocks if f"`{b}`" in error), blocks[0] if blocks else "text")

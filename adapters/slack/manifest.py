@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.catalog import CATALOG
-from bot.config import Settings
+from bot.platform import CATALOG, Settings
 
 BOT_SCOPES = [
     "commands",  # the slash commands
@@ -14,6 +13,7 @@ BOT_SCOPES = [
     "channels:join",  # join a public channel before posting, when chat:write.public is not enough
     "reactions:read",  # a :+1: on an argument endorses it
     "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
+    "files:write",  # charts and exports attached to a debate's messages
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed"]
 

@@ -91,6 +91,7 @@ class ChannelRoutes:
         body, files = await read_body(request)
         body = body or {}
         limits.check_message(body, has_files=bool(files))
+        limits.check_files(files)
         if files:
             self.ctx.require(channel, Perm.ATTACH_FILES)
         self._check_reference(channel, body.get("message_reference"))
@@ -118,6 +119,7 @@ class ChannelRoutes:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
         body, files = await read_body(request)
         limits.check_message(body or {}, has_files=bool(files), partial=True)
+        limits.check_files(files)
         self.ctx.messages.edit(message, body or {}, files)
         await self.ctx.announce_message(message, "MESSAGE_UPDATE")
         return json_body(self.ctx.messages.payload(message))

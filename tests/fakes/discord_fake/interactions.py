@@ -55,6 +55,7 @@ class InteractionRoutes:
             raise not_found(UNKNOWN_INTERACTION, "interaction")
         body, files = await read_body(request)
         kind, data = int((body or {}).get("type") or 0), (body or {}).get("data") or {}
+        limits.check_files(files)
         self._validate(interaction, kind, data, bool(files))
         interaction.response_type = kind
         message = await self._apply(interaction, kind, data, files)
@@ -137,6 +138,7 @@ class InteractionRoutes:
         body, files = await read_body(request)
         body = body or {}
         limits.check_message(body, has_files=bool(files))
+        limits.check_files(files)
         original = self.ctx.messages.by_id.get(interaction.original_id or 0)
         if original is not None and original.flags & LOADING:
             body = {k: v for k, v in body.items() if k != "flags"}  # the deferral decided ephemerality
@@ -166,6 +168,7 @@ class InteractionRoutes:
             return no_content()
         body, files = await read_body(request)
         limits.check_message(body or {}, has_files=bool(files), partial=True)
+        limits.check_files(files)
         self.ctx.messages.edit(message, body or {}, files)
         await self.ctx.announce_message(message, "MESSAGE_UPDATE")
         return json_body(self.ctx.messages.payload(message))

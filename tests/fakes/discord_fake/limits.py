@@ -17,6 +17,7 @@ ACTION_ROWS_MAX, ROW_ITEMS_MAX, CUSTOM_ID_MAX, BUTTON_LABEL_MAX, SELECT_OPTIONS_
 MODAL_TITLE_MAX, TEXT_INPUT_LABEL_MAX, TEXT_INPUT_VALUE_MAX = 45, 45, 4000
 COMMANDS_MAX, COMMAND_OPTIONS_MAX, CHOICES_MAX = 100, 25, 25
 IS_COMPONENTS_V2 = 1 << 15
+ATTACHMENTS_MAX, ATTACHMENT_BYTES_MAX = 10, 10 * 1024 * 1024  # a server without boosts
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
 
 
@@ -65,6 +66,15 @@ def check_message(body: dict[str, Any], *, has_files: bool = False, partial: boo
                  or body.get("poll") or has_files or body.get("attachments"))
     if empty and not partial:
         raise DiscordError(400, 50006, "Cannot send an empty message")
+
+
+def check_files(files: list[Any]) -> None:
+    """Uploaded attachments: at most 10, each within the size cap (else the whole request is refused)."""
+    if any(f.size > ATTACHMENT_BYTES_MAX for f in files):
+        raise DiscordError(413, 40005, "Request entity too large")
+    errors = Errors()
+    errors.max_len(("attachments",), files, ATTACHMENTS_MAX)
+    errors.raise_if_any()
 
 
 def _check_embeds(errors: Errors, embeds: list[dict[str, Any]]) -> None:

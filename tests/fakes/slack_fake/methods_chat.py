@@ -169,10 +169,10 @@ def reactions_get(state: State, p: Params) -> dict[str, Any]:
 
 
 METHODS = {
-    "chat.postMessage": Method(post_message),
-    "chat.update": Method(update),
-    "chat.delete": Method(delete),
-    "chat.postEphemeral": Method(post_ephemeral),
+    "chat.postMessage": Method(post_message, scope="chat:write"),
+    "chat.update": Method(update, scope="chat:write"),
+    "chat.delete": Method(delete, scope="chat:write"),
+    "chat.postEphemeral": Method(post_ephemeral, scope="chat:write"),
     "chat.getPermalink": Method(get_permalink),
     "reactions.add": Method(reactions_add),
     "reactions.remove": Method(reactions_remove),

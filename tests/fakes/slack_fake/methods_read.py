@@ -92,9 +92,9 @@ def conversations_replies(state: State, p: Params) -> dict[str, Any]:
 
 METHODS = {
     "auth.test": Method(auth_test),
-    "users.info": Method(users_info),
+    "users.info": Method(users_info, scope="users:read"),
     "conversations.info": Method(conversations_info),
-    "conversations.join": Method(conversations_join),
+    "conversations.join": Method(conversations_join, scope="channels:join"),
     "conversations.history": Method(conversations_history),
     "conversations.replies": Method(conversations_replies),
 }

@@ -90,6 +90,7 @@ def complete_upload(state: State, p: Params) -> dict[str, Any]:
         upload = state.world.files.get(entry.get("id", ""))
         if upload is None or upload.data is None:
             raise SlackError("file_not_found")  # never uploaded (or the POST to upload_url failed)
+
         upload.title = entry.get("title") or upload.filename
         uploads.append(upload)
     channel_ref = p.text("channel_id") or (p.text("channels") or "").split(",")[0]
@@ -99,6 +100,7 @@ def complete_upload(state: State, p: Params) -> dict[str, Any]:
                       thread_ts=p.text("thread_ts"), files=[u.to_api() for u in uploads])
         for upload in uploads:
             upload.shared_to.append(channel.id)
+
     return {"ok": True, "files": [u.to_api() for u in uploads]}
 
 
@@ -110,7 +112,7 @@ METHODS = {
     "views.open": Method(views_open),
     "views.push": Method(views_push),
     "views.update": Method(views_update),
-    "files.getUploadURLExternal": Method(get_upload_url),
-    "files.completeUploadExternal": Method(complete_upload),
+    "files.getUploadURLExternal": Method(get_upload_url, scope="files:write"),
+    "files.completeUploadExternal": Method(complete_upload, scope="files:write"),
     "apps.connections.open": Method(connections_open, token="app"),
 }

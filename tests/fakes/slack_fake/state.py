@@ -23,6 +23,9 @@ class Settings:
     disconnect_grace: float = 1.0   # after a disconnect message, how long the app may keep the old socket
     http_timeout: float = 10.0      # bound on a POST to the app in HTTP mode
     retry_events_on_missed_ack: bool = False  # Socket Mode: resend an unacked event like Slack (up to 3x)
+    # What the bot token was granted when the app was installed (a method needing another: missing_scope)
+    scopes: frozenset[str] = frozenset({"commands", "chat:write", "chat:write.public", "channels:join",
+                                        "reactions:read", "users:read", "files:write"})
 
 
 class SlackError(Exception):
@@ -83,6 +86,7 @@ class Method:
 
     handler: Callable[["State", Params], dict[str, Any]]
     token: str = "bot"
+    scope: str | None = None  # the OAuth scope a bot token needs for it
 
 
 @dataclass

@@ -53,6 +53,9 @@ def authorize(state: State, method: Method, token: str | None) -> None:
         raise SlackError("invalid_auth")
     if kinds[token] != method.token:
         raise SlackError("not_allowed_token_type")
+    if method.scope and kinds[token] == "bot" and method.scope not in settings.scopes:
+        raise SlackError("missing_scope", needed=method.scope,
+                         provided=",".join(sorted(settings.scopes)))
 
 
 class WebApi:
