@@ -22,7 +22,7 @@ from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("weights.json")
 BITS = 14  # 16,384 buckets: collisions cost little at this vocabulary size, and the file stays small
-LENGTH_BANDS = (4, 8, 15, 25, 40, 60, 90)  # word counts where the length feature changes band
+WORD_COUNT_BANDS = (4, 8, 15, 25, 40, 60, 90)  # word counts where the length feature changes band
 
 
 MAX_CACHED = 500_000  # n-gram -> bucket entries kept; a long-running bot sees new n-grams forever
@@ -51,7 +51,7 @@ def ngram_buckets(tokens: Sequence[str]) -> list[int]:
 
 def shape_buckets(text: str, tokens: Sequence[str]) -> list[int]:
     """Hashed shape features: length band, whether a number appears, whether it shouts."""
-    band = sum(len(tokens) >= b for b in LENGTH_BANDS)
+    band = sum(len(tokens) >= b for b in WORD_COUNT_BANDS)
     shape = [f"#len{band}"]
     if any(map(str.isdigit, tokens)):
         shape.append("#digit")
