@@ -11,10 +11,11 @@ Apostrophes are ordinary characters; smart double quotes count as quotes (Slack 
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from bot.catalog import CATALOG
-from bot.commands import TEXT, Command
+from bot.commands import SIDE, TEXT, Command, Option
 from bot.errors import UserError
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
@@ -32,7 +33,11 @@ def _match_command(words: list[str]) -> tuple[Command, int]:
         if group:
             names = ", ".join(f"/{g}" for g in group)
             raise UserError(f"/{' '.join(words[:2])} is not a command.", f"Did you mean one of: {names}?")
-        raise UserError(f"There is no command /{words[0] if words else ''}.", "Type /help to see every command.")
+        typed = words[0] if words else ""
+        close = difflib.get_close_matches(lowered[0] if lowered else "", sorted({c.path[0] for c in CATALOG}), 1, 0.7)
+        hint = f"Did you mean /{close[0]}? Type /help to see every command." if close else \
+            "Type /help to see every command."
+        raise UserError(f"There is no command /{typed}.", hint)
     return best
 
 
@@ -78,20 +83,58 @@ def parse_options(command: Command, rest: str) -> dict[str, str]:
     while rest.strip():
         rest = rest.lstrip()
         named = re.match(r"([A-Za-z][\w-]*):", rest)
-        if named and named.group(1).lower() in by_name:
+        was_named = bool(named and named.group(1).lower() in by_name)
+        if was_named:
             option = by_name[named.group(1).lower()]
             rest = rest[named.end() :]
         else:
-            if named and not rest[named.end():].startswith(("//", " ")) and rest[named.end():]:
-                # `colour:red` reads as a misspelt option, not as the start of an argument's text
-                allowed = ", ".join(o.name for o in command.options)
-                raise UserError(f"/{command.name} has no option `{named.group(1)}`.", f"Its options: {allowed}.")
             option = next((o for o in positional if o.name not in raw), None)
+            if named and not rest[named.end():].startswith(("//", " ")) and rest[named.end():]:
+                _unknown_option(command, named.group(1), option)
             if option is None:
                 raise UserError(
                     f"/{command.name} got more than it takes: {rest.strip()[:60]!r}.", f"Usage: {command.usage}"
                 )
         if option.name in raw:
-            raise UserError(f"Option `{option.name}` is given twice.")
-        raw[option.name], rest = _read_value(rest, option.type == TEXT, marker)
+            raise UserError(f"Option `{option.name}` is given twice.", option=option.name)
+        if option.type == SIDE and was_named and not _text_follows(positional, raw, option):
+            raw[option.name], rest = _read_side(rest, marker)
+        else:
+            raw[option.name], rest = _read_value(rest, option.type == TEXT, marker)
     return raw
+
+
+def _text_follows(positional: list[Option], raw: dict[str, str], current: Option) -> bool:
+    upcoming = next((o for o in positional if o.name not in raw and o is not current), None)
+    return upcoming is not None and upcoming.type == TEXT
+
+
+_NUMBER = re.compile(r"^#?\d+%?$")
+_OPTION_LIKE = re.compile(r"^[A-Za-z][\w-]*:")
+
+
+def _read_side(rest: str, marker: re.Pattern[str]) -> tuple[str, str]:
+    """A side is shown as "slow down", so members type it that way: its words run to the next option or
+    number (`side:slow down 70` is the side and a confidence), unless quoted."""
+    rest = rest.lstrip()
+    if rest.startswith('"'):
+        return _read_value(rest, False, marker)
+    found = marker.search(rest)
+    head, tail = (rest[:found.start()], rest[found.start():]) if found else (rest, "")
+    words = head.split()
+    count = next((i for i, w in enumerate(words) if i and (_NUMBER.match(w) or _OPTION_LIKE.match(w))),
+                 len(words))
+    return " ".join(words[:count]), " ".join(words[count:]) + (" " + tail if tail else "")
+
+
+def _unknown_option(command: Command, word: str, next_positional: Option | None) -> None:
+    """`Word:` that names no option: prose where text comes next ("Evidence: detectors misfire"), unless
+    it looks like a misspelt option (`confidnce:60`), or no text can come here (`colour:red`)."""
+    names = [o.name for o in command.options]
+    close = difflib.get_close_matches(word.lower(), names, 1, 0.75)
+    if next_positional is not None and next_positional.type == TEXT and not close:
+        return
+    quoting = (f" To write `{word}:` as text, quote it: {next_positional.name}:\"{word}: ...\"."
+               if next_positional is not None and next_positional.type == TEXT else "")
+    hint = f"Did you mean `{close[0]}:`?" if close else f"Its options: {', '.join(names)}."
+    raise UserError(f"/{command.name} has no option `{word}`.", hint + quoting)

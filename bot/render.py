@@ -60,7 +60,9 @@ def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
         title=f"Debate #{debate.number}: {shorten(debate.motion, 200)}",
         fields=tuple(fields),
         buttons=buttons,
-        footer=f"Started by {debate.started_by_name}. Vote with the buttons or /position; argue in the thread.",
+        footer=f"Started by {debate.started_by_name}. " + ("Vote with the buttons or /position; argue in the thread."
+                                                            if debate.state.active else
+                                                            f"This debate is {debate.phase_name}."),
         kind="card",
     )
 
@@ -103,7 +105,11 @@ def notice(debate: Debate, text: str) -> Message:
 
 def results(debate: Debate, r: Results, args: dict[int, Argument]) -> Message:
     keys = [*debate.side_keys, UNDECIDED]
-    lines = [f"**{debate.label(k)}**: {r.share(k, 'pre'):.0f}% → {r.share(k, 'post'):.0f}%" for k in keys]
+    before, after = r.whole_shares(keys, "pre"), r.whole_shares(keys, "post")
+    lines = [f"**{debate.label(k)}**: {b}% → {a}%" for k, b, a in zip(keys, before, after)]
+    if r.late > 0:
+        lines.append(f"{r.late} member{'s' if r.late != 1 else ''} took a position only after the pre-vote: "
+                     "counted after, not before.")
     if r.winner == "tie":
         verdict = "No single side gained most: it is a tie."
     elif r.winner:
@@ -166,11 +172,16 @@ def status(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
     return Message(text=msg.text, title=msg.title, fields=msg.fields, footer=msg.footer, kind="info")
 
 
-def debate_list(debates: list[Debate]) -> Message:
+def debate_list(debates: list[Debate], finished: int = 0) -> Message:
+    """The debates asked for; `finished`: how many more ended ones the list leaves out."""
+    more = (f"{finished} finished debate{'s are' if finished != 1 else ' is'} not shown: /debate list all:yes."
+            if finished else "")
     if not debates:
-        return Message(text="No debates here yet. A moderator can start one with /debate start.")
+        start = "A moderator can start one with /debate start."
+        return Message(text=f"No debate is running here. {start} {more}".strip() if finished else
+                       f"No debates here yet. {start}")
     lines = [f"#{d.number} [{d.phase_name}] {shorten(d.motion, 100)}" for d in debates]
-    return Message(text="\n".join(lines), title="Debates")
+    return Message(text="\n".join(lines + ([more] if more else [])), title="Debates")
 
 
 def history(debate: Debate, entries: list[Position]) -> Message:

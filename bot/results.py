@@ -36,6 +36,22 @@ class Results:
         counts, total = (self.pre, self.pre_total) if when == "pre" else (self.post, self.post_total)
         return 100.0 * counts.get(side, 0) / total if total else 0.0
 
+    def whole_shares(self, sides: list[str], when: str) -> list[int]:
+        """Shares in whole percent that add up to 100 (largest remainders get the rounding)."""
+        exact = [self.share(side, when) for side in sides]
+        if not any(exact):
+            return [0] * len(sides)
+        whole = [int(x) for x in exact]
+        by_remainder = sorted(range(len(sides)), key=lambda i: (-(exact[i] - whole[i]), i))
+        for i in by_remainder[: 100 - sum(whole)]:
+            whole[i] += 1
+        return whole
+
+    @property
+    def late(self) -> int:
+        """Members who voted only after the pre-vote: counted in the post-vote share only."""
+        return self.post_total - self.pre_total
+
 
 def _last_by_member(positions: list[Position]) -> dict[str, Position]:
     last: dict[str, Position] = {}

@@ -130,7 +130,9 @@ async def test_member_text_is_stored_as_typed_and_its_limit_counts_what_was_type
 
 async def test_unknown_command_and_unknown_option(harness):
     await refused(harness, "ada", "/dance", "no command /dance", "/help")
-    await refused(harness, "ada", "/argue colour:red text", "has no option `colour`")
+    await refused(harness, "ada", "/argue sied:pause text", "has no option `sied`", "Did you mean `side:`?")
+    await refused(harness, "ada", "/position side:pause colour:red", "has no option `colour`",
+                  "Its options: side, confidence")  # no text can come here: not prose
 
 
 @pytest.mark.parametrize("line", ["/endorse argument:99999999999999999999999", "/endorse argument:2147483648",

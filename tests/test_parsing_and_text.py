@@ -60,3 +60,34 @@ def test_clean_strips_controls_and_keeps_what_the_member_typed():
 
 def test_slug():
     assert slug("Go faster!") == "go-faster" and slug("Pause (now)") == "pause-now"
+
+
+def test_a_named_side_with_a_space_runs_to_the_next_option():
+    command, raw = parse("/position side:slow down confidence:60")
+    assert (command.name, raw) == ("position", {"side": "slow down", "confidence": "60"})
+    command, raw = parse("/steelman side:Slow Down")
+    assert (command.name, raw) == ("steelman", {"side": "Slow Down"})
+
+
+def test_prose_with_a_word_and_colon_is_prose():
+    _, raw = parse("/argue side:pause Evidence: detectors misfire on non-native writers.")
+    assert raw == {"side": "pause", "text": "Evidence: detectors misfire on non-native writers."}
+    _, raw = parse("/argue side:pause Evidence:detectors misfire")
+    assert raw["text"] == "Evidence:detectors misfire"
+
+
+def test_a_misspelt_option_is_named_with_a_suggestion_and_how_to_quote():
+    with pytest.raises(UserError) as err:
+        parse("/argue sid:pause Compute is inspectable.")
+    assert "no option `sid`" in str(err.value) and "Did you mean `side:`?" in str(err.value)
+    assert 'text:"sid: ..."' in str(err.value)
+
+
+def test_a_mistyped_command_gets_a_did_you_mean():
+    with pytest.raises(UserError, match=r"There is no command /positon\. Did you mean /position\?"):
+        parse("/positon side:pause")
+
+
+def test_a_named_side_stops_at_a_number_and_at_the_text_of_an_argument():
+    assert parse("/position side:slow down 70")[1] == {"side": "slow down", "confidence": "70"}
+    assert parse("/argue side:pause Labs don't stop.")[1] == {"side": "pause", "text": "Labs don't stop."}

@@ -153,6 +153,7 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
     await announce(uow, debate, render.results(debate, outcome, arguments), now)
     report = await summarize(uow, debate, summarizer)
     await announce(uow, debate, render.steelman_summary(debate, report), now)
-    closing = render.notice(debate, "This debate is closed. Thank you all for arguing well.")
+    said = "Thank you all for arguing well." if arguments else "No argument was posted."
+    closing = render.notice(debate, f"This debate is closed. {said}")
     await uow.enqueue(debate.space_id, Outgoing(closing, debate.channel_id, debate.id, in_thread=True,
                                                 close_thread=True), now)

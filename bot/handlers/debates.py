@@ -45,8 +45,9 @@ async def status(ctx: Ctx) -> Reply:
 
 
 async def list_(ctx: Ctx) -> Reply:
-    states = None if ctx.args.get("all") else ACTIVE
-    return Reply(render.debate_list(await ctx.uow.debates(ctx.space.id, states)))
+    every = await ctx.uow.debates(ctx.space.id)
+    shown = every if ctx.args.get("all") else [d for d in every if d.state in ACTIVE]
+    return Reply(render.debate_list(shown, finished=len(every) - len(shown)))
 
 
 async def next_(ctx: Ctx) -> Reply:

@@ -79,7 +79,10 @@ async def position(ctx: Ctx) -> Reply:
     side = rules.resolve_side(debate, ctx.args.get("side"), allow_undecided=True)
     credited = ctx.args.get("credit")
     if credited is not None:
-        await _existing(ctx, debate, credited)
+        moved_by = await _existing(ctx, debate, credited)
+        if moved_by.author_id == ctx.actor.user_id:
+            raise Conflict(f"#{credited} is your own argument: credit is for the argument that moved you.",
+                           "Leave `credit` out, or name another member's argument.", option="credit")
     last = await ctx.uow.latest_position(debate.id, ctx.actor.user_id)
     confidence, reason = ctx.args.get("confidence"), ctx.args.get("reason")
     if rules.is_repeat(last, side, confidence, reason, credited):
