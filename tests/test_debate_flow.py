@@ -93,3 +93,23 @@ async def test_a_moderators_next_that_arrives_just_after_the_deadline_does_not_e
     assert "opening ended early; now rebuttal" in done.message.text
     later = await harness.say("Maya", "/debate next phase:opening", thread=thread)  # a double click
     assert later.message.kind == "error" and "in its rebuttal now" in later.message.text
+
+
+async def test_what_members_read_when_a_debate_is_over(harness):
+    number, thread = await harness.start_debate(fmt="quick")
+    await harness.advance(minutes=5)
+    await harness.say("ada", "/argue side:pause Weights cannot be un-trained.", thread=thread)
+    own = await harness.say("ada", "/position side:pause credit:1", thread=thread)
+    assert own.message.kind == "error" and "your own argument" in own.message.text
+    await harness.say("Maya", "/debate close", thread=thread)
+    listing = await harness.say("ada", "/debate list")
+    assert "No debate is running here" in listing.message.text and "1 finished debate is not shown" in listing.message.text
+    status = await harness.say("ada", "/debate status", thread=thread)
+    assert "Vote with the buttons" not in (status.message.footer or "") and "closed" in status.message.footer
+
+
+async def test_closing_a_debate_nobody_argued_in_does_not_thank_them_for_arguing(harness):
+    number, thread = await harness.start_debate(fmt="quick")
+    await harness.say("Maya", "/debate close", thread=thread)
+    closing = harness.chat.texts()[-1]
+    assert "No argument was posted" in closing and "arguing well" not in closing

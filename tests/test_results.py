@@ -47,3 +47,20 @@ def test_advance_chains_phases_from_the_deadline():
     assert d2.phase_ends_at == d.phase_ends_at + timedelta(hours=1)
     closed = rules.advance(rules.advance(rules.advance(rules.advance(d2, NOW), NOW), NOW), NOW)
     assert closed.state.value == "closed" and closed.post_vote_closed_at == NOW
+
+
+def test_whole_shares_add_up_to_100():
+    from bot.results import Results
+
+    r = Results(pre={"a": 1, "b": 1, "c": 1}, post={"a": 2, "b": 1, "c": 0}, pre_total=3, post_total=3)
+    assert r.whole_shares(["a", "b", "c"], "pre") == [34, 33, 33]  # not 33 + 33 + 33 = 99, nor 101
+    assert sum(r.whole_shares(["a", "b", "c"], "post")) == 100
+
+
+def test_shortened_quotes_end_at_a_word():
+    from bot.cleaning import shorten
+
+    text = "Interpretability research needs frontier-scale models, and only a lab at the frontier gets that within reach."
+    cut = shorten(text, 90)
+    assert len(cut) <= 90 and cut.endswith("…")
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] == " "  # cut between words
