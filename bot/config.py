@@ -267,6 +267,8 @@ def _takes_list(path: KeyPath, text: str) -> bool:
 def _env_value(path: KeyPath, raw: str) -> Any:
     """A variable's text as the setting's type: JSON for [..] and {..}, a list from 1,2 or 1."""
     text = raw.strip()
+    if _options(_annotation(path)) == (str,):  # a name or a url is taken as written
+        return raw
     if text[:1] in ("[", "{"):
         try:
             return json.loads(text)
@@ -358,7 +360,8 @@ def _secret_kind(value: str) -> str | None:
         return "slack_app"
     if re.fullmatch(r"[0-9a-f]{32}", text):
         return "slack_signing_secret"
-    return "discord" if _discord_problem(text) is None else None
+    # Real bot tokens are 59 characters or more; shorter dotted words are not worth an alarm.
+    return "discord" if len(text) >= 50 and _discord_problem(text) is None else None
 
 
 def _leaves(node: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
