@@ -4,10 +4,12 @@
 #              -e STEELMAN_CONFIG=/config/config.toml -e DISCORD_TOKEN=... steelman
 FROM python:3.11-slim
 
+# STEELMAN_DATA_DIR puts the default SQLite file on the volume and, unlike STEELMAN__STORAGE__URL
+# (which overrides every config file), lets a url in the config file win.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    STEELMAN__STORAGE__URL=sqlite:////data/steelman.db
+    STEELMAN_DATA_DIR=/data
 
 RUN useradd --create-home --uid 10001 steelman && mkdir /data && chown steelman:steelman /data
 
