@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import bootstrap
-from bot.config import ConfigError, Settings, load_settings, secret
+from bot.config import ConfigError, Settings, check_file, load_settings, secret
 from bot.errors import StoreUnavailable
 from storage.schema import SchemaTooNew
 
@@ -121,15 +121,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_config(path: Path) -> int:
+    problems = check_file(path)
+    if not problems:
+        print(f"{path}: the settings are valid.")
+        return 0
+    print(f"{path}: the settings are not valid:", file=sys.stderr)
+    for line in problems:
+        print(f"  {line}", file=sys.stderr)
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "check-config":
-            load_settings(args.path)
-            print(f"{args.path}: the settings are valid.")
-            return 0
+            return _check_config(args.path)
         settings = load_settings(args.config)
         if hasattr(args, "func"):  # a platform's own subcommand
             return args.func(settings, args)
