@@ -73,7 +73,8 @@ def job(r: Row) -> Job:
 
 
 def audit_entry(r: Row) -> AuditEntry:
-    return AuditEntry(r["debate_id"], r["actor_id"], r["actor_name"], r["action"], r["detail"], from_ts(r["at"]))
+    return AuditEntry(r["debate_id"], r["actor_id"], r["actor_name"], r["action"], r["detail"], from_ts(r["at"]),
+                      r["space_id"])
 
 
 def outbox_item(r: Row) -> OutboxItem:
