@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain import AuditEntry, Space
 from storage import rows
-from storage.codec import from_ts
+from storage.codec import from_ts, note_json
 
 # Each exported table: its columns, the table with its alias, the key it is paged by (unique, in order).
 # Paging by key keeps memory bounded and every page an index range scan, however many rows there are.
@@ -126,10 +126,16 @@ class RecordsMixin:
                                   "AND author_id = $2 ORDER BY id", space_id, member_id)
         return [(r[0], r[1], r[2]) for r in found]
 
-    async def erase_member(self, space_id: int, member_id: str, placeholder: str) -> dict[str, int]:
+    async def erase_member(self, space_id: int, member_id: str, placeholder: str) -> dict[str, Any]:
         """Delete the member's positions and endorsements; unlink them from what they started or did as
-        a moderator (shown as `placeholder`). Their arguments are replaced by the caller, one by one."""
-        done = {
+        a moderator (shown as `placeholder`); the names they went by and counts. Call it before their
+        arguments are replaced (it reads their names from those too)."""
+        names = await self.db.all(
+            "SELECT author_name FROM arguments WHERE space_id = $1 AND author_id = $2 UNION "
+            "SELECT member_name FROM positions WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+        done: dict[str, Any] = {
+            "names": sorted(r[0] for r in names),
             "positions": await self.db.run("DELETE FROM positions WHERE space_id = $1 AND member_id = $2",
                                            space_id, member_id),
             "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",
@@ -141,13 +147,13 @@ class RecordsMixin:
                           "AND actor_id = $2", space_id, member_id, placeholder)
         return done
 
-    async def scrub(self, space_id: int, needles: Sequence[str], body: str, result: str) -> int:
-        """Outbox bodies and stored replies of the space that contain any of `needles` become `body` and
-        `result`; how many. (LIKE: case-insensitive for ASCII on SQLite, so it scrubs at least as much.)"""
-        patterns = [n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for n in needles if n]
+    async def scrub(self, space_id: int, needles: Sequence[str], note: str) -> int:
+        """Outbox bodies and stored replies of the space that contain any of `needles` now say only
+        `note`; how many. (LIKE: case-insensitive for ASCII on SQLite, so it scrubs at least as much.)"""
+        body, result = note_json(note), json.dumps({"text": note, "kind": "info", "ephemeral": True})
         touched = 0
-        for pattern in patterns:
-            like = f"%{pattern}%"
+        for needle in dict.fromkeys(n for n in needles if n):
+            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             touched += await self.db.run("UPDATE outbox SET body = $2 WHERE space_id = $1 AND body <> $2 "
                                          "AND body LIKE $3 ESCAPE '\\'", space_id, body, like)
             touched += await self.db.run("UPDATE events SET result = $2 WHERE space_id = $1 AND result <> $2 "
