@@ -91,6 +91,7 @@ async def _named_debate(h):
     await h.say("Zembla", "/argue side:go-faster Delay hands the lead to careless labs.", thread=thread)
     await h.say("Orvantis", "/endorse argument:1", thread=thread)
     await h.say("Zembla", "/endorse argument:1", thread=thread)
+    await h.advance(seconds=30)  # the endorsements come before the change of mind
     await h.say("Orvantis", "/position side:pause credit:1", thread=thread)
     return number, thread
 
