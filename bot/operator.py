@@ -52,6 +52,7 @@ async def export_to(store: Store, summarizer: Summarizer, space_key: str, debate
     source = await export.source_for(store.transact, space, debate_id, pseudonymize, now)
     total = await source.total()
     source.progress = progress(total) if progress else None
+    source.overlap = True  # each page is its own transaction here
     partial = path.with_name(f".{path.name}.partial")
     with open(partial, "wb") as out:
         await export.write(fmt, source, out, now, summarizer, export.space_record(space, pseudonymize))

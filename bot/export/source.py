@@ -4,6 +4,7 @@ the way when asked. Every format reads through this, so none can skip the pseudo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -54,16 +55,24 @@ class Source:
     debate_id: int | None = None  # None: every debate of the space
     names: Pseudonyms | None = None
     progress: Callable[[int], None] | None = None  # told how many rows each page brought
+    # read the next page while this one is written: only where each read is its own transaction (the
+    # command line), never inside one unit of work, whose connection runs one statement at a time
+    overlap: bool = False
 
     async def pages(self, table: str, debate_id: int | None = None) -> AsyncIterator[list[dict[str, Any]]]:
-        """The table's rows in pages (of one debate when given, else of the export's selection)."""
+        """The table's rows in pages (of one debate when given, else of the export's selection). The next
+        page is read while this one is written: the store's thread and the writer work at the same time."""
         debate = debate_id if debate_id is not None else self.debate_id
+
+        def read(after: tuple | None) -> Awaitable[Any]:
+            return self.read(lambda uow: uow.export_page(self.space_id, table, after, PAGE, debate))
+
+        # Overlapping needs an event loop of our own; a unit of work may run on the store's thread instead.
+        pending = asyncio.ensure_future(read(None)) if self.overlap else None
         cursor: tuple | None = None
         while True:
-            async def page(uow: UnitOfWork, after: tuple | None = cursor) -> Any:
-                return await uow.export_page(self.space_id, table, after, PAGE, debate)
-
-            names, found, cursor = await self.read(page)
+            names, found, cursor = await (pending if pending is not None else read(cursor))
+            pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
             if found:
                 if self.progress:
                     self.progress(len(found))

@@ -35,7 +35,8 @@ def cell(value: Any) -> Any:
 def _csv_row(table: str, row: dict[str, Any]) -> list[Any]:
     if table == "debates":  # a cell holds text: the sides as JSON, the format by its name
         row = {**row, "sides": json.dumps(row["sides"], ensure_ascii=False), "format": row["format"]["name"]}
-    return [cell(row.get(c)) for c in COLUMNS[table]]
+    values = [row.get(c) for c in COLUMNS[table]]
+    return [cell(v) if v is None or isinstance(v, datetime) else v for v in values]
 
 
 async def write_csv(source: Source, out: IO[bytes], now: datetime) -> None:
