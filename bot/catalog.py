@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import debates, members, reading
+from bot.handlers import debates, members, privacy, reading, records, standing
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -103,6 +103,55 @@ CATALOG: tuple[Command, ...] = (
         (_DEBATE, Option("side", SIDE, "Only this side")),
         slow=True,
     ),
+    entry(
+        records.export_,
+        "export",
+        "Export debates as a file only you see (csv, json, jsonl, md, html, polis)",
+        (
+            Option("format", CHOICE, "csv, json, jsonl, md, html or polis", required=True,
+                   choices=("csv", "json", "jsonl", "md", "html", "polis")),
+            _DEBATE,
+            Option("all", BOOL, "Every debate of this community instead of one"),
+            Option("pseudonymize", BOOL, "Replace every member by a stable pseudonym"),
+        ),
+        moderator=True,
+        slow=True,
+        example="/export format:html debate:1",
+    ),
+    entry(records.audit, "audit", "Recent moderator actions in this community",
+          (Option("limit", INT, "How many (default 20)", min=1, max=50),), moderator=True),
+    entry(
+        standing.leaderboard,
+        "leaderboard",
+        "Members whose arguments changed the most minds, and the most bridging arguments",
+        (Option("period", CHOICE, "month (the last 30 days) or all", choices=("month", "all")),),
+        slow=True,
+    ),
+    entry(
+        standing.remove_credit,
+        "credit remove",
+        "Remove credits you judge abusive from an argument",
+        (
+            Option("argument", ARGUMENT, "Number of the credited argument", required=True, min=1),
+            Option("member", TEXT, "Only this member's credit (their name)", max_length=64),
+            Option("reason", TEXT, "Why (kept in the audit log)", max_length=300),
+            _DEBATE,
+        ),
+        moderator=True,
+    ),
+    entry(
+        privacy.delete_argument,
+        "argument delete",
+        "Remove an argument's text (its number stays), with a reason",
+        (
+            Option("argument", ARGUMENT, "Argument number", required=True, min=1),
+            Option("reason", TEXT, "Why (shown in its place)", required=True, max_length=200),
+            _DEBATE,
+        ),
+        moderator=True,
+    ),
+    entry(privacy.forget_me, "forget-me", "Delete your positions and endorsements and remove your arguments' text",
+          (Option("confirm", BOOL, "Yes: really forget me (asked with a button first)"),)),
     entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
     entry(reading.help_, "help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),
 )

@@ -6,6 +6,9 @@
     python -m bot check-config F  validate a settings file
     python -m bot migrate         apply the store's migrations
     python -m bot migrate-store --from sqlite:///PATH --to postgresql://...   copy a community to PostgreSQL
+    python -m bot export --space SPACE (--debate N | --all) --format F --out PATH [--pseudonymize] [--force]
+    python -m bot forget-member --space SPACE --member ID   act on a member's request to be forgotten
+    python -m bot backup PATH     a consistent copy of the store while the bot runs
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from bot import bootstrap
 from bot.config import ConfigError, Settings, check_file, load_settings, secret
-from bot.errors import StoreUnavailable
+from bot.errors import StoreUnavailable, UserError
 from storage.schema import SchemaTooNew
 
 
@@ -99,6 +102,50 @@ async def _migrate_store(settings: Settings, source: str, target: str) -> int:
     return await run(source, target, secret(settings.storage.password_env))
 
 
+def _progress(total: int):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="rows", disable=total < 10_000)  # a bar only where it takes a while
+    return bar.update
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.operator import export_to
+
+    store = bootstrap.store_for(settings)
+    await store.open()
+    try:
+        total = await export_to(store, bootstrap.summarizer_for(settings), args.space, args.debate, args.format,
+                                args.out, args.pseudonymize, args.force, datetime.now(UTC), _progress)
+    finally:
+        await store.close()
+    print(f"Wrote {args.out} ({total:,} records).")
+    return 0
+
+
+async def _forget_member(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.operator import forget_member
+
+    store = bootstrap.store_for(settings)
+    await store.open()
+    try:
+        done = await forget_member(store, args.space, args.member, datetime.now(UTC))
+    finally:
+        await store.close()
+    print(f"Member {args.member} is forgotten in {args.space}: {done}. Their posted messages are edited "
+          "to the removal note when the bot next delivers.")
+    return 0
+
+
+async def _backup(settings: Settings, path: Path) -> int:
+    from storage.backup import backup
+
+    if path.exists():
+        raise UserError(f"{path} exists; nothing was written.", "Choose another path.")
+    print(backup(settings.storage.url, path))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="steelman", description="Structured debates with steelman summaries.")
     parser.add_argument("--config", type=Path, default=os.environ.get("STEELMAN_CONFIG"),
@@ -116,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--from", dest="source", required=True, help="sqlite:///PATH of the file to copy")
     copy.add_argument("--to", dest="target", required=True,
                       help="postgresql://USER@HOST/DB (password from [storage] password_env)")
+    _record_commands(sub)
     for spec in bootstrap.platform_specs():
         spec.add_commands(sub)
     return parser
@@ -132,6 +180,25 @@ def _check_config(path: Path) -> int:
     return 2
 
 
+def _record_commands(sub) -> None:
+    from bot.export import FORMATS
+
+    out = sub.add_parser("export", help="export a community's debates to a file")
+    out.add_argument("--space", required=True, help="platform:id, id or name of the community")
+    which = out.add_mutually_exclusive_group(required=True)
+    which.add_argument("--debate", type=int, help="the debate's number")
+    which.add_argument("--all", action="store_true", help="every debate of the community")
+    out.add_argument("--format", required=True, choices=list(FORMATS))
+    out.add_argument("--out", required=True, type=Path, help="file to write (refused if it exists)")
+    out.add_argument("--pseudonymize", action="store_true", help="members as stable pseudonyms, no ids")
+    out.add_argument("--force", action="store_true", help="replace --out if it exists")
+    forget = sub.add_parser("forget-member", help="forget a member who asked (by e-mail, say)")
+    forget.add_argument("--space", required=True, help="platform:id, id or name of the community")
+    forget.add_argument("--member", required=True, help="the member's platform id")
+    copy = sub.add_parser("backup", help="a consistent copy of the store while the bot runs")
+    copy.add_argument("path", type=Path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -144,8 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.func(settings, args)
         runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
                    "run": lambda: _run(settings), "migrate": lambda: _migrate(settings),
-                   "migrate-store": lambda: _migrate_store(settings, args.source, args.target)}
+                   "migrate-store": lambda: _migrate_store(settings, args.source, args.target),
+                   "export": lambda: _export(settings, args), "forget-member": lambda: _forget_member(settings, args),
+                   "backup": lambda: _backup(settings, args.path)}
         return asyncio.run(runners[args.command]())
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -185,14 +185,16 @@ class Position:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """A moderator's action, kept for the audit log."""
+    """A moderator's action, kept for the audit log. An action on the whole community (an export of every
+    debate, a member forgotten) has no debate and names its space instead."""
 
-    debate_id: int
+    debate_id: int | None
     actor_id: str
     actor_name: str
     action: str
     detail: str
     at: datetime
+    space_id: int | None = None
 
 
 # ---- the agenda -------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class Outgoing:
     coalesce_key: str | None = None  # while an edit with this key is pending, another is not queued
     render: str | None = None  # "card": drawn from the debate's state when sent, so a burst costs one
     close_thread: bool = False  # after posting, close the debate's thread (as far as the platform can)
+    direct_to: str | None = None  # a member's platform id: only they see it (a direct message), not the channel
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def message_json(out: Outgoing) -> str:
         data["files"] = [[f.name, base64.b64encode(f.data).decode(), f.media_type] for f in message.files]
     if out.close_thread:
         data["close_thread"] = True
+    if out.direct_to:
+        data["direct_to"] = out.direct_to
     if message.chart:
         data["chart"] = {
             "title": message.chart.title,
@@ -130,3 +132,12 @@ def message_from(text: str) -> Message | None:
 
 def closes_thread(text: str) -> bool:
     return bool(json.loads(text).get("close_thread"))
+
+
+def direct_of(text: str) -> str | None:
+    return json.loads(text).get("direct_to")
+
+
+def note_json(text: str) -> str:
+    """The body of a message whose content was removed: what a scrubbed outbox row holds."""
+    return json.dumps({"text": text, "kind": "info"}, ensure_ascii=False)

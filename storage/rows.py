@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, State
 from bot.messages import OutboxItem, Outgoing
-from storage.codec import closes_thread, format_from, from_ts, message_from, render_of, sides_from
+from storage.codec import closes_thread, direct_of, format_from, from_ts, message_from, render_of, sides_from
 
 Row = Mapping[str, Any]
 
@@ -74,7 +74,8 @@ def job(r: Row) -> Job:
 
 
 def audit_entry(r: Row) -> AuditEntry:
-    return AuditEntry(r["debate_id"], r["actor_id"], r["actor_name"], r["action"], r["detail"], from_ts(r["at"]))
+    return AuditEntry(r["debate_id"], r["actor_id"], r["actor_name"], r["action"], r["detail"], from_ts(r["at"]),
+                      r["space_id"])
 
 
 def outbox_item(r: Row) -> OutboxItem:
@@ -90,6 +91,7 @@ def outbox_item(r: Row) -> OutboxItem:
         coalesce_key=r["coalesce_key"],
         render=render_of(r["body"]),
         close_thread=closes_thread(r["body"]),
+        direct_to=direct_of(r["body"]),
     )
     owner = Space(r["space_id"], r["platform"], r["external_id"], r["space_name"])
     return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"])

@@ -18,6 +18,7 @@ from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position,
 from bot.messages import OutboxItem, Outgoing, Receipt
 from storage import codec, rows
 from storage.codec import stream_of
+from storage.uow_records import RecordsMixin
 
 Row = Mapping[str, Any]
 
@@ -54,7 +55,7 @@ _HEAD = ("o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 
          "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)")
 
 
-class UnitOfWork:
+class UnitOfWork(RecordsMixin):
     def __init__(self, db: Db, spaces: dict[tuple[str, str], Space]):
         self.db = db
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
@@ -256,9 +257,11 @@ class UnitOfWork:
 
     async def audit(self, a: AuditEntry) -> None:
         await self.db.run(
+            # a debate's action takes the debate's space; one on the whole space names it
             "INSERT INTO mod_actions (space_id, debate_id, actor_id, actor_name, action, detail, at) "
-            "SELECT space_id, $1, $2, $3, $4, $5, $6 FROM debates WHERE id = $1",
-            a.debate_id, a.actor_id, a.actor_name, a.action, a.detail, a.at,
+            "SELECT s.id, $1, $2, $3, $4, $5, $6 FROM spaces s "
+            "WHERE s.id = COALESCE($7, (SELECT space_id FROM debates WHERE id = $1))",
+            a.debate_id, a.actor_id, a.actor_name, a.action, a.detail, a.at, a.space_id,
         )
 
     async def audit_log(self, debate_id: int) -> list[AuditEntry]:
@@ -336,8 +339,16 @@ class UnitOfWork:
             out.open_thread, out.edit_of, subject_kind, subject_id, codec.message_json(out), now,
         )
 
-    async def outbox_id_of(self, space_id: int, subject: tuple[str, int]) -> int | None:
-        """The first post that showed this subject (a card, an argument): edits refer to it."""
+    async def outbox_id_of(self, space_id: int, subject: tuple[str, int], debate_id: int | None = None
+                           ) -> int | None:
+        """The first post that showed this subject (a card, an argument): edits refer to it. Argument
+        numbers restart in each debate, so `debate_id` tells whose argument #n is meant."""
+        if debate_id is not None:
+            return await self.db.value(
+                "SELECT id FROM outbox WHERE space_id = $1 AND subject_kind = $2 AND subject_id = $3 "
+                "AND debate_id = $4 AND edit_of IS NULL ORDER BY id LIMIT 1",
+                space_id, subject[0], subject[1], debate_id,
+            )
         return await self.db.value(
             "SELECT id FROM outbox WHERE space_id = $1 AND subject_kind = $2 AND subject_id = $3 "
             "AND edit_of IS NULL ORDER BY id LIMIT 1",

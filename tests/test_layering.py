@@ -67,7 +67,9 @@ def test_the_face_check_sees_any_other_core_import(tmp_path):
 # ---- no platform's syntax or limits in the core --------------------------------------------------------
 
 # Mention and markup syntax of Discord and Slack, also as a regular expression would spell it.
-SYNTAX = re.compile(r"@\W{0,4}(everyone|here|channel)\b|<\W{0,4}[@#!/&]|<t:|subteam\^|<!(channel|here)")
+# `</name:id>` is Discord's command mention; an HTML closing tag (`</p>`) is not.
+SYNTAX = re.compile(r"@\W{0,4}(everyone|here|channel)\b|<\W{0,4}[@#&]|</[\w-]+( [\w-]+)*:|<t:|subteam\^"
+                    r"|<\W{0,4}!(channel|here|everyone|subteam|date)")  # not <!doctype
 # Numbers that are Discord's or Slack's caps (message, embed, field, button, modal, select, block sizes).
 # The distinct ones are flagged wherever code uses them as a limit; the round ones also as a length the
 # core chose for its own layout (`shorten(motion, 100)` in a list line) and so not in a shorten() call.
@@ -146,14 +148,15 @@ def test_the_platform_check_catches_planted_syntax_caps_and_names(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text(
         'BROADCAST = re.compile(r"@(everyone|here)")\nANGLE = "<@&"\nTS = "<t:123:R>"\n'
-        'GROUP = "<!subteam^S1>"\nEMBED_MAX = 4096\n'
+        'GROUP = "<!subteam^S1>"\nCOMMAND = "</debate start:123>"\nEMBED_MAX = 4096\n'
         "def card(text, label, options):\n"
         "    title = text[:256]\n    ok = len(label) <= 80\n    few = options[:25]\n"
         "    return shorten(text, 2000), min(len(text), 6000), Field(max_length=45)\n"
         "def to_discord(message):\n    return slack_blocks(message)\n")
     found = platform_traces(planted)
     assert sorted(t for t in found if t.startswith("syntax")) == [
-        "syntax in '<!subteam^S1>'", "syntax in '<@&'", "syntax in '<t:123:R>'", "syntax in '@(everyone|here)'"]
+        "syntax in '<!subteam^S1>'", "syntax in '</debate start:123>'", "syntax in '<@&'", "syntax in '<t:123:R>'",
+        "syntax in '@(everyone|here)'"]
     assert sorted(int(t.split()[1]) for t in found if t.startswith("cap")) == [25, 45, 80, 256, 2000,
                                                                               4096, 6000]
     assert [t for t in found if t.startswith("name")] == ["name slack_blocks", "name to_discord"]
@@ -162,7 +165,7 @@ def test_the_platform_check_catches_planted_syntax_caps_and_names(tmp_path):
 def test_the_platform_check_leaves_ordinary_code_alone(tmp_path):
     ordinary = tmp_path / "ordinary.py"
     ordinary.write_text(
-        'HINT = "email ann@example.org, or write a <= b"\nconfidence = Option("c", INT, min=0, max=100)\n'
+        'HINT = "email ann@example.org, or write a <= b"\nPAGE = "<!doctype html><p>a</p></section>"\nconfidence = Option("c", INT, min=0, max=100)\n'
         "def share(n, total):\n    return round(100 * n / total) if total else 0\n"
         "for i in range(25):\n    pass\nWEEK = 10080\n")
     assert platform_traces(ordinary) == []

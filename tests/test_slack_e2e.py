@@ -157,8 +157,10 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, mod
         titles = [title_of(m) for m in thread]
         assert [t.split(": ")[1] for t in titles if t.startswith("Debate #1: ")][1:] == [
             "pre-vote", "opening", "rebuttal", "closing", "post-vote"]
-        assert titles[-3:] == [f"Results of debate #1: {MOTION}", "Steelman of debate #1", "Debate #1"]
-        assert "Undecided → go faster" in text_of(thread[-3])
+        # The results, their chart as an image in the thread (a file share), the steelman, the closing notice.
+        assert titles[-4:] == [f"Results of debate #1: {MOTION}", "", "Steelman of debate #1", "Debate #1"]
+        assert [f["name"] for f in thread[-3].files] == ["results-chart.png"]
+        assert "Undecided → go faster" in text_of(thread[-4])
         assert "The case for" in text_of(thread[-2])
         # Slack threads cannot be closed: the closing notice is the thread's last word, the card says so
         assert "This debate is closed" in text_of(thread[-1])

@@ -389,3 +389,64 @@ async def test_a_closed_store_raises_store_unavailable(store):
     with pytest.raises(StoreUnavailable):
         await store.transact(lambda uow: uow.next_due_at())
     await store.open()
+
+
+# ---- a community's record: exports in pages, secrets, the space's audit log, erasure ------------------
+
+
+async def test_export_pages_cover_every_row_once_in_key_order_within_the_space(store):
+    from bot.domain import AuditEntry
+
+    a, b = await space(store, "guild-a"), await space(store, "guild-b")
+    d, other = await debate(store, a.id), await debate(store, b.id)
+
+    async def fill(uow):
+        for n in range(7):
+            await uow.add_argument(Argument(d.id, 0, f"m{n % 3}", f"M{n % 3}", "pause", 1, f"text {n}", T0))
+            await uow.endorse(Endorsement(d.id, 1 + n % 2, f"m{n}", f"M{n}", T0))
+        await uow.add_argument(Argument(other.id, 0, "x", "X", "pause", 1, "elsewhere", T0))
+        await uow.audit(AuditEntry(None, "maya", "Maya", "export", "all", T0, a.id))
+
+    await store.transact(fill)
+    for table, expected in (("arguments", 7), ("endorsements", 7), ("debates", 1), ("audit", 1)):
+        seen, cursor = [], None
+        while True:
+            names, rows, cursor = await store.transact(lambda uow, c=cursor: uow.export_page(a.id, table, c, 3))
+            seen += [dict(zip(names, r)) for r in rows]
+            if cursor is None:
+                break
+        assert len(seen) == expected, table
+        if table == "arguments":
+            assert [r["number"] for r in seen] == list(range(1, 8)) and seen[0]["created_at"] == T0
+    assert await store.transact(lambda uow: uow.count_records(a.id)) == 14
+
+
+async def test_a_space_secret_is_made_once_and_kept(store):
+    s = await space(store)
+    first = await store.transact(lambda uow: uow.space_secret(s.id, "one", T0))
+    assert first == "one" and await store.transact(lambda uow: uow.space_secret(s.id, "two", T0)) == "one"
+
+
+async def test_erasing_a_member_and_scrubbing_bodies_that_name_them(store):
+    s = await space(store)
+    d = await debate(store, s.id)
+
+    async def fill(uow):
+        await uow.add_argument(Argument(d.id, 0, "u-77", "Quillon", "pause", 1, "My own words", T0))
+        await uow.append_position(Position(d.id, "u-77", "Quillon", "pause", None, None, None, 0, T0))
+        await uow.enqueue(s.id, out(d.id, "Quillon said: My own words"), T0)
+        await uow.enqueue(s.id, out(None, "unrelated"), T0)  # another stream: both are heads
+
+    await store.transact(fill)
+
+    async def erase(uow):
+        done = await uow.erase_member(s.id, "u-77", "(gone)")
+        await uow.replace_argument(d.id, 1, "(removed)", True)
+        return done, await uow.scrub(s.id, ["Quillon", "My own words"], "(scrubbed)")
+
+    done, scrubbed = await store.transact(erase)
+    assert done["names"] == ["Quillon"] and done["positions"] == 1 and scrubbed == 1
+    arg = await store.transact(lambda uow: uow.argument(d.id, 1))
+    assert (arg.text, arg.author_id, arg.author_name) == ("(removed)", "", "")
+    texts = [i.out.message.text for i in await claim_outbox(store, T0, "c")]
+    assert texts == ["(scrubbed)", "unrelated"]

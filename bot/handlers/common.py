@@ -6,7 +6,7 @@ deadline with them (the agenda), so a crash can lose neither and delivery happen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Space, SpaceRef, State
 from bot.errors import NotFound, UserError
 from bot.jobs import PHASE_END, phase_end
-from bot.messages import Message, Outgoing
+from bot.messages import File, Message, Outgoing
 from bot.ports import Summarizer, UnitOfWork
 from bot.summaries import ArgumentView, SteelmanReport
 
@@ -147,10 +147,21 @@ async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Su
         await refresh_card(uow, debate, now)
 
 
+def with_chart(message: Message) -> Message:
+    """The results with their chart drawn as an image, when matplotlib (the `report` extra) is installed;
+    without it adapters still draw the chart's data as they can."""
+    from bot.export import charts  # here: exports build on the handlers' vocabulary, not the reverse
+
+    png = charts.bars(message.chart) if message.chart else None
+    if png is None:
+        return message
+    return replace(message, files=(*message.files, File("results-chart.png", png, "image/png")))
+
+
 async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer) -> None:
     outcome = results.compute(debate, await uow.positions(debate.id))
     arguments = {a.number: a for a in await uow.arguments(debate.id)}
-    await announce(uow, debate, render.results(debate, outcome, arguments), now)
+    await announce(uow, debate, with_chart(render.results(debate, outcome, arguments)), now)
     report = await summarize(uow, debate, summarizer)
     await announce(uow, debate, render.steelman_summary(debate, report), now)
     said = "Thank you all for arguing well." if arguments else "No argument was posted."

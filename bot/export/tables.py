@@ -1,0 +1,119 @@
+"""The tabular formats: `csv` (a zip, one CSV per table), `json` (one nested document) and `jsonl` (one
+record per line). Each writes as it reads, page by page: memory holds one page, whatever the size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import IO, Any
+
+from bot.export.source import Source, public, rounds_of
+
+SCHEMA_VERSION = "1.0"
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "debates": ("debate", "motion", "sides", "format", "state", "phase", "started_by", "started_by_name",
+                "channel_id", "thread_id", "created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at"),
+    "rounds": ("debate", "phase", "name", "duration_s", "sides", "per_person_limit"),
+    "arguments": ("debate", "number", "author_id", "author_name", "side", "phase", "text", "rebuts", "created_at"),
+    "endorsements": ("debate", "argument", "member_id", "member_name", "created_at"),
+    "positions": ("debate", "member_id", "member_name", "side", "confidence", "reason", "credited", "phase",
+                  "recorded_at"),
+    "audit": ("debate", "actor_id", "actor_name", "action", "detail", "at"),
+}
+
+
+def cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _csv_row(table: str, row: dict[str, Any]) -> list[Any]:
+    if table == "debates":  # a cell holds text: the sides as JSON, the format by its name
+        row = {**row, "sides": json.dumps(row["sides"], ensure_ascii=False), "format": row["format"]["name"]}
+    values = [row.get(c) for c in COLUMNS[table]]
+    return [cell(v) if v is None or isinstance(v, datetime) else v for v in values]
+
+
+async def write_csv(source: Source, out: IO[bytes], now: datetime) -> None:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for table in ("debates", "rounds", "arguments", "endorsements", "positions", "audit"):
+            read = "debates" if table == "rounds" else table
+            with archive.open(f"{table}.csv", "w") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                writer = csv.writer(text)
+                writer.writerow(COLUMNS[table])
+                async for page in source.pages(read):
+                    if table == "rounds":
+                        writer.writerows(_csv_row(table, r) for d in page for r in rounds_of(d))
+                    else:
+                        writer.writerows(_csv_row(table, r) for r in page)
+                text.flush()
+                text.detach()
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in public(row).items()}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def header(source: Source, now: datetime, space: dict[str, Any]) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "exported_at": now.isoformat(), "space": space,
+            "pseudonymized": source.names is not None,
+            "debate": None if source.debate_id is None else "selected"}
+
+
+async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any]) -> None:
+    """One document; arrays are written element by element, so it streams like the others."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    head = _dumps(header(source, now, space))
+    text.write(head[:-1] + ', "debates": [')
+    first = True
+    async for debate in source.rows("debates"):
+        text.write(("" if first else ",") + "\n")
+        first = False
+        item = _record(debate)
+        item["rounds"] = rounds_of(debate)
+        body = _dumps(item)
+        text.write(body[:-1])
+        for table in ("arguments", "endorsements", "positions"):
+            text.write(f', "{table}": [')
+            await _array(text, source.rows(table, debate["id"]))
+            text.write("]")
+        text.write("}")
+    text.write('\n], "audit": [')
+    await _array(text, source.rows("audit"))
+    text.write("]}\n")
+    text.flush()
+    text.detach()
+
+
+async def _array(text: io.TextIOWrapper, rows: Any) -> None:
+    first = True
+    async for row in rows:
+        text.write(("" if first else ", ") + _dumps(_record(row)))
+        first = False
+
+
+async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any]) -> None:
+    """A header line, then one line per record, each with its `type` (the record of the JSON schema)."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    text.write(_dumps({"type": "export", **header(source, now, space)}) + "\n")
+    async for debate in source.rows("debates"):
+        text.write(_dumps({"type": "debate", **_record(debate)}) + "\n")
+        for phase in rounds_of(debate):
+            text.write(_dumps({"type": "round", **phase}) + "\n")
+        for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"), ("positions", "position")):
+            async for page in source.pages(table, debate["id"]):
+                text.writelines(_dumps({"type": kind, **_record(r)}) + "\n" for r in page)
+    async for page in source.pages("audit"):
+        text.writelines(_dumps({"type": "audit", **_record(r)}) + "\n" for r in page)
+    text.flush()
+    text.detach()

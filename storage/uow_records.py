@@ -1,0 +1,161 @@
+"""The unit of work's statements for a community's record: exports read in pages, the audit log of a
+space, pseudonym secrets, and erasing a member. Part of `storage.uow.UnitOfWork` (kept apart only for
+size); the same rules hold: every statement written once, `$n` placeholders, every query bound to a space.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.domain import AuditEntry, Space
+from storage import rows
+from storage.codec import from_ts, note_json
+
+# Each exported table: its columns, the table with its alias, the key it is paged by (unique, in order).
+# Paging by key keeps memory bounded and every page an index range scan, however many rows there are.
+_TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "debates": ("d.id, d.number AS debate, d.motion, d.sides, d.format, d.state, d.phase, d.started_by, "
+                "d.started_by_name, d.channel_id, d.thread_id, d.created_at, d.pre_vote_closed_at, "
+                "d.post_vote_closed_at, d.closed_at", "debates d", ("d.id",)),
+    "arguments": ("a.id, d.number AS debate, a.number, a.author_id, a.author_name, a.side, a.phase, a.text, "
+                  "a.rebuts, a.created_at", "arguments a JOIN debates d ON d.id = a.debate_id", ("a.id",)),
+    "endorsements": ("d.number AS debate, e.argument, e.member_id, e.member_name, e.created_at, e.debate_id",
+                     "endorsements e JOIN debates d ON d.id = e.debate_id",
+                     ("e.debate_id", "e.argument", "e.member_id")),
+    "positions": ("p.id, d.number AS debate, p.member_id, p.member_name, p.side, p.confidence, p.reason, "
+                  "p.credited, p.phase, p.recorded_at", "positions p JOIN debates d ON d.id = p.debate_id",
+                  ("p.id",)),
+    "audit": ("m.id, d.number AS debate, m.actor_id, m.actor_name, m.action, m.detail, m.at",
+              "mod_actions m LEFT JOIN debates d ON d.id = m.debate_id", ("m.id",)),
+}
+_TIMES = frozenset({"created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at", "recorded_at", "at"})
+_JSON = frozenset({"sides", "format"})
+
+
+def _page_sql(table: str, after: bool, debate: bool) -> str:
+    columns, source, key = _TABLES[table]
+    alias = source.split()[1]
+    where = [f"{alias}.space_id = $1"]
+    n = 2
+    if debate:
+        where.append(f"d.id = ${n}")
+        n += 1
+    if after:
+        marks = ", ".join(f"${n + i}" for i in range(len(key)))
+        where.append(f"({', '.join(key)}) > ({marks})")
+        n += len(key)
+    return (f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} "
+            f"ORDER BY {', '.join(key)} LIMIT ${n}")
+
+
+def _decode(names: Sequence[str], row: Any) -> tuple:
+    return tuple(from_ts(v) if n in _TIMES else json.loads(v) if n in _JSON else v for n, v in zip(names, row))
+
+
+class RecordsMixin:
+    db: Any
+
+    async def export_page(self, space_id: int, table: str, after: tuple | None, limit: int,
+                          debate_id: int | None = None) -> tuple[tuple[str, ...], list[tuple], tuple | None]:
+        """One page of a table of the space (of one debate, or all), after the cursor `after`: the column
+        names, the rows (times as datetimes, JSON decoded) and the cursor of the next page (None at the end)."""
+        args: list[Any] = [space_id]
+        if debate_id is not None:
+            args.append(debate_id)
+        args.extend(after or ())
+        found = await self.db.all(_page_sql(table, after is not None, debate_id is not None), *args, limit)
+        if not found:
+            return (), [], None
+        names = tuple(found[0].keys())
+        width = len(_TABLES[table][2])
+        # the key columns are the first ones, except for endorsements, whose key is (debate_id, argument, member)
+        last = found[-1]
+        cursor = (last["debate_id"], last["argument"], last["member_id"]) if width == 3 else (last[0],)
+        page = [_decode(names, r) for r in found]
+        return names, page, cursor if len(found) == limit else None
+
+    async def count_records(self, space_id: int, debate_id: int | None = None) -> int:
+        """Rows an export of the space (or of one debate) holds: what tells a quick reply from a job."""
+        if debate_id is None:
+            where, args = "space_id = $1", (space_id,)
+        else:
+            where, args = "space_id = $1 AND debate_id = $2", (space_id, debate_id)
+        return int(await self.db.value(
+            f"SELECT (SELECT COUNT(*) FROM arguments WHERE {where}) + (SELECT COUNT(*) FROM endorsements "
+            f"WHERE {where}) + (SELECT COUNT(*) FROM positions WHERE {where})", *args))
+
+    async def spaces(self) -> list[Space]:
+        """Every community (for the operator's command line, which names one)."""
+        return [rows.space(r) for r in await self.db.all("SELECT * FROM spaces ORDER BY id")]
+
+    async def space_secret(self, space_id: int, fresh: str, now: datetime) -> str:
+        """The space's pseudonym secret; `fresh` becomes it the first time one is asked for."""
+        await self.db.run("INSERT INTO space_secrets (space_id, secret, created_at) VALUES ($1, $2, $3) "
+                          "ON CONFLICT DO NOTHING", space_id, fresh, now)
+        return await self.db.value("SELECT secret FROM space_secrets WHERE space_id = $1", space_id)
+
+    async def space_audit(self, space_id: int, limit: int) -> list[AuditEntry]:
+        """The space's most recent moderator actions, newest first."""
+        found = await self.db.all("SELECT * FROM mod_actions WHERE space_id = $1 ORDER BY id DESC LIMIT $2",
+                                  space_id, limit)
+        return [rows.audit_entry(r) for r in found]
+
+    async def remove_credits(self, debate_id: int, argument: int, member_id: str | None = None) -> int:
+        """Positions crediting `argument` (of one member, or all) no longer credit it; how many."""
+        if member_id is None:
+            return await self.db.run("UPDATE positions SET credited = NULL WHERE debate_id = $1 AND credited = $2",
+                                     debate_id, argument)
+        return await self.db.run("UPDATE positions SET credited = NULL WHERE debate_id = $1 AND credited = $2 "
+                                 "AND member_id = $3", debate_id, argument, member_id)
+
+    async def replace_argument(self, debate_id: int, number: int, text: str, unlink: bool) -> None:
+        """The argument's text becomes `text`; `unlink`: it no longer names its author either."""
+        if unlink:
+            await self.db.run("UPDATE arguments SET text = $1, author_id = '', author_name = '' "
+                              "WHERE debate_id = $2 AND number = $3", text, debate_id, number)
+        else:
+            await self.db.run("UPDATE arguments SET text = $1 WHERE debate_id = $2 AND number = $3",
+                              text, debate_id, number)
+
+    async def member_arguments(self, space_id: int, member_id: str) -> list[tuple[int, int, str]]:
+        """(debate id, number, text) of every argument the member wrote in the space."""
+        found = await self.db.all("SELECT debate_id, number, text FROM arguments WHERE space_id = $1 "
+                                  "AND author_id = $2 ORDER BY id", space_id, member_id)
+        return [(r[0], r[1], r[2]) for r in found]
+
+    async def erase_member(self, space_id: int, member_id: str, placeholder: str) -> dict[str, Any]:
+        """Delete the member's positions and endorsements; unlink them from what they started or did as
+        a moderator (shown as `placeholder`); the names they went by and counts. Call it before their
+        arguments are replaced (it reads their names from those too)."""
+        names = await self.db.all(
+            "SELECT author_name FROM arguments WHERE space_id = $1 AND author_id = $2 UNION "
+            "SELECT member_name FROM positions WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+        done: dict[str, Any] = {
+            "names": sorted(r[0] for r in names),
+            "positions": await self.db.run("DELETE FROM positions WHERE space_id = $1 AND member_id = $2",
+                                           space_id, member_id),
+            "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",
+                                              space_id, member_id),
+        }
+        await self.db.run("UPDATE debates SET started_by = $3, started_by_name = $3 WHERE space_id = $1 "
+                          "AND started_by = $2", space_id, member_id, placeholder)
+        await self.db.run("UPDATE mod_actions SET actor_id = $3, actor_name = $3 WHERE space_id = $1 "
+                          "AND actor_id = $2", space_id, member_id, placeholder)
+        return done
+
+    async def scrub(self, space_id: int, needles: Sequence[str], note: str) -> int:
+        """Outbox bodies and stored replies of the space that contain any of `needles` now say only
+        `note`; how many. (LIKE: case-insensitive for ASCII on SQLite, so it scrubs at least as much.)"""
+        body, result = note_json(note), json.dumps({"text": note, "kind": "info", "ephemeral": True})
+        touched = 0
+        for needle in dict.fromkeys(n for n in needles if n):
+            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            touched += await self.db.run("UPDATE outbox SET body = $2 WHERE space_id = $1 AND body <> $2 "
+                                         "AND body LIKE $3 ESCAPE '\\'", space_id, body, like)
+            touched += await self.db.run("UPDATE events SET result = $2 WHERE space_id = $1 AND result <> $2 "
+                                         "AND result LIKE $3 ESCAPE '\\'", space_id, result, like)
+        return touched

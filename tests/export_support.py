@@ -1,0 +1,67 @@
+"""Shared by the export tests: the demo debate on a store, every format exported, files opened."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.console.demo import play
+from bot import export
+from bot.steelman import Extractive
+from tests.test_console import console
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+async def demo(store) -> object:
+    """Play the console demo on `store`; its community."""
+    await play(console(store, []))
+    spaces = await store.transact(lambda uow: uow.spaces())
+    return spaces[0]
+
+
+async def exported(store, space, fmt: str, debate_id=None, pseudonymize=False) -> bytes:
+    source = await export.source_for(store.transact, space, debate_id, pseudonymize, NOW)
+    out = io.BytesIO()
+    await export.write(fmt, source, out, NOW, Extractive(), export.space_record(space, pseudonymize))
+    return out.getvalue()
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def all_bytes(fmt: str, data: bytes) -> bytes:
+    """Every byte a member could read: a zip's members decompressed."""
+    return b"\n".join(unzip(data).values()) if fmt in ("csv", "polis") else data
+
+
+def polis_conversation(folder: Path):
+    """Reads a Polis export as the steelman benchmark reads ../shared/data/polis/ (bench/steelman.py's
+    `_conversation`, on the steelman branch): groups, unmoderated-out comments, each voter's last vote."""
+    with open(folder / "participants-votes.csv", newline="", encoding="utf-8") as f:
+        group = {r["participant"]: f"group-{r['group-id']}" for r in csv.DictReader(f) if r["group-id"]}
+    with open(folder / "comments.csv", newline="", encoding="utf-8") as f:
+        comments = {r["comment-id"]: r for r in csv.DictReader(f) if r["moderated"] != "-1"}
+    last: dict[tuple[str, str], int] = {}
+    with open(folder / "votes.csv", newline="", encoding="utf-8") as f:
+        for r in sorted(csv.DictReader(f), key=lambda r: int(r["timestamp"])):
+            last[(r["comment-id"], r["voter-id"])] = int(r["vote"])
+    return group, comments, last
+
+
+def schema() -> dict:
+    return json.loads(export.schema())
+
+
+__all__ = ["Counter", "NOW", "all_bytes", "csv_rows", "demo", "exported", "polis_conversation", "schema", "unzip"]
