@@ -41,7 +41,7 @@ class DiscordChat:
             raise
 
     async def _told(self, item: OutboxItem, exc: PermanentDeliveryError) -> None:
-        """A refused card means the core cancels its debate: the moderator who started it hears why."""
+        """A refused card means the core cancels its debate: its moderator hears why."""
         if item.out.open_thread and self.tell is not None:
             await self.tell(item, exc)
 
