@@ -17,6 +17,8 @@ def entry(handler, *args, **options) -> Command:
 
 
 _DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this thread)", min=1)
+# Room for the most sides [limits] max_sides allows (10), each of the longest name (40), comma-separated.
+SIDES_TEXT = 10 * 40 + 9 * len(", ")
 _TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
 
 CATALOG: tuple[Command, ...] = (
@@ -26,7 +28,7 @@ CATALOG: tuple[Command, ...] = (
         "Start a debate on a motion, with its own thread",
         (
             Option("motion", TEXT, "The motion, as one sentence", required=True, limit_key="max_motion"),
-            Option("sides", TEXT, "Comma-separated sides (default: for, against)", max_length=300),
+            Option("sides", TEXT, "Comma-separated sides (default: for, against)", max_length=SIDES_TEXT),
             Option("format", CHOICE, "Debate format (rounds and durations)"),
         ),
         moderator=True,

@@ -36,9 +36,15 @@ def clean_name(name: str, limit: int = 80) -> str:
 
 
 def slug(text: str) -> str:
-    """A side's key: lower case, words joined by hyphens ("Go faster" -> "go-faster")."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A side's key: lower case, words joined by hyphens, in any script ("Go faster" -> "go-faster",
+    "против" -> "против"). Accents on Latin letters go ("Café" -> "cafe", as keys always were); other
+    scripts keep their marks, which tell words apart there. Canonical forms only, so no character
+    expands into many (a key stays as short as its label)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = [c for i, c in enumerate(decomposed)
+            if not (unicodedata.combining(c) and i and decomposed[i - 1].isascii())]
+    text = unicodedata.normalize("NFC", "".join(kept)).lower()
+    return re.sub(r"[\W_]+", "-", text).strip("-")
 
 
 def shorten(text: str, limit: int) -> str:

@@ -16,14 +16,14 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from bot import catalog, commands, parse
+from bot import catalog, commands, parse, rules
 from bot.commands import Command
 from bot.cleaning import clean_name
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import Ctx, Request
-from bot.handlers.common import draw
-from bot.jobs import JOBS, JobCtx
+from bot.handlers.common import draw, refresh_card
+from bot.jobs import JOBS, PHASE_END, JobCtx
 from bot.domain import Job, State
 from bot.messages import Message, OutboxItem, Reply
 from bot.ports import Chat, Clock, PermanentDeliveryError, Store, Summarizer, UnitOfWork
@@ -225,7 +225,7 @@ class Core:
             receipt = await chat.deliver(ready)
         except PermanentDeliveryError as exc:
             log.error("message %s to %s refused for good: %s", item.id, item.out.channel_id, exc)
-            await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, str(exc), now, None))
+            await self._settle_delivery(partial(_refused, item, exc, now))
             return 0
         except Exception as exc:
             await self._retry_later(item, exc, now)
@@ -269,3 +269,23 @@ class _Repeat(Exception):
         super().__init__("repeat")
         self.reply = Reply(Message(earlier.get("text", "Already done."), kind=earlier.get("kind", "info")),
                            ephemeral=earlier.get("ephemeral", True))
+
+
+async def _refused(item: OutboxItem, exc: PermanentDeliveryError, now: datetime, uow: UnitOfWork) -> None:
+    """Record a refusal for good. What was posted before it is recorded as delivered (never posted
+    again, and later edits find it). A debate whose card or thread was refused is cancelled: it would
+    otherwise run where nobody can see it."""
+    if exc.receipt is not None:
+        await uow.delivered(item.id, exc.receipt, now)
+    else:
+        await uow.delivery_failed(item.id, str(exc), now, None)
+    if not (item.out.open_thread and item.out.debate_id):
+        return
+    debate = await uow.debate_by_id(item.out.debate_id)
+    if debate is None or not debate.state.active:
+        return
+    debate = rules.cancel(debate, now)
+    await uow.save_debate(debate)
+    await uow.unschedule(debate.id, PHASE_END)
+    if exc.receipt is not None:  # the posted card shows it is cancelled, its vote buttons gone
+        await refresh_card(uow, debate, now)

@@ -153,4 +153,10 @@ class Summarizer(Protocol):
 
 
 class PermanentDeliveryError(Exception):
-    """The platform refused the message for good (deleted channel, missing access): do not retry."""
+    """The platform refused the message for good (deleted channel, missing access): do not retry.
+    `receipt`: what was posted before the refusal (a card whose thread was refused), so it is recorded
+    and never posted again."""
+
+    def __init__(self, reason: str, receipt: Receipt | None = None):
+        super().__init__(reason)
+        self.receipt = receipt

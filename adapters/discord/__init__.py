@@ -28,7 +28,7 @@ class DiscordPlatform:
         self.settings = settings
         self._token = self.token()  # fail at start, naming the setting, rather than at first use
         self.client = make_client(core, settings, **client_options)
-        self.chat = DiscordChat(self.client)
+        self.chat = DiscordChat(self.client, self.client.steelman.tell_refused)
 
     def token(self) -> str:
         name = self.settings.discord.token_env

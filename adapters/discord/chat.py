@@ -17,21 +17,33 @@ ARCHIVED_THREAD = 50083  # Discord: "Operation cannot be performed on an archive
 
 
 class DiscordChat:
-    def __init__(self, client: discord.Client):
+    def __init__(self, client: discord.Client, tell: Any = None):
         self.client = client
+        self.tell = tell  # async (item, reason): tells the moderator a debate could not be shown
 
     async def deliver(self, item: OutboxItem) -> Receipt:
         try:
             if item.edit_message_id:
                 return await self._edit(item)
             return await self._post(item)
+        except PermanentDeliveryError as exc:
+            await self._told(item, exc)
+            raise
         except (discord.Forbidden, discord.NotFound) as exc:
             # The channel is gone or the bot lost access: retrying cannot help.
-            raise PermanentDeliveryError(f"Discord refused it: {exc}") from exc
+            error = PermanentDeliveryError(f"Discord refused it: {exc}")
+            error.__cause__ = exc  # the moderator is told Discord's reason, read from its code
+            await self._told(item, error)
+            raise error from exc
         except discord.HTTPException as exc:
             if exc.code == ARCHIVED_THREAD:  # a closed (locked) thread stays closed
                 raise PermanentDeliveryError(f"Discord refused it: {exc}") from exc
             raise
+
+    async def _told(self, item: OutboxItem, exc: PermanentDeliveryError) -> None:
+        """A refused card means the core cancels its debate: its moderator hears why."""
+        if item.out.open_thread and self.tell is not None:
+            await self.tell(item, exc)
 
     def _channel(self, item: OutboxItem, channel_id: str) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(int(channel_id), guild_id=int(item.space.external_id))
@@ -42,24 +54,34 @@ class DiscordChat:
         return Receipt(item.edit_message_id)
 
     async def _post(self, item: OutboxItem) -> Receipt:
-        in_thread = item.out.in_thread and item.thread_id
-        channel = self._channel(item, item.thread_id if in_thread else item.out.channel_id)
+        if item.out.in_thread and not item.thread_id:
+            # The debate's thread was never opened (its card was refused): the channel is not the place.
+            raise PermanentDeliveryError("the debate has no thread")
+        channel = self._channel(item, item.thread_id if item.out.in_thread else item.out.channel_id)
         first: discord.Message | None = None
         for kwargs in sends(item.out.message):
             sent = await channel.send(**kwargs)
             first = first or sent
         assert first is not None
-        thread_id = None
-        if item.out.open_thread:
-            # From the channel's REST route: a message object may lack its guild, which thread creation needs.
-            thread = await self.client.http.start_thread_with_message(
-                int(item.out.channel_id), first.id, name=item.out.open_thread[:100],
-                auto_archive_duration=ARCHIVE_AFTER_MINUTES,
-            )
-            thread_id = str(thread["id"])
+        thread_id = await self._open_thread(item, first.id) if item.out.open_thread else None
         if item.out.close_thread and item.thread_id:
             await self._close(item, int(item.thread_id))
         return Receipt(str(first.id), thread_id)
+
+    async def _open_thread(self, item: OutboxItem, card_id: int) -> str:
+        """The card's thread. The card is out: whatever Discord answers, it must not be posted again, so
+        a refusal (160006 too many active threads, 50024 a voice channel's chat, a missing permission;
+        discord.py has already retried 429s and 5xxs) is a refusal of the thread alone, the card recorded."""
+        try:
+            # From the channel's REST route: a message object may lack its guild, which thread creation needs.
+            thread = await self.client.http.start_thread_with_message(
+                int(item.out.channel_id), card_id, name=item.out.open_thread[:100],
+                auto_archive_duration=ARCHIVE_AFTER_MINUTES,
+            )
+        except discord.HTTPException as exc:
+            raise PermanentDeliveryError(f"Discord refused the thread: {exc}",
+                                         Receipt(str(card_id))) from exc
+        return str(thread["id"])
 
     async def _close(self, item: OutboxItem, thread_id: int) -> Any:
         """Archive the debate's thread, locked when the bot has Manage Threads (else members could reopen

@@ -18,6 +18,11 @@ from bot.platform import Actor, Core, Request, Settings, SpaceRef
 
 log = logging.getLogger("steelman.discord")
 ENDORSE_EMOJI = "👍"
+SKIN_TONES = dict.fromkeys(range(0x1F3FB, 0x1F400))  # Fitzpatrick modifiers: 👍🏽 is still a 👍
+
+
+def plain_emoji(emoji: object) -> str:
+    return str(emoji).translate(SKIN_TONES)
 
 
 def intents() -> discord.Intents:
@@ -57,7 +62,21 @@ def make_client(core: Core, settings: Settings, **options) -> discord.Client:
 
     client = SteelmanClient(intents=intents(), allowed_mentions=NO_MENTIONS, **options)
     client.steelman = Interactions(core, settings)
+    _keep_raw_channels(client, client.steelman)
     return client
+
+
+def _keep_raw_channels(client: discord.Client, interactions: Interactions) -> None:
+    """Show the adapter each raw INTERACTION_CREATE before discord.py parses it: discord.py drops the
+    payload's `channel_id` when the `channel` object is absent (the one place it is kept is here)."""
+    parsers = client._connection.parsers
+    parse = parsers["INTERACTION_CREATE"]
+
+    def remembering(data: dict) -> None:
+        interactions.remember(data)
+        parse(data)
+
+    parsers["INTERACTION_CREATE"] = remembering
 
 
 async def sync_commands(client: discord.Client, settings: Settings) -> None:
@@ -73,7 +92,9 @@ async def sync_commands(client: discord.Client, settings: Settings) -> None:
 
 async def on_reaction(client: discord.Client, core: Core, settings: Settings,
                       payload: discord.RawReactionActionEvent, withdraw: bool) -> None:
-    if not settings.discord.reactions_endorse or payload.guild_id is None or str(payload.emoji) != ENDORSE_EMOJI:
+    if not settings.discord.reactions_endorse or payload.guild_id is None:
+        return
+    if plain_emoji(payload.emoji) != ENDORSE_EMOJI:
         return
     if client.user is not None and payload.user_id == client.user.id:
         return

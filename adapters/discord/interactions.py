@@ -15,26 +15,43 @@ from typing import Any
 import discord
 
 from adapters.discord import modals
+from adapters.discord.permissions import reason_of, start_refusal
 from adapters.forms import field_error
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
-from bot.platform import (BY_NAME, Actor, Core, Form, Reply, Request, Settings, SpaceRef, decode_button,
-                          shorten)
+from bot.platform import (BY_NAME, Actor, Core, Form, Message, Reply, Request, Settings, SpaceRef,
+                          decode_button, shorten)
 
 log = logging.getLogger("steelman.discord")
 DEFER_AFTER = 2.0
 PUBLIC_COMMANDS = {"steelman"}
+REMEMBERED = 1000  # raw channel ids and started debates kept for answering later; older ones are dropped
 
 
 class Interactions:
     def __init__(self, core: Core, settings: Settings):
         self.core = core
         self.settings = settings
+        self.raw_channels: dict[int, str] = {}  # interaction id -> the payload's `channel_id`
+        self.starts: dict[tuple[str, str], list[discord.Interaction]] = {}  # (guild, channel) -> starts
+
+    def remember(self, data: dict[str, Any]) -> None:
+        """Keep the payload's `channel_id`: discord.py reads the channel only from a `channel` object,
+        which Discord may leave out."""
+        if len(self.raw_channels) >= REMEMBERED:
+            self.raw_channels.pop(next(iter(self.raw_channels)))
+        if data.get("channel_id") and str(data.get("id", "")).isdigit():
+            self.raw_channels[int(data["id"])] = str(data["channel_id"])
+
+    def channel_id(self, interaction: discord.Interaction) -> str:
+        if interaction.channel_id is not None:
+            return str(interaction.channel_id)
+        return self.raw_channels.get(interaction.id, "")
 
     def request(self, interaction: discord.Interaction) -> Request:
-        channel = interaction.channel
+        channel, here = interaction.channel, self.channel_id(interaction)
         parent = getattr(channel, "parent_id", None)
-        channel_id, thread_id = (str(parent), str(interaction.channel_id)) if parent else (str(interaction.channel_id), None)
+        channel_id, thread_id = (str(parent), here) if parent else (here, None)
         guild = interaction.guild
         space = SpaceRef("discord", str(interaction.guild_id), guild.name if guild else "")
         user = interaction.user
@@ -87,8 +104,13 @@ class Interactions:
         """Run a command; from a form, a refused value is answered under the field it was typed in."""
         command = BY_NAME.get(name)
         request = self.request(interaction)
+        if not request.channel_id:
+            return await self.respond(interaction, refusal("I can't tell which channel this is."), False)
+        refused = start_refusal(interaction) if name == "debate start" else None
+        if refused:  # checked before the core records anything: no debate nobody could see
+            return await self.respond(interaction, refusal(refused), deferred=False)
+        public = name in PUBLIC_COMMANDS
         if command is not None and command.slow:
-            public = name in PUBLIC_COMMANDS
             await interaction.response.defer(ephemeral=not public, thinking=True)
             reply = under_field(await self.core.execute(request, name, values), form)
             await self.respond(interaction, reply, deferred=True, deferred_public=public)
@@ -96,18 +118,44 @@ class Interactions:
         task = asyncio.ensure_future(self.core.execute(request, name, values))
         done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
         if not done:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.respond(interaction, under_field(await task, form), deferred=not done)
+            await interaction.response.defer(ephemeral=not public, thinking=True)
+        reply = under_field(await task, form)
+        await self.respond(interaction, reply, deferred=not done, deferred_public=public)
+        if name == "debate start" and reply.message.kind != "error":
+            self._started(request, interaction)
+
+    def _started(self, request: Request, interaction: discord.Interaction) -> None:
+        """Keep the start's interaction: its token can still reach the moderator if the card is refused."""
+        key = (request.space.external_id, request.channel_id)
+        if sum(map(len, self.starts.values())) >= REMEMBERED:
+            self.starts.pop(next(iter(self.starts)))
+        self.starts.setdefault(key, []).append(interaction)
+
+    async def tell_refused(self, item: Any, exc: BaseException) -> None:
+        """The card of a debate started here was refused for good (the core cancels the debate): the
+        moderator who started it hears why, privately, where they typed the command."""
+        waiting = self.starts.get((item.space.external_id, item.out.channel_id)) or []
+        if not waiting:
+            return
+        interaction = waiting.pop(0)
+        title = item.out.message.title if item.out.message is not None else None
+        text = (f"I could not show {title or 'the debate'}: {reason_of(exc)}. I cancelled it; "
+                "start it again once that is fixed.")
+        try:
+            for part in sends(refusal(text).message):
+                await interaction.followup.send(**part, ephemeral=True)
+        except discord.HTTPException as error:  # the token may have expired (15 minutes)
+            log.warning("could not tell %s about the refused card: %s", interaction.user.id, error)
 
     async def respond(self, interaction: discord.Interaction, reply: Reply, deferred: bool,
                       deferred_public: bool = False) -> None:
         parts = sends(reply.message)
         private = reply.ephemeral or reply.message.kind == "error"
-        if deferred and private and deferred_public:
-            # A public "thinking..." cannot turn ephemeral: remove it and answer the member alone.
+        if deferred and private != (not deferred_public):
+            # A "thinking..." keeps its visibility: remove it and answer as the reply asks, public or not.
             await interaction.delete_original_response()
             for part in parts:
-                await interaction.followup.send(**part, ephemeral=True)
+                await interaction.followup.send(**part, ephemeral=private)
             return
         first, rest = parts[0], parts[1:]
         if deferred:
@@ -138,6 +186,10 @@ class Interactions:
             keys = list(debate.side_keys) + (["undecided"] if name == "position" else []) if debate else []
             choices = [discord.app_commands.Choice(name=k, value=k) for k in keys if typed in k][:25]
         await interaction.response.autocomplete(choices)
+
+
+def refusal(text: str) -> Reply:
+    return Reply(Message(text, kind="error"))
 
 
 def under_field(reply: Reply, form: Form | None) -> Reply:

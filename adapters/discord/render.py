@@ -122,12 +122,23 @@ STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonSty
           "success": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 
 
+CUSTOM_ID = 100  # Discord's cap on a component's custom id
+
+
+def side_number(message: Message, button: Any) -> int | None:
+    """The number of the side a vote button names: a card lists its sides' buttons in the debate's
+    order (undecided last, and not numbered), so the n-th is side n."""
+    sides = [b for b in message.buttons if dict(b.args).get("side") not in (None, "undecided")]
+    return sides.index(button) + 1 if button in sides else None
+
+
 def view(message: Message) -> StaticView | None:
     if not message.buttons:
         return None
     result = StaticView()
     for i, button in enumerate(message.buttons[:25]):
-        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=encode_button(button, 100),
+        custom_id = encode_button(button, CUSTOM_ID, side_number(message, button))
+        result.add_item(discord.ui.Button(label=shorten(button.label, 80), custom_id=custom_id,
                                           style=STYLES.get(button.style, discord.ButtonStyle.secondary),
                                           row=i // 5))
     return result

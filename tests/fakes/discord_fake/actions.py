@@ -42,6 +42,8 @@ class UserActions:
             "authorizing_integration_owners": {"0": str(guild.id)}, "context": 0,
             "attachment_size_limit": ATTACHMENT_LIMIT, "data": data,
         }
+        if not ctx.channel_object:
+            del interaction.payload["channel"]
         if message is not None:
             interaction.payload["message"] = ctx.messages.payload(message)
         await ctx.gateway.dispatch("INTERACTION_CREATE", interaction.payload)

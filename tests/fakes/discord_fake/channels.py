@@ -94,6 +94,9 @@ class ChannelRoutes:
         limits.check_files(files)
         if files:
             self.ctx.require(channel, Perm.ATTACH_FILES)
+        if body.get("embeds") and not (body.get("content") or "").strip():
+            # Without Embed Links an embed-only message is refused (discord-api-docs#2601).
+            self.ctx.require(channel, Perm.EMBED_LINKS)
         self._check_reference(channel, body.get("message_reference"))
         message = self.ctx.messages.create(channel, self.ctx.world.bot, body, files)
         await self.ctx.announce_message(message)
@@ -159,6 +162,10 @@ class ChannelRoutes:
         if parent.is_thread or parent.type not in (0, 5):
             raise DiscordError(400, 50024, "Cannot execute action on this channel type")
         self.ctx.require(parent, needed)
+        guild = self.ctx.world.guild_of(parent)
+        active = [c for c in guild.channels.values() if c.is_thread and not c.archived]
+        if len(active) >= self.ctx.max_active_threads:
+            raise DiscordError(400, 160006, "Maximum number of active threads reached")
         errors = limits.Errors()
         if errors.required(("name",), body.get("name")):
             errors.max_len(("name",), body["name"], 100)
@@ -166,7 +173,6 @@ class ChannelRoutes:
         if duration not in ARCHIVE_DURATIONS:
             errors.add(("auto_archive_duration",), "BASE_TYPE_CHOICES", f"Value must be one of {ARCHIVE_DURATIONS}.")
         errors.raise_if_any()
-        guild = self.ctx.world.guild_of(parent)
         thread = Channel(thread_id, guild.id, body["name"], type=kind, parent_id=parent.id,
                          owner_id=self.ctx.world.bot.id, auto_archive_duration=duration,
                          invitable=body.get("invitable", True))

@@ -48,6 +48,8 @@ class Context:
     gateway: Gateway
     messages: MessageStore
     ack_deadline: float = 3.0
+    max_active_threads: int = 1000  # per guild, as on Discord (then 400 / 160006)
+    channel_object: bool = True  # Discord documents an interaction's `channel` as optional
     token_lifetime: float = 15 * 60.0
     interactions: dict[int, Interaction] = field(default_factory=dict)
     commands: dict[int | None, dict[str, dict[str, Any]]] = field(default_factory=dict)  # guild -> name

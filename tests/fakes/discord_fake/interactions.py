@@ -140,7 +140,8 @@ class InteractionRoutes:
         limits.check_message(body, has_files=bool(files))
         limits.check_files(files)
         original = self.ctx.messages.by_id.get(interaction.original_id or 0)
-        if original is not None and original.flags & LOADING:
+        # Once the "thinking..." reply is deleted, a followup is a message of its own, with its own flags.
+        if original is not None and not original.deleted and original.flags & LOADING:
             body = {k: v for k, v in body.items() if k != "flags"}  # the deferral decided ephemerality
             self.ctx.messages.edit(original, body, files)
             message = original

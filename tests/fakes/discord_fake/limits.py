@@ -196,15 +196,46 @@ def _check_command_node(errors: Errors, path: tuple[Any, ...], node: dict[str, A
         errors.add(path + ("description",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
     options = node.get("options") or []
     errors.max_len(path + ("options",), options, COMMAND_OPTIONS_MAX)
+    _check_option_names(errors, path, options)
     optional_seen = False
     for j, option in enumerate(options):
         opath = path + ("options", j)
         if option.get("type") in (1, 2):
+            _check_nesting(errors, opath, node, option, top)
             _check_command_node(errors, opath, option, top=False)
             continue
+        _check_option_values(errors, opath, option)
         if option.get("required") and optional_seen:
             errors.add(opath + ("required",), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
                        "Required options must be placed before non-required options")
         optional_seen |= not option.get("required")
         _check_command_node(errors, opath, {k: v for k, v in option.items() if k != "options"}, top=False)
         errors.max_len(opath + ("choices",), option.get("choices") or [], CHOICES_MAX)
+
+
+def _check_option_names(errors: Errors, path: tuple[Any, ...], options: list[dict[str, Any]]) -> None:
+    seen: set[str] = set()
+    for j, option in enumerate(options):
+        if option.get("name") in seen:
+            errors.add(path + ("options", j, "name"), "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS",
+                       "Option names must be unique")
+        seen.add(option.get("name"))
+
+
+def _check_nesting(errors: Errors, path: tuple[Any, ...], parent: dict[str, Any], option: dict[str, Any],
+                   top: bool) -> None:
+    """A group (2) holds subcommands (1) only, and sits on a command; a subcommand holds no subcommand."""
+    parent_type = 0 if top else parent.get("type")
+    allowed = {0: (1, 2), 2: (1,)}.get(parent_type, ())
+    if option.get("type") not in allowed:
+        errors.add(path + ("type",), "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+                   "Sub-command and sub-command group option types are mutually exclusive to all other types")
+
+
+def _check_option_values(errors: Errors, path: tuple[Any, ...], option: dict[str, Any]) -> None:
+    if option.get("autocomplete") and option.get("choices"):
+        errors.add(path + ("autocomplete",), "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES",
+                   "Autocomplete cannot be set on options with choices")
+    for key, low in (("min_length", 0), ("max_length", 1)):
+        if key in option and not low <= int(option[key]) <= 6000:
+            errors.add(path + (key,), "NUMBER_TYPE_MAX", f"int value should be between {low} and 6000.")

@@ -53,6 +53,7 @@ BOT_PERMS = EVERYONE_DEFAULT | Perm.MANAGE_THREADS | Perm.MANAGE_MESSAGES | Perm
 
 TEXT, PUBLIC_THREAD, PRIVATE_THREAD = 0, 11, 12
 THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
+VOICE_TYPES = (2, 13)
 
 
 class Snowflakes:
@@ -154,6 +155,8 @@ class Channel:
         }
         if not self.is_thread:
             data.update(topic=self.topic, permission_overwrites=self.overwrites)
+            if self.type in VOICE_TYPES:  # voice and stage channels, whose chat takes no threads
+                data.update(bitrate=64000, user_limit=0, rtc_region=None)
             return data
         data.update(owner_id=str(self.owner_id), message_count=self.message_count,
                     member_count=1, total_message_sent=self.message_count, thread_metadata={
