@@ -66,6 +66,8 @@ class Bot:
 
     async def __aenter__(self) -> Bot:
         self.core = bootstrap.build(self.settings, self.clock, self.store, summarizer=self.summarizer)
+        # Slack's rate limits run on the test's clock, so a retry after Retry-After is one Slack accepts
+        self.fake.state.limits.clock = lambda: self.clock.now().timestamp()
         # ping_interval is also slack_sdk's pause before a reconnect: short, so recovery fits a test
         self.platform = build(self.settings, self.core, base_url=self.fake.api_url, ping_interval=0.2,
                               http_port=0)

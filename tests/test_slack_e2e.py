@@ -222,22 +222,32 @@ async def test_a_rate_limited_post_is_retried_and_arrives_once(fake, sqlite_stor
         assert [title_of(m) for m in posts(fake, card)] == [f"Debate #1: {MOTION}", "Debate #1: pre-vote"]
 
 
-async def test_the_bot_joins_a_public_channel_and_gives_up_on_a_private_one(fake, sqlite_store, clock):
-    fake.add_channel("C0PRIVATE1", "hush", is_private=True, is_member=False, members={MAYA})
+async def test_a_debate_starts_after_joining_a_public_channel_and_not_in_a_private_one(fake, sqlite_store,
+                                                                                     clock):
+    """Item 8 and 12: with chat:write.public the card could be posted without joining, but Slack sends
+    reaction_added only from channels the app is in; a private channel answers channel_not_found."""
+    fake.add_channel("C0PRIVATE1", "hush", is_private=True, is_member=False, members={MAYA, BOB})
     async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        said = {}
         for channel in ("C0RANDOM01", "C0PRIVATE1"):  # the bot was invited to neither
             since = len(fake.traffic.responses.items)
             await fake.slash_command("/debate", f'start motion:"{MOTION}"', user=MAYA, channel=channel)
-            assert "has started" in text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+            said[channel] = text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
             await bot.settle()
+        assert "has started" in said["C0RANDOM01"]
+        assert "/invite @Steelman" in said["C0PRIVATE1"] and "has started" not in said["C0PRIVATE1"]
         [card] = fake.messages("C0RANDOM01")
-        assert title_of(card) == f"Debate #1: {MOTION}" and len(fake.messages("C0RANDOM01", thread_ts=card.ts)) == 2
+        assert title_of(card) == f"Debate #1: {MOTION}" and fake.world.channels["C0RANDOM01"].is_member
         assert fake.messages("C0PRIVATE1") == []
-        tried = len(fake.calls("chat.postMessage"))
-        await bot.advance(minutes=10)  # a refusal for good is not retried
-        assert len(fake.calls("chat.postMessage")) == tried
-        joins = fake.calls("conversations.join")
-        assert [(c.params["channel"], c.ok) for c in joins][:2] == [("C0RANDOM01", True), ("C0PRIVATE1", False)]
+        with pytest.raises(AssertionError, match="no debate #2"):
+            await stored(sqlite_store, 2)  # nothing was started there
+        await bot.advance(minutes=15)
+        await fake.slash_command("/argue", "debate:1 side:for Compute can be inspected.", user=ALICE,
+                                 channel="C0RANDOM01")
+        await bot.settle()
+        [argument] = [m for m in fake.messages("C0RANDOM01", thread_ts=card.ts) if title_of(m).startswith("#1")]
+        await fake.add_reaction(BOB, "C0RANDOM01", argument.ts, "+1")  # delivered: the bot is in it now
+        await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 1)
 
 
 @pytest.mark.parametrize("abrupt", [False, True], ids=["refresh-requested", "dropped"])
