@@ -239,7 +239,9 @@ class Core:
             log.error("message %s gave up after %d attempts: %s", item.id, attempts, exc)
             retry_at = None
         else:
-            retry_at = now + timedelta(seconds=min(600, 2 ** attempts))
+            # A platform that says when to come back (a rate limit's Retry-After) is taken at its word
+            wait = getattr(exc, "retry_after", None)
+            retry_at = now + timedelta(seconds=min(600, 2 ** attempts if wait is None else wait))
             log.warning("message %s failed (attempt %d), retry at %s: %r", item.id, attempts, retry_at, exc)
         await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, repr(exc), now, retry_at))
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Awaitable, Callable, TypeVar
 
+import pytest
+import pytest_asyncio
+
 from adapters.slack import build
 from tests.e2e_support import EPOCH, Stored, eventually, stored_debate  # noqa: F401
 from bot.agenda import Agenda
@@ -24,7 +27,7 @@ from bot.config import Settings, SlackSettings
 from bot.domain import SpaceRef
 from bot.messages import Message as CoreMessage
 from bot.messages import Outgoing
-from tests.fakes.slack_fake import TEAM_ID, ApiCall, FakeSlack, Message
+from tests.fakes.slack_fake import TEAM_ID, ApiCall, FakeSlack, Message, clear_proxy_env
 
 T = TypeVar("T")
 BOT_TOKEN_ENV, APP_TOKEN_ENV, SECRET_ENV = ("STEELMAN_TEST_SLACK_BOT_TOKEN", "STEELMAN_TEST_SLACK_APP_TOKEN",
@@ -63,6 +66,8 @@ class Bot:
 
     async def __aenter__(self) -> Bot:
         self.core = bootstrap.build(self.settings, self.clock, self.store, summarizer=self.summarizer)
+        # Slack's rate limits run on the test's clock, so a retry after Retry-After is one Slack accepts
+        self.fake.state.limits.clock = lambda: self.clock.now().timestamp()
         # ping_interval is also slack_sdk's pause before a reconnect: short, so recovery fits a test
         self.platform = build(self.settings, self.core, base_url=self.fake.api_url, ping_interval=0.2,
                               http_port=0)
@@ -187,3 +192,82 @@ SHAPE_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_t
 def refused(fake: FakeSlack) -> list[ApiCall]:
     """Calls Slack refused as malformed (over a limit, no text, a bad view, a thread that is not one)."""
     return [c for c in fake.calls() if c.error in SHAPE_ERRORS]
+
+
+# ---- the fake every end-to-end test starts from, and what members do --------------------------------
+
+CAROL, DAVE = "U0CAROL001", "U0DAVE0001"
+
+
+@pytest_asyncio.fixture
+async def fake(monkeypatch, request):
+    clear_proxy_env(monkeypatch)
+    mode = request.node.callspec.params.get("mode", "socket") if hasattr(request.node, "callspec") else "socket"
+    async with FakeSlack(mode=mode) as server:
+        server.add_user(CAROL, "carol")
+        server.add_user(DAVE, "dave")
+        slack_env(monkeypatch, server)
+        yield server
+        # Whatever a test did: Slack never refused a message's shape, every message had a plain-text
+        # fallback, every response_url post was accepted, and nothing the bot sent could notify anyone.
+        assert refused(server) == []
+        assert server.calls_without_text_fallback == []
+        assert all(r.status == 200 and (r.body.get("text") or "").strip() for r in server.traffic.responses.items)
+        assert [t for t in everything_sent(server) if BROADCAST.search(t)] == []
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+async def command(fake: FakeSlack, name: str, text: str, user: str = ALICE) -> str:
+    """A member types a slash command; returns what the bot answered (through the response_url)."""
+    since = len(fake.traffic.responses.items)
+    delivery = await fake.slash_command(name, text, user=user, channel=CHANNEL)
+    assert delivery.acked_in_time
+    return text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+
+
+async def click(fake: FakeSlack, message_ts: str, label: str, user: str) -> str:
+    """A member clicks the button labelled `label` on a message as it is now; returns the bot's answer."""
+    message = fake.world.channels[CHANNEL].find(message_ts)
+    since = len(fake.traffic.responses.items)
+    delivery = await fake.click_button(buttons(message)[label], user=user, channel=CHANNEL, message_ts=message_ts)
+    assert delivery.acked_in_time
+    return text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+
+
+async def fill_form(fake: FakeSlack, message_ts: str, label: str, user: str, values: dict[str, str]) -> str:
+    """A member clicks a button that opens a form, fills it in and submits it; returns the bot's answer."""
+    message = fake.world.channels[CHANNEL].find(message_ts)
+    mark = fake.mark()
+    await fake.click_button(buttons(message)[label], user=user, channel=CHANNEL, message_ts=message_ts)
+    opened = await fake.wait_for_call("views.open", since=mark, timeout=5.0)
+    assert opened.ok, opened.response
+    view = opened.response["view"]
+    state = {name: {name: {"type": "plain_text_input", "value": value}} for name, value in values.items()}
+    mark = fake.mark()
+    submitted = await fake.submit_view(view["callback_id"], state_values=state, user=user, view_id=view["id"])
+    assert submitted.acked_in_time
+    answer = await fake.wait_for_call("chat.postEphemeral", since=mark, timeout=5.0)
+    assert answer.ok and answer.params["user"] == user
+    return text_of(answer.params)
+
+
+async def start_debate(fake: FakeSlack, bot: Bot) -> str:
+    """A moderator starts a debate; returns its card's ts (which is also its thread) once posted."""
+    started = await command(fake, "/debate", f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford', MAYA)
+    assert "Debate #1 has started" in started
+    await bot.settle()
+    [card] = [m for m in posts(fake) if title_of(m).startswith("Debate #1:")]
+    return card.ts
+
+
+def argument_ts(fake: FakeSlack, card_ts: str, number: int) -> str:
+    [message] = [m for m in posts(fake, card_ts) if title_of(m).startswith(f"#{number} ·")]
+    return message.ts
+
+
+def card_text(fake: FakeSlack, card_ts: str) -> str:
+    return text_of(fake.world.channels[CHANNEL].find(card_ts))

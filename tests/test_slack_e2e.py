@@ -11,100 +11,22 @@ import subprocess
 import sys
 
 import pytest
-import pytest_asyncio
 
-from bot.clock import ManualClock
 from bot.catalog import CATALOG
 from bot.domain import SpaceRef
 from bot.messages import File
 from bot.messages import Message as CoreMessage
 from tests.fakes.slack_fake import BOT_USER_ID, TEAM_ID, FakeSlack, clear_proxy_env
 from tests.fakes.slack_fake.state import Settings as FakeSlackSettings
-from tests.slack_support import (ALICE, BOB, BROADCAST, CHANNEL, MAYA, MOTION, OLU, SIDES, Bot, buttons,
-                                 queue_message,
-                                 everything_sent, eventually, posts, refused, slack_env, slack_settings, steady,
+from tests.slack_support import (ALICE, BOB, CAROL, CHANNEL, DAVE, MAYA, MOTION, OLU,
+                                 Bot, argument_ts, buttons, card_text, click, command, eventually, fill_form,
+                                 everything_sent, posts, queue_message, slack_env, slack_settings,
+                                 start_debate, steady,
                                  stored, text_of, title_of)
+from tests.slack_support import clock, fake  # noqa: F401  (fixtures)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CAROL, DAVE = "U0CAROL001", "U0DAVE0001"
 BOTH = pytest.mark.parametrize("mode", ["socket", "http"])
-
-
-@pytest_asyncio.fixture
-async def fake(monkeypatch, request):
-    clear_proxy_env(monkeypatch)
-    mode = request.node.callspec.params.get("mode", "socket") if hasattr(request.node, "callspec") else "socket"
-    async with FakeSlack(mode=mode) as server:
-        server.add_user(CAROL, "carol")
-        server.add_user(DAVE, "dave")
-        slack_env(monkeypatch, server)
-        yield server
-        # Whatever a test did: Slack never refused a message's shape, every message had a plain-text
-        # fallback, every response_url post was accepted, and nothing the bot sent could notify anyone.
-        assert refused(server) == []
-        assert server.calls_without_text_fallback == []
-        assert all(r.status == 200 and (r.body.get("text") or "").strip() for r in server.traffic.responses.items)
-        assert [t for t in everything_sent(server) if BROADCAST.search(t)] == []
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
-
-
-# ---- what members do ---------------------------------------------------------------------------------
-
-
-async def command(fake: FakeSlack, name: str, text: str, user: str = ALICE) -> str:
-    """A member types a slash command; returns what the bot answered (through the response_url)."""
-    since = len(fake.traffic.responses.items)
-    delivery = await fake.slash_command(name, text, user=user, channel=CHANNEL)
-    assert delivery.acked_in_time
-    return text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
-
-
-async def click(fake: FakeSlack, message_ts: str, label: str, user: str) -> str:
-    """A member clicks the button labelled `label` on a message as it is now; returns the bot's answer."""
-    message = fake.world.channels[CHANNEL].find(message_ts)
-    since = len(fake.traffic.responses.items)
-    delivery = await fake.click_button(buttons(message)[label], user=user, channel=CHANNEL, message_ts=message_ts)
-    assert delivery.acked_in_time
-    return text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
-
-
-async def fill_form(fake: FakeSlack, message_ts: str, label: str, user: str, values: dict[str, str]) -> str:
-    """A member clicks a button that opens a form, fills it in and submits it; returns the bot's answer."""
-    message = fake.world.channels[CHANNEL].find(message_ts)
-    mark = fake.mark()
-    await fake.click_button(buttons(message)[label], user=user, channel=CHANNEL, message_ts=message_ts)
-    opened = await fake.wait_for_call("views.open", since=mark, timeout=5.0)
-    assert opened.ok, opened.response
-    view = opened.response["view"]
-    state = {name: {name: {"type": "plain_text_input", "value": value}} for name, value in values.items()}
-    mark = fake.mark()
-    submitted = await fake.submit_view(view["callback_id"], state_values=state, user=user, view_id=view["id"])
-    assert submitted.acked_in_time
-    answer = await fake.wait_for_call("chat.postEphemeral", since=mark, timeout=5.0)
-    assert answer.ok and answer.params["user"] == user
-    return text_of(answer.params)
-
-
-async def start_debate(fake: FakeSlack, bot: Bot) -> str:
-    """A moderator starts a debate; returns its card's ts (which is also its thread) once posted."""
-    started = await command(fake, "/debate", f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford', MAYA)
-    assert "Debate #1 has started" in started
-    await bot.settle()
-    [card] = [m for m in posts(fake) if title_of(m).startswith("Debate #1:")]
-    return card.ts
-
-
-def argument_ts(fake: FakeSlack, card_ts: str, number: int) -> str:
-    [message] = [m for m in posts(fake, card_ts) if title_of(m).startswith(f"#{number} ·")]
-    return message.ts
-
-
-def card_text(fake: FakeSlack, card_ts: str) -> str:
-    return text_of(fake.world.channels[CHANNEL].find(card_ts))
 
 
 # ---- a whole debate ------------------------------------------------------------------------------------
@@ -302,22 +224,32 @@ async def test_a_rate_limited_post_is_retried_and_arrives_once(fake, sqlite_stor
         assert [title_of(m) for m in posts(fake, card)] == [f"Debate #1: {MOTION}", "Debate #1: pre-vote"]
 
 
-async def test_the_bot_joins_a_public_channel_and_gives_up_on_a_private_one(fake, sqlite_store, clock):
-    fake.add_channel("C0PRIVATE1", "hush", is_private=True, is_member=False, members={MAYA})
+async def test_a_debate_starts_after_joining_a_public_channel_and_not_in_a_private_one(fake, sqlite_store,
+                                                                                     clock):
+    """Item 8 and 12: with chat:write.public the card could be posted without joining, but Slack sends
+    reaction_added only from channels the app is in; a private channel answers channel_not_found."""
+    fake.add_channel("C0PRIVATE1", "hush", is_private=True, is_member=False, members={MAYA, BOB})
     async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        said = {}
         for channel in ("C0RANDOM01", "C0PRIVATE1"):  # the bot was invited to neither
             since = len(fake.traffic.responses.items)
             await fake.slash_command("/debate", f'start motion:"{MOTION}"', user=MAYA, channel=channel)
-            assert "has started" in text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
+            said[channel] = text_of((await fake.wait_for_response(since=since, timeout=5.0)).body)
             await bot.settle()
+        assert "has started" in said["C0RANDOM01"]
+        assert "/invite @Steelman" in said["C0PRIVATE1"] and "has started" not in said["C0PRIVATE1"]
         [card] = fake.messages("C0RANDOM01")
-        assert title_of(card) == f"Debate #1: {MOTION}" and len(fake.messages("C0RANDOM01", thread_ts=card.ts)) == 2
+        assert title_of(card) == f"Debate #1: {MOTION}" and fake.world.channels["C0RANDOM01"].is_member
         assert fake.messages("C0PRIVATE1") == []
-        tried = len(fake.calls("chat.postMessage"))
-        await bot.advance(minutes=10)  # a refusal for good is not retried
-        assert len(fake.calls("chat.postMessage")) == tried
-        joins = fake.calls("conversations.join")
-        assert [(c.params["channel"], c.ok) for c in joins][:2] == [("C0RANDOM01", True), ("C0PRIVATE1", False)]
+        with pytest.raises(AssertionError, match="no debate #2"):
+            await stored(sqlite_store, 2)  # nothing was started there
+        await bot.advance(minutes=15)
+        await fake.slash_command("/argue", "debate:1 side:for Compute can be inspected.", user=ALICE,
+                                 channel="C0RANDOM01")
+        await bot.settle()
+        [argument] = [m for m in fake.messages("C0RANDOM01", thread_ts=card.ts) if title_of(m).startswith("#1")]
+        await fake.add_reaction(BOB, "C0RANDOM01", argument.ts, "+1")  # delivered: the bot is in it now
+        await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 1)
 
 
 @pytest.mark.parametrize("abrupt", [False, True], ids=["refresh-requested", "dropped"])

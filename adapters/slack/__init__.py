@@ -44,26 +44,36 @@ class SlackPlatform:
         secret = _secret("signing_secret_env", conf.signing_secret_env) if conf.mode == "http" else "socket-mode"
         base_url = base_url or settings.slack.api_url
         options = {"base_url": base_url} if base_url else {}
+        # Listeners may wait out a rate limit (their acks are already sent); deliveries must not: a
+        # 429 goes back to the outbox, whose backoff holds only that stream (adapters/slack/chat.py).
         self.client = AsyncWebClient(token=token, retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler(max_retry_count=3),
         ], **options)
+        deliveries = AsyncWebClient(token=token, retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=3)], **options)
         self.app = AsyncApp(signing_secret=secret, client=self.client)  # the client carries the token
         Listeners(core, settings, self.client).register(self.app)
-        self.chat = SlackChat(self.client)
+        self.chat = SlackChat(deliveries, core.clock)
         self.ping_interval = ping_interval  # also slack_sdk's pause before retrying a failed connect
         self.http_port = conf.http_port if http_port is None else http_port  # 0: any free port (tests)
         self.address: tuple[str, int] | None = None  # HTTP mode: where the server listens once started
         self._handler: Any = None
+        self._watchdog: Any = None
         self._runner: Any = None
 
     async def start(self) -> None:
         """Connect (Socket Mode) or start listening (HTTP mode); returns once requests can arrive."""
-        if self.settings.slack.mode == "socket":
+        from adapters.slack.connection import Watchdog, check_tokens
+
+        conf = self.settings.slack
+        await check_tokens(self.client, conf.bot_token_env, self.app_token, conf.app_token_env)
+        if conf.mode == "socket":
             from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
             self._handler = AsyncSocketModeHandler(self.app, self.app_token, web_client=self.client,
                                                    ping_interval=self.ping_interval)
             await self._handler.connect_async()
+            self._watchdog = Watchdog(self._handler.client, self.ping_interval).start()
         else:
             from aiohttp import web
 
@@ -88,6 +98,9 @@ class SlackPlatform:
         await self.close()
 
     async def close(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         if self._handler is not None:
             handler, self._handler = self._handler, None
             await handler.close_async()

@@ -38,7 +38,9 @@ def mrkdwn(text: str) -> str:
 
 
 def _section(text: str) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in split_text(text, SECTION)]
+    # verbatim: Slack links nothing by itself in member text (URLs, #channels, @handles stay as typed)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": part, "verbatim": True}}
+            for part in split_text(text, SECTION)]
 
 
 def button(b: Any) -> dict[str, Any]:
@@ -64,8 +66,11 @@ def content_blocks(message: Message) -> list[dict[str, Any]]:
 
 
 def fallback(message: Message) -> str:
-    text = "\n".join(filter(None, [message.title, message.text]))
-    return neutralise(text)[:FALLBACK]
+    """The plain text notifications and screen readers show: no markup, the title once."""
+    body = message.text if not message.text.startswith(message.title or "\0") else message.text[
+        len(message.title):].lstrip()
+    text = "\n".join(filter(None, [message.title, body]))
+    return re.sub(r"\*\*(.+?)\*\*", r"\1", neutralise(text))[:FALLBACK]
 
 
 def messages(message: Message) -> list[dict[str, Any]]:

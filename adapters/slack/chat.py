@@ -4,51 +4,53 @@ Files go through Slack's external upload flow (files.getUploadURLExternal, the u
 files.completeUploadExternal sharing them where the message went), as slack_sdk's files_upload_v2 does.
 Slack threads cannot be closed: closing a debate's thread is its closing notice posted there, and the
 card (updated by the core) reading "closed" without its buttons.
+
+A 429 is not waited out here: it becomes `RateLimited`, and the outbox retries after Slack's Retry-After
+while every other stream (another channel, another platform) goes on. Only the later parts of a message
+split in several wait inline, since retrying the delivery would post its first part again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import messages
+from adapters.slack.pacing import EditPacer, RateLimited
 from bot.platform import OutboxItem, PermanentDeliveryError, Receipt
 
 log = logging.getLogger("steelman.slack")
 
-# Errors that no retry can mend: the channel is gone or closed to the bot, or the message itself is refused.
-PERMANENT = {"channel_not_found", "method_not_supported_for_channel_type", "not_in_channel", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
-             "msg_too_long", "no_text", "restricted_action", "account_inactive", "invalid_auth", "not_authed"}
+# Errors that no retry can mend: the channel is gone or closed to the bot, or the message is refused.
+PERMANENT = {"channel_not_found", "method_not_supported_for_channel_type", "not_in_channel", "is_archived",
+             "message_not_found", "cant_update_message", "invalid_blocks", "msg_too_long", "no_text",
+             "restricted_action", "account_inactive", "invalid_auth", "not_authed"}
+INLINE_WAIT = 5.0  # the longest a message's later part waits for Slack's rate limit in the delivery
+
+
+def retry_after(exc: SlackApiError) -> float:
+    try:
+        return float(exc.response.headers.get("Retry-After", 1))
+    except (TypeError, ValueError):
+        return 1.0
 
 
 class SlackChat:
-    def __init__(self, client: AsyncWebClient):
-        self.client = client
+    def __init__(self, client: AsyncWebClient, clock: Any):
+        self.client, self.clock = client, clock
+        self.pacer = EditPacer()
 
     async def deliver(self, item: OutboxItem) -> Receipt:
         try:
             return await self._send(item)
         except SlackApiError as exc:
             error = exc.response.get("error", "")
-            if error == "not_in_channel":  # a public channel the bot was not invited to: join it, once
-                try:
-                    await self.client.conversations_join(channel=item.out.channel_id)
-                except SlackApiError as join_exc:  # private, archived, or not allowed: no retry will help
-                    join_error = join_exc.response.get("error", "")
-                    raise PermanentDeliveryError(f"Slack refused to join {item.out.channel_id}: {join_error} "
-                                                 "(invite the bot to the channel)") from join_exc
-                return await self._deliver_refusing(item)
-            if error in PERMANENT:
-                raise PermanentDeliveryError(f"Slack refused it: {error}") from exc
-            raise
-
-    async def _deliver_refusing(self, item: OutboxItem) -> Receipt:
-        try:
-            return await self._send(item)
-        except SlackApiError as exc:
-            error = exc.response.get("error", "")
+            if exc.response.status_code == 429 or error == "ratelimited":
+                raise RateLimited(retry_after(exc), f"Slack rate-limited {item.out.channel_id}") from exc
             if error in PERMANENT:
                 raise PermanentDeliveryError(f"Slack refused it: {error}") from exc
             raise
@@ -57,18 +59,32 @@ class SlackChat:
         parts = messages(item.out.message)
         channel = item.out.channel_id
         if item.edit_message_id:
-            await self.client.chat_update(channel=channel, ts=item.edit_message_id, **parts[0])
+            self.pacer.check(item.edit_message_id, self.clock.now())
+            await self.client.chat_update(channel=channel, ts=item.edit_message_id, parse="none",
+                                          **parts[0])
             return Receipt(item.edit_message_id)
         thread_ts = item.thread_id if item.out.in_thread else None
         first_ts = None
         for part in parts:
-            sent = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                                      unfurl_media=False, **part)
+            post = dict(channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                        parse="none", **part)
+            sent = await (self._post_more(post) if first_ts else self.client.chat_postMessage(**post))
             first_ts = first_ts or sent["ts"]
         if item.out.message.files:
             await self._upload(item, channel, thread_ts)
         # A card's thread is the card itself: replies to it (thread_ts = its ts) form the debate's thread.
         return Receipt(first_ts, first_ts if item.out.open_thread else None)
+
+    async def _post_more(self, post: dict[str, Any]) -> Any:
+        """A later part of a message already partly posted: wait for Slack rather than repeat the rest."""
+        for _ in range(3):
+            try:
+                return await self.client.chat_postMessage(**post)
+            except SlackApiError as exc:
+                if exc.response.status_code != 429:
+                    raise
+                await asyncio.sleep(min(INLINE_WAIT, retry_after(exc)))
+        return await self.client.chat_postMessage(**post)
 
     async def _upload(self, item: OutboxItem, channel: str, thread_ts: str | None) -> None:
         """Share the message's files beside it. The message is already out, so a refusal (an app
@@ -81,4 +97,3 @@ class SlackChat:
         except SlackApiError as exc:
             log.error("files of message %s not shared in %s: %s", item.id, channel,
                       exc.response.get("error", ""))
-

@@ -2,6 +2,8 @@
 
 Every listener acknowledges first (Slack's deadline is three seconds), then calls the core. Each request
 carries Slack's own id (trigger_id, view id, event_id) so a retry or a second delivery counts once.
+The community is the workspace that installed the app (Bolt's `context.team_id`): in a Slack Connect
+channel a member's own `user.team_id` is another workspace's.
 """
 
 from __future__ import annotations
@@ -17,25 +19,33 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.forms import field_error
-from adapters.slack.blocks import messages
-from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Button, Core, FormLimits, Reply, Request,
-                          Settings, SpaceRef, clean, decode_button, encode_button, form_for)
+from adapters.slack.channels import Channels
+from adapters.slack.modal import FORM, modal
+from adapters.slack.replies import Answers
+from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Core, Message, Reply, Request, Settings,
+                          SpaceRef, clean, decode_button, form_for)
 
 log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
 PROFILE_TTL = 300.0
 ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
-FORM = FormLimits(fields=10, title=24, label=2000, placeholder=150)  # Slack: a view title holds 24
 OURS = re.compile(r"^" + BUTTON_PREFIX + r":")  # our buttons and forms; anything else is not ours
+OPENS_A_DEBATE = re.compile(r"^/debate\s+start\b")  # posts a new card, so the channel must take it
 
 
 def slash_commands() -> list[str]:
     return sorted({f"/{c.path[0]}" for c in CATALOG})
 
 
+def reaction_name(name: str) -> str:
+    """Slack names a skin-toned reaction "+1::skin-tone-3": the same thumbs-up."""
+    return name.split("::", 1)[0]
+
+
 class Listeners:
     def __init__(self, core: Core, settings: Settings, client: AsyncWebClient):
         self.core, self.settings, self.client = core, settings, client
+        self.answers, self.channels = Answers(client), Channels(client)
         self._profiles: dict[str, tuple[float, str, bool]] = {}
 
     def register(self, app: AsyncApp) -> None:
@@ -45,6 +55,18 @@ class Listeners:
         app.view(OURS)(self.on_view)
         app.event("reaction_added")(self.on_reaction_added)
         app.event("reaction_removed")(self.on_reaction_removed)
+        app.error(self.on_error)
+
+    async def on_error(self, error: Exception, body: dict[str, Any], respond) -> None:
+        await self.answers.apologise(body, respond, error)
+
+    async def _safely(self, work: Any, body: dict[str, Any], respond: Any) -> None:
+        """Run a listener's work after its ack, apologising if it fails. Not left to `on_error`: when a
+        listener raises just after ack(), Bolt forgets the ack and answers Slack 404 three seconds later."""
+        try:
+            await work
+        except Exception as exc:
+            await self.answers.apologise(body, respond, exc)
 
     async def profile(self, user_id: str) -> tuple[str, bool]:
         """(display name, is moderator): workspace admins and owners, or users listed in the config."""
@@ -58,59 +80,56 @@ class Listeners:
         self._profiles[user_id] = (time.monotonic(), name, moderator)
         return name, moderator
 
-    async def request(self, team: str, domain: str, user: str, channel: str, thread: str | None,
-                      key: str | None) -> Request:
+    async def request(self, context: Any, user: str, channel: str, thread: str | None,
+                      key: str | None, domain: str = "") -> Request:
         name, moderator = await self.profile(user)
-        return Request(SpaceRef("slack", team, domain), Actor(user, name, moderator), channel, thread, key)
+        space = SpaceRef("slack", context["team_id"], domain)
+        return Request(space, Actor(user, name, moderator), channel, thread, key)
 
     # ---- slash commands ------------------------------------------------------------------------------
 
-    async def on_command(self, ack, command: dict[str, Any], respond) -> None:
+    async def on_command(self, ack, command: dict[str, Any], respond, context) -> None:
         await ack()
-        request = await self.request(command["team_id"], command.get("team_domain", ""), command["user_id"],
-                                     command["channel_id"], None, f"command:{command['trigger_id']}")
-        reply = await self.core.execute_text(request, f"{command['command']} {command.get('text', '')}")
-        await self.answer(respond, reply)
+        await self._safely(self._command(command, respond, context), command, respond)
 
-    async def answer(self, respond, reply: Reply) -> None:
-        kind = "ephemeral" if reply.ephemeral or reply.message.kind == "error" else "in_channel"
-        for part in messages(reply.message):
-            await respond(response_type=kind, replace_original=False, **part)
+    async def _command(self, command: dict[str, Any], respond: Any, context: Any) -> None:
+        channel, user = command["channel_id"], command["user_id"]
+        line = f"{command['command']} {command.get('text', '')}"
+        refusal = await self.channels.refusal(channel) if OPENS_A_DEBATE.match(line) else None
+        if refusal:
+            reply = Reply(Message(refusal, kind="error"), ephemeral=True)
+        else:
+            request = await self.request(context, user, channel, None,
+                                         f"command:{command['trigger_id']}", command.get("team_domain", ""))
+            reply = await self.core.execute_text(request, line)
+        await self.answers.send(respond, reply, channel=channel, user=user, thread=None)
 
     # ---- buttons and forms ---------------------------------------------------------------------------
 
-    async def on_action(self, ack, body: dict[str, Any], action: dict[str, Any], respond) -> None:
+    async def on_action(self, ack, body: dict[str, Any], action: dict[str, Any], respond, context) -> None:
         await ack()
+        await self._safely(self._action(body, action, respond, context), body, respond)
+
+    async def _action(self, body: dict[str, Any], action: dict[str, Any], respond: Any, context: Any) -> None:
         decoded = decode_button(action["action_id"])
         if decoded is None:
             return
         command, args, is_form = decoded
         channel = body.get("channel", {}).get("id", "")
-        thread = body.get("message", {}).get("thread_ts")
+        message = body.get("message", {})
+        # The message's thread (a card is its own thread's root once the thread has begun)
+        thread = message.get("thread_ts") or message.get("ts")
         if is_form:  # open at once: the trigger expires three seconds after the click
-            await self.client.views_open(trigger_id=body["trigger_id"], view=self.modal(command, args, channel, thread))
+            view = modal(command, args, channel, thread, self.settings.limits)
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
             return
-        team = body.get("team", {}) or {}
-        request = await self.request(team.get("id", body["user"].get("team_id", "")), team.get("domain", ""),
-                                     body["user"]["id"], channel, thread, f"action:{body['trigger_id']}")
-        await self.answer(respond, await self.core.execute(request, command, args))
+        user = body["user"]["id"]
+        request = await self.request(context, user, channel, thread, f"action:{body['trigger_id']}",
+                                     (body.get("team") or {}).get("domain", ""))
+        reply = await self.core.execute(request, command, args)
+        await self.answers.send(respond, reply, channel=channel, user=user, thread=thread)
 
-    def modal(self, command: str, fixed: dict[str, Any], channel: str, thread: str | None) -> dict[str, Any]:
-        form = form_for(command, fixed, self.settings.limits, FORM)
-        blocks = []
-        for f in form.fields:
-            element: dict[str, Any] = {"type": "plain_text_input", "action_id": f.name, "multiline": f.long,
-                                       "placeholder": {"type": "plain_text", "text": f.placeholder[:150]}}
-            if f.max_length:
-                element["max_length"] = min(f.max_length, 3000)
-            blocks.append({"type": "input", "block_id": f.name, "optional": not f.required, "element": element,
-                           "label": {"type": "plain_text", "text": f.label}})
-        return {"type": "modal", "callback_id": encode_button(Button(form.title, command, form.fixed, form=True)),
-                "title": {"type": "plain_text", "text": form.title[:24]},
-                "submit": {"type": "plain_text", "text": "Post"},
-                "private_metadata": json.dumps({"channel": channel, "thread": thread}), "blocks": blocks}
-
-    async def on_view(self, ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def on_view(self, ack, body: dict[str, Any], view: dict[str, Any], context) -> None:
         decoded = decode_button(view["callback_id"])
         if decoded is None:
             await ack()
@@ -119,12 +138,16 @@ class Listeners:
         where = json.loads(view.get("private_metadata") or "{}")
         values = {action_id: data.get("value") for block in view["state"]["values"].values()
                   for action_id, data in block.items() if data.get("value")}
-        user = body["user"]
-        request = await self.request(user.get("team_id", body.get("team", {}).get("id", "")), "", user["id"],
-                                     where.get("channel", ""), where.get("thread"), f"view:{view['id']}")
-        task = asyncio.ensure_future(self.core.execute(request, command, {**values, **fixed}))
+        user = body["user"]["id"]
+
+        async def run() -> Reply:  # the profile look-up too runs inside the deadline below
+            request = await self.request(context, user, where.get("channel", ""), where.get("thread"),
+                                         f"view:{view['id']}")
+            return await self.core.execute(request, command, {**values, **fixed})
+
+        task = asyncio.ensure_future(run())
         done, _ = await asyncio.wait({task}, timeout=ANSWER_IN_FORM_WITHIN)
-        if done and task.result().message.kind == "error":
+        if done and not task.exception() and task.result().message.kind == "error":
             # Keep the form open with the member's text, the mistake shown under the field it concerns
             # (the option the core names; the first field when it names none).
             form = form_for(command, fixed, self.settings.limits, FORM)
@@ -133,27 +156,29 @@ class Listeners:
             await ack(response_action="errors", errors={block: task.result().message.text})
             return
         await ack()
-        reply = await task
-        for part in messages(reply.message):
-            await self.client.chat_postEphemeral(channel=where.get("channel"), user=user["id"],
-                                                 thread_ts=where.get("thread"), **part)
+
+        async def answer() -> None:
+            await self.answers.send(None, await task, channel=where.get("channel", ""), user=user,
+                                    thread=where.get("thread"))
+
+        await self._safely(answer(), body, None)
 
     # ---- reactions -----------------------------------------------------------------------------------
 
-    async def on_reaction_added(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        await self._reaction(event, body, withdraw=False)
+    async def on_reaction_added(self, event: dict[str, Any], body: dict[str, Any], context) -> None:
+        await self._reaction(event, body, context, withdraw=False)
 
-    async def on_reaction_removed(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        await self._reaction(event, body, withdraw=True)
+    async def on_reaction_removed(self, event: dict[str, Any], body: dict[str, Any], context) -> None:
+        await self._reaction(event, body, context, withdraw=True)
 
-    async def _reaction(self, event: dict[str, Any], body: dict[str, Any], withdraw: bool) -> None:
+    async def _reaction(self, event: dict[str, Any], body: dict[str, Any], context: Any,
+                        withdraw: bool) -> None:
         item = event.get("item", {})
-        if not self.settings.slack.reactions_endorse or event.get("reaction") not in ENDORSE_REACTIONS \
-                or item.get("type") != "message":
+        endorses = reaction_name(event.get("reaction", "")) in ENDORSE_REACTIONS
+        if not self.settings.slack.reactions_endorse or not endorses or item.get("type") != "message":
             return
-        request = await self.request(body["team_id"], "", event["user"], item["channel"], None,
+        request = await self.request(context, event["user"], item["channel"], None,
                                      f"event:{body['event_id']}")
         reply = await self.core.endorse_message(request, item["ts"], withdraw)
         if reply is not None and reply.message.kind == "error":
             log.info("reaction by %s not counted: %s", event["user"], reply.message.text)
-

@@ -9,8 +9,8 @@ from bot.platform import CATALOG, Settings
 BOT_SCOPES = [
     "commands",  # the slash commands
     "chat:write",  # post cards, arguments, announcements and results
-    "chat:write.public",  # post debate cards in public channels the bot was not invited to
-    "channels:join",  # join a public channel before posting, when chat:write.public is not enough
+    "chat:write.public",  # post in a public channel even if the bot was removed from it mid-debate
+    "channels:join",  # join a debate's public channel: reactions and ephemerals need the app in it
     "reactions:read",  # a :+1: on an argument endorses it
     "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
     "files:write",  # charts and exports attached to a debate's messages

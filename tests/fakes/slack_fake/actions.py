@@ -93,11 +93,13 @@ class MemberActions:
 
     async def add_reaction(self, user: str, channel: str, ts: str, name: str, *, send: bool = True,
                            mode: str | None = None, wait_ack: bool = True) -> Delivery | None:
+        """`name` as Slack sends it: a skin tone is part of it ("+1::skin-tone-3"). Slack delivers
+        reaction events only from channels the app is in: elsewhere the reaction is stored, no more."""
         message = self._message(channel, ts)
         users = message.reactions.setdefault(name, [])
         if user not in users:
             users.append(user)
-        if not send:
+        if not send or not self.state.world.channels[channel].is_member:
             return None
         return await self._reaction_event("reaction_added", user, message, name, mode, wait_ack)
 
@@ -108,7 +110,7 @@ class MemberActions:
             message.reactions[name].remove(user)
             if not message.reactions[name]:
                 del message.reactions[name]
-        if not send:
+        if not send or not self.state.world.channels[channel].is_member:
             return None
         return await self._reaction_event("reaction_removed", user, message, name, mode, wait_ack)
 

@@ -13,9 +13,11 @@ class Fault:
     status: int = 429
     retry_after: float = 1
     error: str | None = None  # with status 200: answer {"ok": false, "error": error}
+    channel: str | None = None  # only calls naming this channel
 
-    def matches(self, method: str) -> bool:
-        return self.remaining > 0 and self.method in ("*", method)
+    def matches(self, method: str, channel: Any = None) -> bool:
+        return (self.remaining > 0 and self.method in ("*", method)
+                and self.channel in (None, channel))
 
     @property
     def name(self) -> str:
@@ -42,10 +44,10 @@ class Faults:
         self._rules.append(fault)
         return fault
 
-    def take(self, method: str) -> Fault | None:
-        """The first armed rule for this method, consuming one of its shots."""
+    def take(self, method: str, channel: Any = None) -> Fault | None:
+        """The first armed rule for this method (and channel), consuming one of its shots."""
         for rule in self._rules:
-            if rule.matches(method):
+            if rule.matches(method, channel):
                 rule.remaining -= 1
                 return rule
         return None

@@ -11,11 +11,15 @@ from .state import Method, Params, SlackError, State, invalid_blocks
 MISSING_TEXT_WARNING = "missing_text_fallback"  # blocks without a top-level plain-text `text`
 
 
-def require_channel(world: World, ref: str | None, *, member: bool = True) -> Channel:
+def require_channel(world: World, ref: str | None, *, member: bool = True,
+                    public_ok: bool = False) -> Channel:
+    """The channel a method names. A private channel or a DM the bot is not in does not exist for it
+    (channel_not_found, whatever the method); a public one it is not in refuses what needs membership,
+    unless `public_ok` (chat:write.public lets a bot post there without joining)."""
     channel = world.resolve_channel(ref)
-    if channel is None:
+    if channel is None or ((channel.is_private or channel.is_im) and not channel.is_member):
         raise SlackError("channel_not_found")
-    if member and not channel.is_member:
+    if member and not channel.is_member and not public_ok:
         raise SlackError("not_in_channel")
     return channel
 
@@ -77,7 +81,8 @@ def store_message(world: World, channel: Channel, *, user: str, text: str, block
 
 
 def post_message(state: State, p: Params) -> dict[str, Any]:
-    channel = require_channel(state.world, p.text("channel", required=True))
+    public_ok = "chat:write.public" in state.settings.scopes
+    channel = require_channel(state.world, p.text("channel", required=True), public_ok=public_ok)
     if channel.is_archived:
         raise SlackError("is_archived")
     text, blocks = read_content(p)

@@ -257,6 +257,11 @@ class World:
         self.channels[channel.id] = channel
         return channel
 
+    def home_team(self, user: str) -> str:
+        """The member's own workspace: another one's for a Slack Connect member."""
+        known = self.users.get(user)
+        return known.team_id if known else self.team_id
+
     def resolve_channel(self, ref: str | None) -> Channel | None:
         """A channel id, a "#name" / "name", or a user id (the bot's DM with that user, opened on demand)."""
         if not ref:
@@ -266,7 +271,7 @@ class World:
         if ref in self.users and not self.users[ref].is_bot:
             dm_id = "D" + ref[1:]
             return self.channels.get(dm_id) or self.add_channel(
-                Channel(dm_id, dm_id, is_im=True, members={ref, BOT_USER_ID}))
+                Channel(dm_id, dm_id, is_im=True, members={ref, BOT_USER_ID}))  # the bot is in its own DMs
         name = ref.lstrip("#")
         return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
 

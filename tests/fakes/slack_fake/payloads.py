@@ -26,9 +26,12 @@ class PayloadBuilder:
         return f"{self.state.base_url}/response/{url.id}"
 
     def _user(self, user: str, team: str) -> dict[str, Any]:
+        """`team_id` is the member's own workspace, which in a Slack Connect channel is not the one
+        that installed the app (`team`)."""
         known = self.state.world.users.get(user)
         name = known.name if known else user.lower()
-        return {"id": user, "username": name, "name": name, "team_id": team}
+        return {"id": user, "username": name, "name": name,
+                "team_id": known.team_id if known else team}
 
     def _team(self, team: str) -> dict[str, Any]:
         return {"id": team, "domain": self.state.world.team_domain}
@@ -92,10 +95,14 @@ class PayloadBuilder:
             "id": self.state.world.ids.make("V"), "team_id": team, "type": "modal", "blocks": [],
             "title": {"type": "plain_text", "text": "Form"}, "callback_id": callback_id, "hash": "0",
             "app_id": APP_ID, "bot_id": "", "root_view_id": None, "previous_view_id": None}
-        body.update(callback_id=callback_id, state={"values": state_values})
+        # A modal is the member's own: Slack Connect members submit it from their workspace, and only
+        # view.app_installed_team_id names the installing one (bolt-python#734)
+        home = self.state.world.home_team(user)
+        body.update(callback_id=callback_id, state={"values": state_values}, team_id=home,
+                    app_installed_team_id=team)
         if private_metadata is not None:
             body["private_metadata"] = private_metadata
-        return {"type": "view_submission", "team": self._team(team), "user": self._user(user, team),
+        return {"type": "view_submission", "team": self._team(home), "user": self._user(user, team),
                 "api_app_id": APP_ID, "token": self.state.settings.verification_token,
                 "trigger_id": self.state.world.new_trigger(user), "view": body, "response_urls": [],
                 "is_enterprise_install": False, "enterprise": None}
@@ -110,12 +117,15 @@ class PayloadBuilder:
     # -- events -----------------------------------------------------------------------------------
 
     def event_callback(self, event: dict[str, Any], event_id: str, team: str) -> dict[str, Any]:
+        """From a Slack Connect member, the outer team_id is their workspace; `authorizations` names
+        the installation the event is for."""
+        home = self.state.world.home_team(event.get("user", "")) if "user" in event else team
         return {
-            "token": self.state.settings.verification_token, "team_id": team, "api_app_id": APP_ID,
+            "token": self.state.settings.verification_token, "team_id": home, "api_app_id": APP_ID,
             "event": event, "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
             "authorizations": [{"enterprise_id": None, "team_id": team, "user_id": BOT_USER_ID, "is_bot": True,
                                 "is_enterprise_install": False}],
-            "is_ext_shared_channel": False, "event_context": f"4-fake-{event_id}",
+            "is_ext_shared_channel": home != team, "event_context": f"4-fake-{event_id}",
         }
 
 

@@ -198,7 +198,8 @@ class FakeSlack(MemberActions):
     # -- faults ------------------------------------------------------------------------------------
 
     def fail_next(self, method: str, times: int = 1, *, status: int = 429, retry_after: float = 1,
-                  error: str | None = None) -> Fault:
+                  error: str | None = None, channel: str | None = None) -> Fault:
         """The next `times` calls to `method` ("*" for any) get HTTP `status`: 429 with Retry-After, a
         5xx, or (status=200 with `error`) an ``{"ok": false, "error": error}`` answer."""
-        return self.state.faults.add(Fault(method, times, status=status, retry_after=retry_after, error=error))
+        return self.state.faults.add(Fault(method, times, status=status, retry_after=retry_after, error=error,
+                                           channel=channel))

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .faults import Faults
 from .model import World
+from .rate_limits import RateLimits
 from .traffic import Traffic
 
 
@@ -95,5 +96,6 @@ class State:
     world: World = field(default_factory=World)
     traffic: Traffic = field(default_factory=Traffic)
     faults: Faults = field(default_factory=Faults)
+    limits: RateLimits = field(default_factory=RateLimits)
     base_url: str = ""  # http://127.0.0.1:<port>, set when the server starts
     socket_url: Callable[[], str] = lambda: ""  # mints a Socket Mode URL (apps.connections.open)

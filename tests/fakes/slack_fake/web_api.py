@@ -73,10 +73,14 @@ class WebApi:
         token = find_token(request, raw, kind)
         params = Params(raw)
         status, body, headers, fault = 200, {}, {}, None
-        injected = self.state.faults.take(name)
+        injected = self.state.faults.take(name, params.get("channel"))
+        limited = None if injected else self.state.limits.retry_after(name, params.get("channel"))
         if injected is not None:
             status, body, headers = injected.answer()
             fault = injected.name
+        elif limited is not None:
+            status, body, headers = 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(limited)}
+            fault = "ratelimited"
         else:
             body = self._dispatch(name, token, params)
         self.state.traffic.calls.append(ApiCall(
@@ -142,8 +146,10 @@ class WebApi:
         if body.get("replace_original") and source is not None:
             source.text, source.blocks, source.edited_ts = text, blocks, world.ts.next()
         elif body.get("response_type") == "in_channel":
+            # A response_url threads nothing by itself, even for a click inside a thread: only a
+            # `thread_ts` in the body puts the answer there (else it lands at the channel's root)
             store_message(world, channel, user=BOT_USER_ID, text=text, blocks=blocks,
-                          thread_ts=body.get("thread_ts") or url.thread_ts)
+                          thread_ts=body.get("thread_ts"))
         else:
             world.ephemerals.append(Ephemeral(channel.id, url.user, text, blocks, "response_url",
-                                              thread_ts=url.thread_ts))
+                                              thread_ts=body.get("thread_ts")))
