@@ -16,7 +16,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY storage ./storage
-RUN pip install '.[discord,slack,postgres]'
+RUN pip install '.[discord,slack,postgres,ops]'
 
 USER steelman
 VOLUME ["/data"]
