@@ -41,7 +41,8 @@ class Agenda:
 
     async def run(self) -> None:
         """Until `stop`: the step in progress then ends, claiming nothing more."""
-        await self.core.listen(self.wake.set)  # before the first look, so no other process's news is missed
+        # listening before the first look: no other process's news is missed in between
+        await self.core.listen(self.wake.set)
         while not self.core.stopping:
             self.wake.clear()
             try:

@@ -40,7 +40,8 @@ def summarizer_for(settings: Settings) -> Summarizer:
 def build(settings: Settings, clock: Clock, store: Store, *, summarizer: Summarizer | None = None,
           worker: str | None = None, metrics: Metrics | None = None) -> Core:
     """The core on an open store; `metrics` (bot.ops.PrometheusMetrics) hears of what it does."""
-    return Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker, metrics=metrics)
+    return Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker,
+                metrics=metrics)
 
 
 @contextlib.asynccontextmanager

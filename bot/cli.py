@@ -83,7 +83,8 @@ async def _run(settings: Settings) -> int:
         if metrics is not None:
             from bot.ops import OpsServer
 
-            ops = OpsServer(core, platforms, metrics, settings.ops.http_host, settings.ops.http_port)
+            ops = OpsServer(core, platforms, metrics, settings.ops.http_host,
+                            settings.ops.http_port)
         await serve(core, agenda, platforms, ops, settings.ops.shutdown_seconds)
     return 0
 

@@ -139,7 +139,8 @@ class OpsSettings(Strict):
     enabled: bool = False  # serve /healthz, /readyz and /metrics over HTTP
     http_host: str = "127.0.0.1"  # a private address: whoever reaches it sees how busy the bot is
     http_port: int = Field(default=9464, ge=1, le=65535)
-    shutdown_seconds: float = Field(default=8, ge=1, le=300)  # on SIGTERM, the most a clean exit takes
+    # on SIGTERM, the most a clean exit takes
+    shutdown_seconds: float = Field(default=8, ge=1, le=300)
 
 
 class Settings(Strict):

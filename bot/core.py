@@ -72,10 +72,11 @@ class Core:
         started, seen = time.perf_counter(), _Seen()
         reply, outcome = await self._answer(request, name, raw, seen)
         seconds = time.perf_counter() - started
-        known = name if name in catalog.BY_NAME else "unknown"  # a label per typo would grow without end
+        # a metric label per typo would grow without end
+        known = name if name in catalog.BY_NAME else "unknown"
         self.metrics.command(known, outcome, seconds)
-        event(log, "command", space=_space(request), debate=seen.debate, command=known, outcome=outcome,
-              ms=round(seconds * 1000, 1))
+        event(log, "command", space=_space(request), debate=seen.debate, command=known,
+              outcome=outcome, ms=round(seconds * 1000, 1))
         return reply
 
     async def _answer(self, request: Request, name: str, raw: dict[str, Any], seen: "_Seen"
@@ -92,7 +93,8 @@ class Core:
             return Reply(Message("Sorry, I could not save that just now. Nothing was recorded; please try again.",
                                  kind="error")), "unavailable"
         except Exception:
-            log.exception("internal error in /%s from %s in %s", name, request.actor.user_id, _space(request))
+            log.exception("internal error in /%s from %s in %s", name, request.actor.user_id,
+                          _space(request))
             return Reply(Message("Sorry, something went wrong on my side. Nothing was recorded; the error "
                                  "is logged for the moderators.", kind="error")), "error"
 
@@ -101,7 +103,8 @@ class Core:
             raise Forbidden(f"/{command.name} is for moderators only.",
                             "Ask a moderator if the debate needs it.")
 
-    async def _run(self, command: Command, bound: commands.Bound, request: Request, seen: "_Seen") -> Reply:
+    async def _run(self, command: Command, bound: commands.Bound, request: Request, seen: "_Seen"
+                   ) -> Reply:
         now = self.clock.now()
 
         async def work(uow: UnitOfWork) -> Reply:
@@ -191,8 +194,8 @@ class Core:
                 log.error("job %s (%s) failed: %r", job.id, job.kind, outcome, exc_info=outcome)
             lag = (now - job.due_at).total_seconds()
             self.metrics.job(job.kind, max(0.0, lag))
-            event(log, "job", space_id=job.space_id, debate_id=job.debate_id, job=job.kind, phase=job.phase,
-                  outcome=_job_outcome(outcome), lag_ms=round(lag * 1000))
+            event(log, "job", space_id=job.space_id, debate_id=job.debate_id, job=job.kind,
+                  phase=job.phase, outcome=_job_outcome(outcome), lag_ms=round(lag * 1000))
             fired += outcome is True
         if fired:
             self._changed()
@@ -247,8 +250,8 @@ class Core:
             await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, str(exc), now, None))
             return 0
         except Exception as exc:
-            self._delivered(item, "retry" if item.attempts + 1 < self.settings.agenda.delivery_attempts
-                            else "failed")
+            retried = item.attempts + 1 < self.settings.agenda.delivery_attempts
+            self._delivered(item, "retry" if retried else "failed")
             await self._retry_later(item, exc, now)
             return 0
         self._delivered(item, "ok")
@@ -287,7 +290,7 @@ class Core:
         await self.store.listen(wake)
 
     async def release_claims(self) -> int:
-        """At shutdown: give up this process's unfinished claims, for another process to take at once."""
+        """At shutdown: release this process's unfinished claims: another process takes them."""
         released = await self.store.transact(lambda uow: uow.release_claims(self.worker))
         event(log, "released", worker=self.worker, claims=released)
         return released
@@ -306,13 +309,14 @@ class Core:
 
 
 class _Seen:
-    """What a command's log line names beyond the request: the debate the unit of work read or made."""
+    """What a command's log line names beyond the request: the debate its unit read or made."""
 
     debate: int | None = None
 
 
 def _space(request: Request) -> str:
-    return f"{request.space.platform}:{request.space.external_id}"  # ids only: a name is chosen by members
+    # ids only: a community's name is chosen by its members
+    return f"{request.space.platform}:{request.space.external_id}"
 
 
 def _job_outcome(outcome: Any) -> str:

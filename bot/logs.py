@@ -2,9 +2,10 @@
 
     event(log, "command", space="slack:T01", debate=3, command="argue", outcome="ok", ms=4.2)
 
-gives `command space=slack:T01 debate=3 command=argue outcome=ok ms=4.2` as text, or one JSON object per
-line with `--log-format json`. Fields are ids, names of commands and outcomes, never member text or a
-secret: what members write stays in the store, and a log is often shipped to people who are not members.
+gives `command space=slack:T01 debate=3 command=argue outcome=ok ms=4.2` as text, or one JSON
+object per line with `--log-format json`. Fields are ids, names of commands and outcomes, never
+member text or a secret: what members write stays in the store, and a log is often shipped to
+people who are not members.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def event(log: logging.Logger, name: str, level: int = logging.INFO, **fields: A
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, and an event's own fields at top level."""
+    """One JSON object per line: time, level, logger, message, and an event's own fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -45,8 +46,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(fmt: str = "text", level: int = logging.WARNING) -> None:
-    """The process's logging: to stderr, in `fmt`. Libraries stay at WARNING even when we log INFO: their
-    INFO lines are not events of ours, and some (HTTP access lines) are one per request."""
+    """The process's logging: to stderr, in `fmt`. Libraries stay at WARNING even when we log INFO:
+    their INFO lines are not events of ours, and some (HTTP access lines) are one per request."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())

@@ -1,8 +1,9 @@
-"""What the core reports to an operator's metrics, as a tiny interface: a no-op unless `[ops]` is enabled.
+"""What the core reports to an operator's metrics: a tiny interface, a no-op unless `[ops]` is on.
 
-The core calls these few methods at the moments that matter (a command answered, a deadline fired, a
-message delivered, a store fault); `bot.ops` implements them with prometheus-client. Keeping the core on
-this interface means it never imports a metrics library and costs nothing when metrics are off.
+The core calls these few methods at the moments that matter (a command answered, a deadline fired,
+a message delivered, a store fault); `bot.ops` implements them with prometheus-client. Keeping the
+core on this interface means it never imports a metrics library and costs nothing when metrics are
+off.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class Metrics:
     """Does nothing: the default."""
 
     def command(self, name: str, outcome: str, seconds: float) -> None:
-        """A command answered: outcome is ok, refused (the member can fix it), unavailable or error."""
+        """A command answered: ok, refused (the member can fix it), unavailable or error."""
 
     def delivery(self, platform: str, outcome: str) -> None:
         """A message's delivery attempt: outcome is ok, retry or failed (given up)."""

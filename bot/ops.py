@@ -1,12 +1,14 @@
 """The operator's HTTP endpoint (`[ops] enabled`): /healthz, /readyz and Prometheus /metrics.
 
     /healthz   200 while the process serves HTTP at all (for a supervisor's liveness check)
-    /readyz    200 when a unit of work on the store commits and every platform is connected, else 503
-               with what is wrong (for a load balancer, and to page someone); 503 too while shutting down
-    /metrics   Prometheus text: commands, latency, deliveries, agenda lag, store errors, outbox backlog
+    /readyz    200 when a unit of work on the store commits and every platform is connected, else
+               503 with what is wrong (for a load balancer, and to page someone); 503 too while
+               shutting down
+    /metrics   Prometheus text: commands, latency, deliveries, agenda lag, store errors, outbox
+               backlog
 
-Served by aiohttp with metrics from the official prometheus-client (the `ops` extra). Each server has its
-own registry, so several cores in one process (tests) never clash over metric names.
+Served by aiohttp with metrics from the official prometheus-client (the `ops` extra). Each server
+has its own registry, so several cores in one process (tests) never clash over metric names.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 from bot.metrics import Metrics
 
@@ -32,19 +41,43 @@ class PrometheusMetrics(Metrics):
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.commands = Counter("steelman_commands", "Commands answered, by command and outcome",
-                                ["command", "outcome"], registry=r)
-        self.latency = Histogram("steelman_command_seconds", "Time to answer a command", ["command"],
-                                 buckets=LATENCY_BUCKETS, registry=r)
-        self.deliveries = Counter("steelman_deliveries", "Delivery attempts, by platform and outcome "
-                                  "(ok, retry, failed: given up)", ["platform", "outcome"], registry=r)
-        self.lag = Histogram("steelman_agenda_lag_seconds", "How late due work (a round's end, ...) fired",
-                             ["kind"], buckets=LAG_BUCKETS, registry=r)
-        self.store_errors = Counter("steelman_store_errors", "Units of work the store could not run",
-                                    ["kind"], registry=r)
-        self.outbox_depth = Gauge("steelman_outbox_depth", "Messages waiting to be delivered", registry=r)
-        self.outbox_age = Gauge("steelman_outbox_oldest_seconds", "How long the oldest waiting message has "
-                                "waited", registry=r)
+        self.commands = Counter(
+            "steelman_commands",
+            "Commands answered, by command and outcome",
+            ["command", "outcome"],
+            registry=r,
+        )
+        self.latency = Histogram(
+            "steelman_command_seconds",
+            "Time to answer a command",
+            ["command"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.deliveries = Counter(
+            "steelman_deliveries",
+            "Delivery attempts, by platform and outcome (ok, retry, failed: given up)",
+            ["platform", "outcome"],
+            registry=r,
+        )
+        self.lag = Histogram(
+            "steelman_agenda_lag_seconds",
+            "How late due work (a round's end, ...) fired",
+            ["kind"],
+            buckets=LAG_BUCKETS,
+            registry=r,
+        )
+        self.store_errors = Counter(
+            "steelman_store_errors", "Units of work the store could not run", ["kind"], registry=r
+        )
+        self.outbox_depth = Gauge(
+            "steelman_outbox_depth", "Messages waiting to be delivered", registry=r
+        )
+        self.outbox_age = Gauge(
+            "steelman_outbox_oldest_seconds",
+            "How long the oldest waiting message has waited",
+            registry=r,
+        )
         self.ready = Gauge("steelman_ready", "1 when /readyz passes", registry=r)
 
     def command(self, name: str, outcome: str, seconds: float) -> None:
@@ -64,7 +97,9 @@ class PrometheusMetrics(Metrics):
 class OpsServer:
     """Serves the three paths for one core and its platforms; `start` returns once listening."""
 
-    def __init__(self, core: Any, platforms: Sequence[Any], metrics: PrometheusMetrics, host: str, port: int):
+    def __init__(
+        self, core: Any, platforms: Sequence[Any], metrics: PrometheusMetrics, host: str, port: int
+    ):
         self.core, self.platforms, self.metrics = core, list(platforms), metrics
         self.host, self.port = host, port
         self.address: tuple[str, int] | None = None
@@ -75,8 +110,11 @@ class OpsServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
-        # No access log: a scrape every few seconds is not an event, and would drown those that are.
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1)
+        # No access log: a scrape every few seconds is not an event, and would drown those that
+        # are.
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=1
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         self.address = self._runner.addresses[0][:2]
@@ -98,7 +136,9 @@ class OpsServer:
         except Exception as exc:  # unreachable, refused, or too slow: the cause is in the log
             found.append(f"store: {type(exc).__name__}")
         for platform in self.platforms:
-            if not getattr(platform, "connected", True):  # adapters without the property count as up
+            if not getattr(
+                platform, "connected", True
+            ):  # adapters without the property count as up
                 found.append(f"{platform.name}: not connected")
         return found
 

@@ -67,7 +67,7 @@ class UnitOfWork(Protocol):
     async def claim_due(self, now: datetime, worker: str, lease_until: datetime, limit: int = 50) -> list[Job]: ...
     async def finish_due(self, job_id: int, now: datetime) -> bool: ...  # False if it already was
     async def next_due_at(self) -> datetime | None: ...
-    # give up `worker`'s unfinished claims of jobs and messages (at shutdown): others may take them at once
+    # give up `worker`'s unfinished claims of jobs and messages (at shutdown): others take them now
     async def release_claims(self, worker: str) -> int: ...
 
     # the outbox: messages written with the change that caused them, delivered after commit in order
@@ -81,7 +81,8 @@ class UnitOfWork(Protocol):
     async def delivered(self, item_id: int, receipt: Receipt, now: datetime) -> None: ...
     async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None: ...
     async def next_outbox_at(self) -> datetime | None: ...
-    async def outbox_backlog(self) -> tuple[int, datetime | None]: ...  # pending messages, oldest queued at
+    # messages pending, and when the oldest of them was queued
+    async def outbox_backlog(self) -> tuple[int, datetime | None]: ...
 
 
 class Store(Protocol):
@@ -93,8 +94,8 @@ class Store(Protocol):
         ...
 
     async def listen(self, wake: Callable[[], None]) -> None:
-        """Call `wake` whenever another process queued or released due work (a store several processes
-        share); returns once listening. A store only one process uses does nothing."""
+        """Call `wake` whenever another process queued or released due work (a store several
+        processes share); returns once listening. A store only one process uses does nothing."""
         ...
 
 
@@ -123,7 +124,7 @@ class Platform(Chat, Protocol):
 
     @property
     def connected(self) -> bool:
-        """Whether it can take events and deliver right now (for /readyz); False while reconnecting."""
+        """Whether it can take events and deliver now (for /readyz); False while reconnecting."""
         ...
 
 

@@ -64,7 +64,8 @@ class Harness:
         self.settings = settings or Settings()
         self.clock = clock or ManualClock()
         self.chat = chat or RecordingChat()
-        self.core = bootstrap.build(self.settings, self.clock, store, worker=worker, metrics=metrics)
+        self.core = bootstrap.build(self.settings, self.clock, store, worker=worker,
+                                    metrics=metrics)
         self.agenda = Agenda(self.core, self.chat, self.clock)
         self.store = store
 

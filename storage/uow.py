@@ -60,8 +60,8 @@ class UnitOfWork:
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
         self.new_spaces: list[Space] = []  # made here: cached by the store only once committed
         self._latest: dict[tuple[int, str], Position | None] = {}  # read along with a debate (one trip)
-        self.debate_seen: int | None = None  # the number of the debate last read or made (for the log)
-        self.wakes = False  # queued or released due work: other processes should look (PostgreSQL NOTIFY)
+        self.debate_seen: int | None = None  # the number of the debate last read or made (logs)
+        self.wakes = False  # queued or released due work: other processes should look (NOTIFY)
 
     # ---- idempotency ----------------------------------------------------------------------------------
 
@@ -311,16 +311,17 @@ class UnitOfWork:
         ) == 1
 
     async def release_claims(self, worker: str) -> int:
-        """Give up what `worker` claimed and has not finished (jobs, and messages under its claim names
-        `worker#n`), so another process may take it now rather than when the lease runs out."""
+        """Give up what `worker` claimed and has not finished (jobs, and messages under its claim
+        names `worker#n`), so another process may take it now, not when the lease runs out."""
         jobs = await self.db.run(
-            "UPDATE agenda SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1 AND done_at IS NULL",
+            "UPDATE agenda SET claimed_by = NULL, lease_until = NULL "
+            "WHERE claimed_by = $1 AND done_at IS NULL",
             worker,
         )
         prefix = f"{worker}#"
         messages = await self.db.run(
-            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE substr(claimed_by, 1, $2) = $1 "
-            "AND delivered_at IS NULL AND failed_at IS NULL",
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
+            "WHERE substr(claimed_by, 1, $2) = $1 AND delivered_at IS NULL AND failed_at IS NULL",
             prefix, len(prefix),
         )
         self.wakes = self.wakes or bool(jobs + messages)

@@ -1,6 +1,6 @@
-"""`python -m bot run` as an operator runs it: a subprocess, on Slack (Socket Mode, against the fake Slack in
-the test's process, its Web API reached through a proxy the test can hold), on a SQLite file, with the ops
-endpoint on, logging JSON to stderr."""
+"""`python -m bot run` as an operator runs it: a subprocess, on Slack (Socket Mode, against the
+fake Slack in the test's process, its Web API reached through a proxy the test can hold), on a
+SQLite file, with the ops endpoint on, logging JSON to stderr."""
 
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ duration = "1h"
 
 
 class Valve(Proxy):
-    """The path to Slack's Web API: `shut()` holds every post of a message on the way (other calls, such
-    as looking up a member, go through), `open()` lets them through."""
+    """The path to Slack's Web API: `shut()` holds every post of a message on the way (other
+    calls, such as looking up a member, go through), `open()` lets them through."""
 
     HELD = b"/api/chat.postMessage"
 
@@ -109,18 +109,40 @@ async def _read(stream: asyncio.StreamReader, into: list[str]) -> None:
 
 @asynccontextmanager
 async def running_bot(fake: FakeSlack, valve: Valve, tmp_path: Path):
-    """The bot process, connected to the fake Slack; killed on the way out if it is still running."""
+    """The bot process, connected to the fake Slack; killed on the way out if still running."""
     ops_port = free_port()
     config = tmp_path / "config.toml"
-    config.write_text(CONFIG.format(db=tmp_path / "bot.db", bot_env=BOT_TOKEN_ENV, app_env=APP_TOKEN_ENV,
-                                    api_url=f"http://127.0.0.1:{valve.port}/api/", ops_port=ops_port,
-                                    shutdown=SHUTDOWN_SECONDS))
-    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES and not k.startswith("STEELMAN")}
+    config.write_text(
+        CONFIG.format(
+            db=tmp_path / "bot.db",
+            bot_env=BOT_TOKEN_ENV,
+            app_env=APP_TOKEN_ENV,
+            api_url=f"http://127.0.0.1:{valve.port}/api/",
+            ops_port=ops_port,
+            shutdown=SHUTDOWN_SECONDS,
+        )
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PROXY_VARIABLES and not k.startswith("STEELMAN")
+    }
     env.update({BOT_TOKEN_ENV: BOT_TOKEN, APP_TOKEN_ENV: APP_TOKEN, "PYTHONUNBUFFERED": "1"})
     before = len(fake.socket.connections.items)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config), "--log-format", "json", "run",
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        "--log-format",
+        "json",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     bot = BotProcess(proc, tmp_path / "bot.db", f"http://127.0.0.1:{ops_port}")
     reader = asyncio.create_task(_read(proc.stderr, bot.lines))
     try:

@@ -1,5 +1,6 @@
-"""Processes on one PostgreSQL database wake each other: a message or a deadline queued by one process is
-taken up by another within a second, although each sleeps up to `max_sleep_seconds` (60 s here)."""
+"""Processes on one PostgreSQL database wake each other: a message or a deadline queued by one
+process is taken up by another within a second, though each sleeps up to `max_sleep_seconds` (60 s
+here)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ async def db_url():
 async def listeners(url: str) -> int:
     conn = await asyncpg.connect(url)
     try:
-        return await conn.fetchval("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                   "AND query LIKE 'LISTEN %'")
+        return await conn.fetchval(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND query LIKE 'LISTEN %'"
+        )
     finally:
         await conn.close()
 
@@ -65,7 +68,9 @@ async def test_work_queued_by_one_process_is_taken_up_by_another_within_a_second
         # a message: this process (which runs no agenda) starts a debate; a worker posts its card
         core = bootstrap.build(settings(5), SystemClock(60), store, worker="commands")
         maya = Request(SPACE, Actor("maya", "Maya", True), "general")
-        reply = await core.execute_text(maya, '/debate start motion:"Compute caps work" format:quick')
+        reply = await core.execute_text(
+            maya, '/debate start motion:"Compute caps work" format:quick'
+        )
         assert "has started" in reply.message.text
         queued = time.time()
         card = await first(log, lambda d: d["title"].startswith("Debate #1"), timeout=5)

@@ -90,8 +90,8 @@ class PostgresStore:
                                server_settings=_SESSION)
 
     async def listen(self, wake: Callable[[], None]) -> None:
-        """Call `wake` when another process queues or releases work; returns once listening (or once the
-        first attempt failed: it keeps trying, and the agenda's sleep bound covers the gap)."""
+        """Call `wake` when another process queues or releases work; returns once listening (or
+        once the first attempt failed: it keeps trying; the agenda's sleep bound covers it)."""
         await self.wakes.listen(wake)
 
     async def close(self) -> None:

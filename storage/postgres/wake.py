@@ -1,13 +1,15 @@
 """Processes on one database wake each other: LISTEN/NOTIFY on one channel.
 
 A unit of work that queued or released due work (a deadline, a message) sends a NOTIFY once it has
-committed; every other process LISTENs on a dedicated connection and wakes its agenda, which then reads
-what is due. The notification carries no data, only the sender's token (so a process ignores its own):
-what is due is always read from the tables, and a lost notification costs at most `max_sleep_seconds`.
+committed; every other process LISTENs on a dedicated connection and wakes its agenda, which then
+reads what is due. The notification carries no data, only the sender's token (so a process ignores
+its own): what is due is always read from the tables, and a lost notification costs at most
+`max_sleep_seconds`.
 
-The NOTIFY goes after COMMIT, on a pooled connection, rather than inside the transaction: PostgreSQL
-serialises the commits of notifying transactions on one lock held through their WAL flush, which would
-undo the concurrency of commands. Notifications of a burst are coalesced into one.
+The NOTIFY goes after COMMIT, on a pooled connection, rather than inside the transaction:
+PostgreSQL serialises the commits of notifying transactions on one lock held through their WAL
+flush, which would undo the concurrency of commands. Notifications of a burst are coalesced into
+one.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class Wakes:
         self._listener: asyncio.Task | None = None
         self._first_attempt = asyncio.Event()
 
-    # ---- sending -----------------------------------------------------------------------------------
+    # ---- sending --------------------------------------------------------------------------------
 
     def notify(self) -> None:
         """After a commit that queued or released work: tell the others, soon, once per burst."""
@@ -54,7 +56,7 @@ class Wakes:
                 log.warning("could not notify the other processes: %r", exc)
                 return
 
-    # ---- hearing -----------------------------------------------------------------------------------
+    # ---- hearing --------------------------------------------------------------------------------
 
     async def listen(self, wake: Callable[[], None]) -> None:
         self._wakers.append(wake)
@@ -99,7 +101,7 @@ class Wakes:
                 await asyncio.wait_for(conn.close(), 2)
 
     async def close(self) -> None:
-        """Send what is pending (a release at shutdown must reach the others), then stop listening."""
+        """Send what is pending (a release at shutdown must reach the others); stop listening."""
         if self._notifier is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._notifier), 2)
@@ -107,4 +109,3 @@ class Wakes:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
             self._listener = None
-
