@@ -18,7 +18,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY storage ./storage
-RUN pip install '.[discord,slack,postgres]'
+RUN pip install '.[discord,slack,postgres,ops]'
 
 USER steelman
 VOLUME ["/data"]

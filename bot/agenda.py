@@ -21,11 +21,12 @@ class Agenda:
     async def settle(self) -> int:
         """Run until nothing is due now: every deadline up to the clock's time fired, every message sent."""
         done = 0
-        while True:
+        while not self.core.stopping:
             step = await self.core.run_due() + await self.core.deliver(self.chat)
             if not step:
                 return done
             done += step
+        return done
 
     async def advance(self, delta: timedelta) -> None:
         """On a manual clock: move time forward, stopping at each deadline on the way, so every event
@@ -39,7 +40,10 @@ class Agenda:
         await self.settle()
 
     async def run(self) -> None:
-        while True:
+        """Until `stop`: the step in progress then ends, claiming nothing more."""
+        # listening before the first look: no other process's news is missed in between
+        await self.core.listen(self.wake.set)
+        while not self.core.stopping:
             self.wake.clear()
             try:
                 await self.settle()
@@ -47,4 +51,9 @@ class Agenda:
                 log.exception("agenda step failed; retrying")
                 await asyncio.sleep(1)
                 continue
-            await self.clock.sleep_until(await self.core.next_wakeup(), self.wake)
+            if not self.core.stopping:
+                await self.clock.sleep_until(await self.core.next_wakeup(), self.wake)
+
+    def stop(self) -> None:
+        self.core.stopping = True
+        self.wake.set()

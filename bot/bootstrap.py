@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 
 from bot.config import Settings, secret
 from bot.core import Core
+from bot.metrics import Metrics
 from bot.ports import Clock, PlatformSpec, Store, Summarizer
 
 
@@ -38,21 +39,23 @@ def summarizer_for(settings: Settings) -> Summarizer:
 
 
 def build(settings: Settings, clock: Clock, store: Store, *, summarizer: Summarizer | None = None,
-          worker: str | None = None) -> Core:
-    """The core on an open store."""
-    return Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker)
+          worker: str | None = None, metrics: Metrics | None = None) -> Core:
+    """The core on an open store; `metrics` (bot.ops.PrometheusMetrics) hears of what it does."""
+    return Core(store, settings, clock, summarizer or summarizer_for(settings), worker=worker,
+                metrics=metrics)
 
 
 @contextlib.asynccontextmanager
 async def core(settings: Settings, clock: Clock, *, store: Store | None = None,
-               summarizer: Summarizer | None = None, worker: str | None = None) -> AsyncIterator[Core]:
+               summarizer: Summarizer | None = None, worker: str | None = None,
+               metrics: Metrics | None = None) -> AsyncIterator[Core]:
     """An assembled core; a store built here (from `[storage] url`) is opened here and closed on the way out."""
     own = store is None
     store = store if store is not None else store_for(settings)
     if own:
         await store.open()
     try:
-        yield build(settings, clock, store, summarizer=summarizer, worker=worker)
+        yield build(settings, clock, store, summarizer=summarizer, worker=worker, metrics=metrics)
     finally:
         if own:
             await store.close()

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import bootstrap
+from bot import bootstrap, logs
 from bot.config import ConfigError, Settings, check_file, load_settings, secret
 from bot.errors import StoreUnavailable, UserError
 from storage.schema import SchemaTooNew
@@ -69,6 +69,7 @@ async def _run(settings: Settings) -> int:
     from bot.agenda import Agenda
     from bot.chat import ChatRouter
     from bot.clock import SystemClock
+    from bot.serve import serve
 
     specs = [spec for spec in bootstrap.platform_specs() if spec.enabled(settings)]
     if not specs:
@@ -77,15 +78,30 @@ async def _run(settings: Settings) -> int:
               "python -m bot console (or the demo: python -m bot demo).", file=sys.stderr)
         return 2
     clock = SystemClock(settings.agenda.max_sleep_seconds)
-    async with bootstrap.core(settings, clock) as core:
+    metrics = _metrics(settings)
+    async with bootstrap.core(settings, clock, metrics=metrics) as core:
         platforms = [spec.build(settings, core) for spec in specs]
         agenda = Agenda(core, ChatRouter({p.name: p for p in platforms}), clock)
-        try:
-            await asyncio.gather(agenda.run(), *(p.run() for p in platforms))
-        finally:
-            for p in platforms:
-                await p.stop()
+        ops = None
+        if metrics is not None:
+            from bot.ops import OpsServer
+
+            ops = OpsServer(core, platforms, metrics, settings.ops.http_host,
+                            settings.ops.http_port)
+        await serve(core, agenda, platforms, ops, settings.ops.shutdown_seconds)
     return 0
+
+
+def _metrics(settings: Settings):
+    """Prometheus metrics when `[ops] enabled`, else None (the core then reports to a no-op)."""
+    if not settings.ops.enabled:
+        return None
+    try:
+        from bot.ops import PrometheusMetrics
+    except ImportError as exc:
+        raise ConfigError(f"ops.enabled: the ops endpoint needs the `ops` extra "
+                          f"(pip install 'steelman[ops]'): {exc}") from None
+    return PrometheusMetrics()
 
 
 async def _migrate(settings: Settings) -> int:
@@ -151,6 +167,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=os.environ.get("STEELMAN_CONFIG"),
                         help="settings file (TOML); default: built-in settings")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    parser.add_argument("--log-format", choices=logs.FORMATS, default="text",
+                        help="text lines, or one JSON object per line for a log collector")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="play a scripted debate in the terminal")
     demo.add_argument("--db", type=Path, default=Path("data/demo.db"), help="SQLite file to write (replaced)")
@@ -201,8 +219,9 @@ def _record_commands(sub) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # `run` logs one line per event (INFO); the terminal commands only what went wrong
+    quiet = logging.INFO if args.command == "run" else logging.WARNING
+    logs.configure(args.log_format, logging.DEBUG if args.verbose else quiet)
     try:
         if args.command == "check-config":
             return _check_config(args.path)

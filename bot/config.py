@@ -177,6 +177,14 @@ class SlackSettings(Strict):
     api_url: str | None = None  # Slack's Web API base URL; only for a proxy or a test server
 
 
+class OpsSettings(Strict):
+    enabled: bool = False  # serve /healthz, /readyz and /metrics over HTTP
+    http_host: str = "127.0.0.1"  # a private address: whoever reaches it sees how busy the bot is
+    http_port: int = Field(default=9464, ge=1, le=65535)
+    # on SIGTERM, the most a clean exit takes
+    shutdown_seconds: float = Field(default=8, ge=1, le=300)
+
+
 class Settings(Strict):
     bot: BotSettings = BotSettings()
     limits: Limits = Limits()
@@ -186,6 +194,7 @@ class Settings(Strict):
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
+    ops: OpsSettings = OpsSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -25,7 +26,9 @@ from bot.handlers import Ctx, Request
 from bot.handlers.common import draw, refresh_card
 from bot.jobs import JOBS, PHASE_END, JobCtx
 from bot.domain import Job, State
+from bot.logs import event
 from bot.messages import Message, OutboxItem, Reply
+from bot.metrics import CountingStore, Metrics
 from bot.ports import Chat, Clock, PermanentDeliveryError, Store, Summarizer, UnitOfWork
 
 log = logging.getLogger("steelman.core")
@@ -38,14 +41,16 @@ def error_reply(exc: UserError) -> Reply:
 
 class Core:
     def __init__(self, store: Store, settings: Settings, clock: Clock, summarizer: Summarizer,
-                 worker: str | None = None):
-        self.store = store
+                 worker: str | None = None, metrics: Metrics | None = None):
+        self.metrics = metrics or Metrics()
+        self.store = store if metrics is None else CountingStore(store, metrics)
         self.settings = settings
         self.clock = clock
         self.summarizer = summarizer
         self.worker = worker or f"worker-{uuid.uuid4().hex[:8]}"
         self._listeners: list[Callable[[], None]] = []
         self._claims = 0  # each outbox claim gets its own name, so an earlier claim's rows are never mixed in
+        self.stopping = False  # set at shutdown: claim no more due work, send nothing more
 
     def on_change(self, listener: Callable[[], None]) -> None:
         """Called after a commit that may have queued messages or deadlines (wakes the agenda loop)."""
@@ -66,28 +71,42 @@ class Core:
 
     async def execute(self, request: Request, name: str, raw: dict[str, Any]) -> Reply:
         request = replace(request, actor=replace(request.actor, name=clean_name(request.actor.name)))
+        started, seen = time.perf_counter(), _Seen()
+        reply, outcome = await self._answer(request, name, raw, seen)
+        seconds = time.perf_counter() - started
+        # a metric label per typo would grow without end
+        known = name if name in catalog.BY_NAME else "unknown"
+        self.metrics.command(known, outcome, seconds)
+        event(log, "command", space=_space(request), debate=seen.debate, command=known,
+              outcome=outcome, ms=round(seconds * 1000, 1))
+        return reply
+
+    async def _answer(self, request: Request, name: str, raw: dict[str, Any], seen: "_Seen"
+                      ) -> tuple[Reply, str]:
         try:
             command = catalog.find(name)
             bound = commands.bind(command, raw, self.settings.limits)
             self._authorize(command, request)
-            return await self._run(command, bound, request)
+            return await self._run(command, bound, request, seen), "ok"
         except UserError as exc:
-            return error_reply(exc)
-        except StoreUnavailable:
-            log.warning("store unavailable during /%s in %s", name, request.space)
+            return error_reply(exc), "refused"
+        except StoreUnavailable as exc:
+            log.warning("store unavailable during /%s in %s: %s", name, _space(request), exc)
             return Reply(Message("Sorry, I could not save that just now. Nothing was recorded; please try again.",
-                                 kind="error"))
+                                 kind="error")), "unavailable"
         except Exception:
-            log.exception("internal error in /%s from %s in %s", name, request.actor.user_id, request.space)
+            log.exception("internal error in /%s from %s in %s", name, request.actor.user_id,
+                          _space(request))
             return Reply(Message("Sorry, something went wrong on my side. Nothing was recorded; the error "
-                                 "is logged for the moderators.", kind="error"))
+                                 "is logged for the moderators.", kind="error")), "error"
 
     def _authorize(self, command: Command, request: Request) -> None:
         if command.moderator and not request.actor.is_moderator:
             raise Forbidden(f"/{command.name} is for moderators only.",
                             "Ask a moderator if the debate needs it.")
 
-    async def _run(self, command: Command, bound: commands.Bound, request: Request) -> Reply:
+    async def _run(self, command: Command, bound: commands.Bound, request: Request, seen: "_Seen"
+                   ) -> Reply:
         now = self.clock.now()
 
         async def work(uow: UnitOfWork) -> Reply:
@@ -95,7 +114,9 @@ class Core:
             ctx = Ctx(uow, space, request, bound, now, self.settings, self.summarizer)
             try:
                 reply = await command.handler(ctx)
+                seen.debate = uow.debate_seen
             except UserError:
+                seen.debate = uow.debate_seen
                 earlier = await uow.event_result(space.id, request.event_key) if request.event_key else None
                 if earlier is None:
                     raise
@@ -162,6 +183,8 @@ class Core:
 
     async def run_due(self) -> int:
         """Run every job that is due, by its kind's handler; each fires once even with several processes."""
+        if self.stopping:
+            return 0
         now = self.clock.now()
         until = now + timedelta(seconds=self.settings.agenda.lease_seconds)
         claimed = await self.store.transact(lambda uow: uow.claim_due(now, self.worker, until))
@@ -171,6 +194,10 @@ class Core:
         for job, outcome in zip(claimed, outcomes):
             if isinstance(outcome, BaseException):  # its lease runs out and it is tried again
                 log.error("job %s (%s) failed: %r", job.id, job.kind, outcome, exc_info=outcome)
+            lag = (now - job.due_at).total_seconds()
+            self.metrics.job(job.kind, max(0.0, lag))
+            event(log, "job", space_id=job.space_id, debate_id=job.debate_id, job=job.kind,
+                  phase=job.phase, outcome=_job_outcome(outcome), lag_ms=round(lag * 1000))
             fired += outcome is True
         if fired:
             self._changed()
@@ -194,8 +221,9 @@ class Core:
         sent = 0
         in_flight: set[asyncio.Task] = set()
         while True:
-            for item in await self._claim_heads():  # heads in flight are leased, so never claimed twice
-                in_flight.add(asyncio.create_task(self._deliver_one(chat, item)))
+            if not self.stopping:  # once stopping, what is in flight finishes and nothing new is claimed
+                for item in await self._claim_heads():  # heads in flight are leased: never claimed twice
+                    in_flight.add(asyncio.create_task(self._deliver_one(chat, item)))
             if not in_flight:
                 return sent
             done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
@@ -225,13 +253,23 @@ class Core:
             receipt = await chat.deliver(ready)
         except PermanentDeliveryError as exc:
             log.error("message %s to %s refused for good: %s", item.id, item.out.channel_id, exc)
+            self._delivered(item, "failed")
             await self._settle_delivery(partial(_refused, item, exc, now))
             return 0
         except Exception as exc:
+            retried = item.attempts + 1 < self.settings.agenda.delivery_attempts
+            self._delivered(item, "retry" if retried else "failed")
             await self._retry_later(item, exc, now)
             return 0
+        self._delivered(item, "ok")
         await self._settle_delivery(lambda uow: uow.delivered(item.id, receipt, now))
         return 1
+
+    def _delivered(self, item: OutboxItem, outcome: str) -> None:
+        self.metrics.delivery(item.space.platform, outcome)
+        event(log, "delivery", space=f"{item.space.platform}:{item.space.external_id}",
+              debate_id=item.out.debate_id, message=item.id, edit=item.edit_message_id is not None,
+              outcome=outcome)
 
     async def _retry_later(self, item: OutboxItem, exc: Exception, now: datetime) -> None:
         attempts = item.attempts + 1
@@ -256,12 +294,44 @@ class Core:
                     raise
                 await asyncio.sleep(0.2 * (attempt + 1))
 
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """`wake` is called when another process queues or releases work (a shared store)."""
+        await self.store.listen(wake)
+
+    async def release_claims(self) -> int:
+        """At shutdown: release this process's unfinished claims: another process takes them."""
+        released = await self.store.transact(lambda uow: uow.release_claims(self.worker))
+        event(log, "released", worker=self.worker, claims=released)
+        return released
+
+    async def outbox_backlog(self) -> tuple[int, float]:
+        """Messages waiting, and how long the oldest has waited, in seconds (for metrics)."""
+        count, oldest = await self.store.transact(lambda uow: uow.outbox_backlog())
+        return count, max(0.0, (self.clock.now() - oldest).total_seconds()) if oldest else 0.0
+
     async def next_wakeup(self) -> datetime | None:
         async def read(uow: UnitOfWork) -> datetime | None:
             times = [t for t in (await uow.next_due_at(), await uow.next_outbox_at()) if t]
             return min(times) if times else None
 
         return await self.store.transact(read)
+
+
+class _Seen:
+    """What a command's log line names beyond the request: the debate its unit read or made."""
+
+    debate: int | None = None
+
+
+def _space(request: Request) -> str:
+    # ids only: a community's name is chosen by its members
+    return f"{request.space.platform}:{request.space.external_id}"
+
+
+def _job_outcome(outcome: Any) -> str:
+    if isinstance(outcome, BaseException):
+        return "error"
+    return "ok" if outcome is True else "nothing"
 
 
 class _Repeat(Exception):

@@ -22,6 +22,9 @@ class UnitOfWork(Protocol):
     """One transaction's reads and writes, in the core's terms. A store runs a unit of work as a function
     of this (`Store.transact`): it commits when the function returns and rolls back if it raises."""
 
+    debate_seen: int | None  # the number of the debate this unit last read or made: logs name it
+    wakes: bool  # it queued or released due work: a store shared by processes tells the others
+
     # idempotency: a platform event's id, scoped to the space. None when new (and recorded with `result`),
     # else the result stored the first time.
     async def record_event(self, space_id: int, key: str, result: dict[str, Any], now: datetime
@@ -80,6 +83,8 @@ class UnitOfWork(Protocol):
     async def claim_due(self, now: datetime, worker: str, lease_until: datetime, limit: int = 50) -> list[Job]: ...
     async def finish_due(self, job_id: int, now: datetime) -> bool: ...  # False if it already was
     async def next_due_at(self) -> datetime | None: ...
+    # give up `worker`'s unfinished claims of jobs and messages (at shutdown): others take them now
+    async def release_claims(self, worker: str) -> int: ...
 
     # the outbox: messages written with the change that caused them, delivered after commit in order
     async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int: ...
@@ -93,6 +98,8 @@ class UnitOfWork(Protocol):
     async def delivered(self, item_id: int, receipt: Receipt, now: datetime) -> None: ...
     async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None: ...
     async def next_outbox_at(self) -> datetime | None: ...
+    # messages pending, and when the oldest of them was queued
+    async def outbox_backlog(self) -> tuple[int, datetime | None]: ...
 
 
 class Store(Protocol):
@@ -101,6 +108,11 @@ class Store(Protocol):
 
     async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in one transaction: its result once committed; rolled back if it raises."""
+        ...
+
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """Call `wake` whenever another process queued or released due work (a store several
+        processes share); returns once listening. A store only one process uses does nothing."""
         ...
 
 
@@ -126,6 +138,11 @@ class Platform(Chat, Protocol):
         ...
 
     async def stop(self) -> None: ...
+
+    @property
+    def connected(self) -> bool:
+        """Whether it can take events and deliver now (for /readyz); False while reconnecting."""
+        ...
 
 
 class PlatformSpec(Protocol):

@@ -60,11 +60,12 @@ class RecordingChat:
 
 class Harness:
     def __init__(self, store, settings: Settings | None = None, clock: ManualClock | None = None,
-                 chat: RecordingChat | None = None, worker: str = "test"):
+                 chat: RecordingChat | None = None, worker: str = "test", metrics=None):
         self.settings = settings or Settings()
         self.clock = clock or ManualClock()
         self.chat = chat or RecordingChat()
-        self.core = bootstrap.build(self.settings, self.clock, store, worker=worker)
+        self.core = bootstrap.build(self.settings, self.clock, store, worker=worker,
+                                    metrics=metrics)
         self.agenda = Agenda(self.core, self.chat, self.clock)
         self.store = store
 

@@ -61,6 +61,8 @@ class UnitOfWork(RecordsMixin):
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
         self.new_spaces: list[Space] = []  # made here: cached by the store only once committed
         self._latest: dict[tuple[int, str], Position | None] = {}  # read along with a debate (one trip)
+        self.debate_seen: int | None = None  # the number of the debate last read or made (logs)
+        self.wakes = False  # queued or released due work: other processes should look (NOTIFY)
 
     # ---- idempotency ----------------------------------------------------------------------------------
 
@@ -114,13 +116,14 @@ class UnitOfWork(RecordsMixin):
             d.state.value, d.phase, d.phase_ends_at, d.channel_id, d.thread_id, d.started_by,
             d.started_by_name, d.created_at, d.phase_started_at,
         )
+        self.debate_seen = d.number
         return d
 
     async def _debate(self, where: str, *args: Any, share: bool = False, member: str | None = None
                       ) -> Debate | None:
         if member is None:
             row = await self.db.one(f"SELECT * FROM debates d WHERE {where}{self.db.locking('d', share)}", *args)
-            return rows.debate(row) if row else None
+            return self._seen(rows.debate(row)) if row else None
         # The member's latest position comes along in the same trip: nearly every member command needs it.
         row = await self.db.one(
             f"SELECT d.*, {_LATEST_COLUMNS} FROM debates d LEFT JOIN positions p ON p.id = (SELECT MAX(q.id) "
@@ -132,7 +135,11 @@ class UnitOfWork(RecordsMixin):
             return None
         found = rows.debate(row)
         self._latest[(found.id, member)] = rows.latest_position(row, found.id, member)
-        return found
+        return self._seen(found)
+
+    def _seen(self, debate: Debate) -> Debate:
+        self.debate_seen = debate.number
+        return debate
 
     async def debate(self, space_id: int, number: int, share: bool = False, member: str | None = None
                      ) -> Debate | None:
@@ -272,11 +279,13 @@ class UnitOfWork(RecordsMixin):
 
     async def schedule(self, job: Job) -> bool:
         """Queue a job; False when one of its kind and key is already pending (it stays as it was)."""
-        return await self.db.run(
+        added = await self.db.run(
             "INSERT INTO agenda (space_id, debate_id, kind, phase, due_at, key, payload) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
             job.space_id, job.debate_id, job.kind, job.phase, job.due_at, job.key, json.dumps(dict(job.payload)),
         ) == 1
+        self.wakes = self.wakes or added
+        return added
 
     async def unschedule(self, debate_id: int, kind: str | None = None) -> None:
         """Drop a debate's pending jobs (of one kind, or all)."""
@@ -305,6 +314,23 @@ class UnitOfWork(RecordsMixin):
             now, job_id,
         ) == 1
 
+    async def release_claims(self, worker: str) -> int:
+        """Give up what `worker` claimed and has not finished (jobs, and messages under its claim
+        names `worker#n`), so another process may take it now, not when the lease runs out."""
+        jobs = await self.db.run(
+            "UPDATE agenda SET claimed_by = NULL, lease_until = NULL "
+            "WHERE claimed_by = $1 AND done_at IS NULL",
+            worker,
+        )
+        prefix = f"{worker}#"
+        messages = await self.db.run(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
+            "WHERE substr(claimed_by, 1, $2) = $1 AND delivered_at IS NULL AND failed_at IS NULL",
+            prefix, len(prefix),
+        )
+        self.wakes = self.wakes or bool(jobs + messages)
+        return jobs + messages
+
     async def next_due_at(self) -> datetime | None:
         """When the next job is due, or its lease runs out."""
         return codec.from_ts(await self.db.value(
@@ -317,7 +343,7 @@ class UnitOfWork(RecordsMixin):
     async def refresh(self, space_id: int, out: Outgoing, now: datetime) -> int | None:
         """Queue an edit of the first post showing `out.subject` (drawn when sent), in one statement; None
         when that post does not exist or an edit of it is already pending and unclaimed."""
-        return await self.db.value(
+        queued = await self.db.value(
             "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, edit_of, coalesce_key, "
             "body, created_at, available_at) SELECT $1, $2, $3, $4, $5, c.id, $6, $7, $8, $8 FROM outbox c "
             "WHERE c.space_id = $1 AND c.subject_kind = $9 AND c.subject_id = $10 AND c.edit_of IS NULL "
@@ -327,10 +353,13 @@ class UnitOfWork(RecordsMixin):
             space_id, stream_of(space_id, out), out.debate_id, out.channel_id, int(out.in_thread),
             out.coalesce_key, codec.message_json(out), now, out.subject[0], out.subject[1],
         )
+        self.wakes = self.wakes or queued is not None
+        return queued
 
     async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int:
         """Queue a message; its id."""
         subject_kind, subject_id = out.subject or (None, None)
+        self.wakes = True
         return await self.db.value(
             "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, open_thread, edit_of, "
             "subject_kind, subject_id, body, created_at, available_at) "
@@ -401,6 +430,12 @@ class UnitOfWork(RecordsMixin):
                 "lease_until = NULL, available_at = $2 WHERE id = $3",
                 error[:500], retry_at, item_id,
             )
+
+    async def outbox_backlog(self) -> tuple[int, datetime | None]:
+        """How many messages wait to be delivered, and when the oldest of them was queued."""
+        row = await self.db.one("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox "
+                                "WHERE delivered_at IS NULL AND failed_at IS NULL")
+        return int(row["n"]), codec.from_ts(row["oldest"])
 
     async def next_outbox_at(self) -> datetime | None:
         # Only stream heads count: a message queued behind a leased or backing-off head is not due before

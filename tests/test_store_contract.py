@@ -347,6 +347,44 @@ async def test_delivering_the_thread_opener_sets_the_debates_thread(store):
     await store.transact(read)
 
 
+# ---- shutdown: a worker gives its claims back -----------------------------------------------------------------
+
+
+async def test_released_claims_can_be_taken_at_once_and_only_the_workers_own_are_released(store):
+    a = await space(store)
+    d1, d2, d3 = await debate(store, a.id), await debate(store, a.id), await debate(store, a.id)
+    await schedule(store, d1)
+    (job,) = await claim_due(store, T0, "w1")
+    await schedule(store, d2)
+    (theirs,) = await claim_due(store, T0, "w1x")  # another worker whose name starts the same
+    (mine,) = await enqueue(store, a.id, out(d1.id, "mine"))
+    assert [i.id for i in await claim_outbox(store, T0, "w1#7")] == [mine]
+    (done,) = await enqueue(store, a.id, out(d2.id, "sent"))
+    assert [i.id for i in await claim_outbox(store, T0, "w1#8")] == [done]
+    await delivered(store, done, Receipt("m1"))
+    (other,) = await enqueue(store, a.id, out(d3.id, "theirs"))
+    assert [i.id for i in await claim_outbox(store, T0, "w1x#1")] == [other]
+
+    assert await store.transact(lambda uow: uow.release_claims("w1")) == 2  # one job, one undelivered message
+    # another worker takes them now, long before the lease would have run out
+    assert [j.id for j in await claim_due(store, T0, "w2")] == [job.id]
+    assert [i.id for i in await claim_outbox(store, T0, "w2#1")] == [mine]
+    assert await claim_due(store, T0, "w3") == [] and theirs.debate_id == d2.id  # w1x keeps its claims
+    assert await claim_outbox(store, T0, "w3#1") == []
+    assert await store.transact(lambda uow: uow.release_claims("w1")) == 0
+
+
+async def test_the_outbox_backlog_counts_what_waits_and_when_the_oldest_was_queued(store):
+    a = await space(store)
+    d = await debate(store, a.id)
+    assert await store.transact(lambda uow: uow.outbox_backlog()) == (0, None)
+    first, _ = await enqueue(store, a.id, out(d.id, "one"), out(d.id, "two"))
+    assert await store.transact(lambda uow: uow.outbox_backlog()) == (2, T0)
+    await claim_outbox(store, T0, "w1#1")
+    await delivered(store, first, Receipt("m1"))
+    assert await store.transact(lambda uow: uow.outbox_backlog()) == (1, T0)
+
+
 # ---- migrations and faults ---------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ import asyncpg
 from bot.errors import StoreUnavailable
 from storage.postgres import migrations
 from storage.postgres.errors import UNREACHABLE, discard, explain, safe_url
+from storage.postgres.wake import Wakes
 from storage.schema import SchemaTooNew
 from storage.uow import UnitOfWork
 
@@ -39,7 +40,8 @@ _SESSION = {
 
 class _Connection(asyncpg.Connection):
     def get_reset_query(self) -> str:
-        # Steelman keeps no session state (no SET, LISTEN or session locks), so the pool need not send a
+        # Pooled connections keep no session state (no SET, LISTEN or session locks: LISTEN has a
+        # connection of its own, see wake.py), so the pool need not send a
         # reset query on every release; an open transaction is still rolled back by asyncpg itself.
         return ""
 
@@ -60,6 +62,7 @@ class PostgresStore:
         self._timeouts = (connect_timeout, command_timeout)
         self._pool: asyncpg.Pool | None = None
         self._spaces: dict = {}
+        self.wakes = Wakes(self._dedicated, self.connection)
 
     def __repr__(self) -> str:  # never show a password
         return f"PostgresStore({safe_url(self.url)!r})"
@@ -82,7 +85,17 @@ class PostgresStore:
             await self.close()
             raise StoreUnavailable(explain(exc, self.url)) from None
 
+    def _dedicated(self) -> Awaitable[asyncpg.Connection]:
+        return asyncpg.connect(self.url, password=self._password, timeout=self._timeouts[0],
+                               server_settings=_SESSION)
+
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """Call `wake` when another process queues or releases work; returns once listening (or
+        once the first attempt failed: it keeps trying; the agenda's sleep bound covers it)."""
+        await self.wakes.listen(wake)
+
     async def close(self) -> None:
+        await self.wakes.close()
         pool, self._pool = self._pool, None
         if pool is not None:
             try:
@@ -123,6 +136,8 @@ class PostgresStore:
             await self._commit(conn, db)
         for space in uow.new_spaces:
             self._spaces.setdefault((space.platform, space.external_id), space)
+        if uow.wakes:
+            self.wakes.notify()
         return value
 
     async def _commit(self, conn: asyncpg.Connection, db: "PgDb") -> None:

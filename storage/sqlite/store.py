@@ -151,6 +151,9 @@ class SqliteStore:
             self._thread.shutdown(wait=True)
             self._thread = None
 
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """One process per file: its own commits already wake its agenda; no one else to hear."""
+
     async def _on_thread(self, fn: Callable[[], T]) -> T:
         assert self._thread is not None
         self.trips += 1
