@@ -111,7 +111,8 @@ def choose_groups(points: np.ndarray, weights: np.ndarray, group_range: tuple[in
     the same caution by switching count only when a new one stays best over several updates).
     None when there are too few distinct places to form even two groups."""
     distinct = len(np.unique(np.round(points, 12), axis=0))
-    low, high = group_range[0], min(group_range[1], distinct - 1)
+    # k groups need k distinct places, and silhouette needs a member left over beyond k
+    low, high = group_range[0], min(group_range[1], distinct, len(points) - 1)
     scored = _silhouette_sample(len(points), sample, seed)
     best, tried = None, []
     for k in range(low, high + 1):

@@ -75,7 +75,7 @@ def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) 
     if grouping is None:
         return _too_few(base, (
             f"no groups to find: the {len(ballot.members)} counted members vote too much alike to be "
-            f"told apart (at least {settings.groups[0] + 1} distinct voting patterns are needed)"))
+            f"told apart (at least {settings.groups[0]} distinct voting patterns are needed)"))
     labels = _canonical(grouping.labels, ballot.members)
     tallies = tally(ballot.values, weights, labels, int(labels.max()) + 1)
     groups = _groups(ballot, labels, tallies, settings)
