@@ -1,22 +1,25 @@
-"""Benchmark of the opinion-group engine: Polis's own groups recovered, consensus chosen, and speed.
+"""Benchmark of the opinion-group engine: Polis's own groups recovered, consensus chosen, and
+speed.
 
     python bench/opinion_groups.py --data ../shared/data --out opinion.json
 
-Every folder under DATA/polis holding ``votes.csv`` and ``participants-votes.csv`` (Polis's export layout)
-is one conversation. Its votes (the latest per voter and comment; comments moderated out, -1 in
-``comments.csv``, left out as Polis leaves them out of its math) go through ``find_groups`` with default
-settings, nothing tuned per conversation. Scored against Polis's ``group-id`` per participant:
+Every folder under DATA/polis holding ``votes.csv`` and ``participants-votes.csv`` (Polis's export
+layout) is one conversation. Its votes (the latest per voter and comment; comments moderated out,
+-1 in ``comments.csv``, left out as Polis leaves them out of its math) go through ``find_groups``
+with default settings, nothing tuned per conversation. Scored against Polis's ``group-id`` per
+participant:
 
 - ``ari``: adjusted Rand index between our groups and Polis's, over the participants both placed.
-- ``consensus_vs_best``: for our top TOP_CONSENSUS arguments by group-informed consensus (``ranking``:
-  a conversation may have no argument every group agrees with, and the top of the ranking is then the
-  closest there is), the mean over them of the lowest agree rate
-  across Polis's groups, over the same mean for the arguments that maximise it (the best possible pick of
-  that many). Agree rates are smoothed as (agrees + 1) / (votes + 2), the engine's own estimate, so an
+- ``consensus_vs_best``: for our top TOP_CONSENSUS arguments by group-informed consensus
+  (``ranking``: a conversation may have no argument every group agrees with, and the top of the
+  ranking is then the closest there is), the mean over them of the lowest agree rate across Polis's
+  groups, over the same mean for the arguments that maximise it (the best possible pick of that
+  many). Agree rates are smoothed as (agrees + 1) / (votes + 2), the engine's own estimate, so an
   argument two people voted on cannot score 100 %.
 
-Speed: ``find_groups`` on 2,000 members x 1,000 arguments with 5 % of cells voted, median of RUNS runs
-after a warm-up, against a baseline measured in the same run, interleaved: building the vote matrix alone.
+Speed: ``find_groups`` on 2,000 members x 1,000 arguments with 5 % of cells voted, median of RUNS
+runs after a warm-up, against a baseline measured in the same run, interleaved: building the vote
+matrix alone.
 """
 
 from __future__ import annotations
@@ -63,7 +66,8 @@ def moderated_out(folder: Path) -> set[int]:
 
 
 def load_votes(folder: Path) -> list[Vote]:
-    """Every vote in votes.csv as the engine takes it; a vote changed later is resolved by timestamp."""
+    """Every vote in votes.csv as the engine takes it; a vote changed later is resolved by
+    timestamp."""
     hidden = moderated_out(folder)
     votes = []
     for r in _rows(folder / "votes.csv"):
@@ -76,9 +80,11 @@ def load_votes(folder: Path) -> list[Vote]:
 
 
 def polis_groups(folder: Path) -> dict[int, int]:
-    """Participant -> the opinion group Polis placed them in (participants it did not place are absent)."""
+    """Participant -> the opinion group Polis placed them in (participants it did not place are
+    absent)."""
     return {int(r["participant"]): int(r["group-id"])
-            for r in _rows(folder / "participants-votes.csv") if r.get("group-id", "").strip() != ""}
+            for r in _rows(folder / "participants-votes.csv")
+            if r.get("group-id", "").strip() != ""}
 
 
 def adjusted_rand(a: list, b: list) -> float:
@@ -130,16 +136,18 @@ def score(folder: Path) -> dict:
         "members_voting": result.members_voting, "members_counted": result.members_counted,
         "polis_placed": len(polis), "both_placed": len(both), "votes": result.votes,
         "arguments": result.arguments, "groups": len(result.groups),
-        "polis_groups": len(set(polis.values())), "silhouettes": [list(s) for s in result.silhouettes],
+        "polis_groups": len(set(polis.values())),
+        "silhouettes": [list(s) for s in result.silhouettes],
         "flagged": len(result.flagged),
-        "ari": round(adjusted_rand([ours[m] for m in both], [polis[m] for m in both]), 4) if both else 0.0,
+        "ari": round(adjusted_rand([ours[m] for m in both], [polis[m] for m in both]), 4)
+        if both else 0.0,
         "consensus_vs_best": round(ratio, 4), "consensus_chosen": chosen,
         "consensus_every_group_agrees": len(result.consensus), "seconds": round(seconds, 3),
     }
 
 
 def synthetic_votes(seed: int = SEED) -> list[Vote]:
-    """SPEED_MEMBERS members in three latent opinion groups, each voting on ~5 % of the arguments."""
+    """SPEED_MEMBERS members in three latent opinion groups, voting on ~5 % of the arguments."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -174,7 +182,8 @@ def speed() -> dict:
 
 
 def table(per: dict[str, dict]) -> str:
-    head = f"{'conversation':<24}{'members':>8}{'placed':>8}{'groups':>8}{'polis':>7}{'ARI':>8}{'cons/best':>11}"
+    head = (f"{'conversation':<24}{'members':>8}{'placed':>8}{'groups':>8}{'polis':>7}"
+            f"{'ARI':>8}{'cons/best':>11}")
     lines = [head, "-" * len(head)]
     for name, r in per.items():
         lines.append(f"{name:<24}{r['members_voting']:>8}{r['both_placed']:>8}{r['groups']:>8}"
@@ -207,11 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_speed:
         out["speed"] = speed()
         s = out["speed"]
-        print(f"{s['members']} x {s['arguments']} at {s['density']:.0%}: median {s['median_seconds']} s "
-              f"(baseline, matrix alone: {s['baseline_build_matrix_median_seconds']} s)")
+        print(f"{s['members']} x {s['arguments']} at {s['density']:.0%}: "
+              f"median {s['median_seconds']} s (baseline, matrix alone: "
+              f"{s['baseline_build_matrix_median_seconds']} s)")
     out["passed"] = (out["min_ari"] >= GOALS["min_ari"]
                      and out["min_consensus_vs_best"] >= GOALS["min_consensus_vs_best"]
-                     and ("speed" not in out or out["speed"]["median_seconds"] < GOALS["speed_seconds"]))
+                     and ("speed" not in out
+                          or out["speed"]["median_seconds"] < GOALS["speed_seconds"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

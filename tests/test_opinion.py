@@ -1,4 +1,5 @@
-"""The opinion-group engine (issue 18): groups found from votes, what each believes, what all share."""
+"""The opinion-group engine (issue 18): groups found from votes, what each believes, what all
+share."""
 
 from __future__ import annotations
 
@@ -30,14 +31,15 @@ BLOCKS = {"compute-caps": (DISAGREE, AGREE, AGREE), "open-models": (AGREE, DISAG
 
 
 def hidden_groups_debate(seed: int = 7, per_group: int = 20, agree_all: int = 0):
-    """Declared sides "pause" and "go-faster" cut across three opinion groups: compute-caps members all
-    say pause, growth-first all say go-faster, open-models split half and half."""
+    """Declared sides "pause" and "go-faster" cut across three opinion groups: compute-caps members
+    all say pause, growth-first all say go-faster, open-models split half and half."""
     rng = random.Random(seed)
     votes, planted = [], {}
     for name, stance in BLOCKS.items():
         for i in range(per_group):
             member = f"{name}-{i}"
-            side = "pause" if name == "compute-caps" or (name == "open-models" and i % 2) else "go-faster"
+            pauses = name == "compute-caps" or (name == "open-models" and i % 2)
+            side = "pause" if pauses else "go-faster"
             planted[member] = name
             for argument in range(1, 31):
                 if rng.random() < 0.6:  # members vote on some arguments, not all
@@ -70,7 +72,8 @@ def test_each_group_is_told_apart_by_the_block_it_rejects():
     result = find_groups(votes)
     for group in result.groups:
         name = planted[group.member_ids[0]]
-        rejected = range(1 + 10 * BLOCKS[name].index(DISAGREE), 11 + 10 * BLOCKS[name].index(DISAGREE))
+        block = BLOCKS[name].index(DISAGREE)
+        rejected = range(1 + 10 * block, 11 + 10 * block)
         assert group.representative, f"{name} has no representative arguments"
         for rep in group.representative:
             assert rep.direction == "disagree" and rep.argument in rejected
@@ -97,7 +100,8 @@ def test_a_changed_vote_counts_once_and_the_latest_wins():
 
 
 def test_too_few_votes_says_how_many_there_are_and_how_many_are_needed():
-    votes = [Vote(f"keen-{i}", a, AGREE if (a + i) % 2 else DISAGREE) for i in range(3) for a in range(10)]
+    votes = [Vote(f"keen-{i}", a, AGREE if (a + i) % 2 else DISAGREE)
+             for i in range(3) for a in range(10)]
     votes += [Vote(f"brief-{i}", a, AGREE) for i in range(5) for a in range(2)]
     result = find_groups(votes)
     assert not result.found and result.groups == () and result.points == ()
@@ -125,21 +129,23 @@ def test_members_who_agree_with_everything_are_flagged_and_do_not_form_a_group()
 
 
 def small_case():
-    """Two groups of six. Argument 1: everyone agrees. 2: group X agrees, Y disagrees. 3: the reverse.
-    4: X agrees, Y passes or splits. 5: everyone disagrees."""
+    """Two groups of six. Argument 1: everyone agrees. 2: group X agrees, Y disagrees. 3: the
+    reverse. 4: X agrees, Y passes or splits. 5: everyone disagrees."""
     votes = []
     for i in range(6):
         x, y = f"x{i}", f"y{i}"
         votes += [Vote(x, 1, AGREE, "for"), Vote(x, 2, AGREE, "for"), Vote(x, 3, DISAGREE, "for"),
                   Vote(x, 4, AGREE, "for"), Vote(x, 5, DISAGREE, "for")]
         votes += [Vote(y, 1, AGREE, "against"), Vote(y, 2, DISAGREE, "against"),
-                  Vote(y, 3, AGREE, "against"), Vote(y, 4, (PASS, AGREE, DISAGREE)[i % 3], "against"),
+                  Vote(y, 3, AGREE, "against"),
+                  Vote(y, 4, (PASS, AGREE, DISAGREE)[i % 3], "against"),
                   Vote(y, 5, DISAGREE, "against")]
     return votes
 
 
 def test_consensus_and_representative_arguments_on_a_hand_made_case():
-    # Two groups asked for: Y's three ways of voting on argument 4 are, left free, three tiny groups.
+    # Two groups asked for: Y's three ways of voting on argument 4 are, left free, three tiny
+    # groups.
     result = find_groups(small_case(), OpinionSettings(groups=(2, 2)))
     assert result.found and len(result.groups) == 2
     x = next(g for g in result.groups if "x0" in g.member_ids)
@@ -172,9 +178,9 @@ def test_the_group_count_range_is_configurable():
 def test_without_numpy_the_entry_point_says_how_to_install_it(monkeypatch):
     import bot.opinion as opinion
 
-    computing = ("bot.opinion.engine", "bot.opinion.matrix", "bot.opinion.pca", "bot.opinion.cluster",
-                 "bot.opinion.statements")
-    for name in [m for m in sys.modules if m in computing or m == "numpy" or m.startswith("numpy.")]:
+    computing = {f"bot.opinion.{m}" for m in ("engine", "matrix", "pca", "cluster", "statements")}
+    for name in [m for m in sys.modules
+                 if m in computing or m == "numpy" or m.startswith("numpy.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "numpy", None)  # makes "import numpy" raise ImportError
     assert not opinion.available()
@@ -194,7 +200,8 @@ def bench_module():
 def test_the_benchmark_reads_every_polis_conversation():
     bench = bench_module()
     folders = bench.conversations(POLIS.parent)
-    assert {f.name for f in folders} >= {"15-per-hour-seattle", "brexit-consensus", "vtaiwan.uberx"}
+    names = {f.name for f in folders}
+    assert names >= {"15-per-hour-seattle", "brexit-consensus", "vtaiwan.uberx"}
     seattle = POLIS / "15-per-hour-seattle"
     votes, groups = bench.load_votes(seattle), bench.polis_groups(seattle)
     hidden = bench.moderated_out(seattle)

@@ -29,7 +29,8 @@ from .types import (
 
 
 def available() -> bool:
-    """Whether numpy is installed, so the core can offer opinion groups only where they can be found."""
+    """Whether numpy is installed, so the core can offer opinion groups only where they can be
+    found."""
     try:
         import numpy  # noqa: F401
     except ImportError:
@@ -50,6 +51,6 @@ def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) 
 
 __all__ = [
     "AGREE", "DISAGREE", "PASS", "ConsensusArgument", "MemberPoint", "OpinionEngineUnavailable",
-    "OpinionGroup", "OpinionResult", "OpinionSettings", "RepresentativeArgument", "Vote", "available",
-    "find_groups",
+    "OpinionGroup", "OpinionResult", "OpinionSettings", "RepresentativeArgument", "Vote",
+    "available", "find_groups",
 ]

@@ -1,9 +1,9 @@
 """Groups on the opinion map: weighted k-means, and the group count chosen by silhouette.
 
 Polis first pools members into ~100 fine "base" clusters and groups those. We cluster the members
-themselves: on the Polis conversations the base step made the groups depend on its seed (adjusted Rand
-against Polis's groups swung from 0.71 to 0.87 over ten seeds on vtaiwan.uberx), while k-means on the
-members with a few restarts lands on the same answer every time. It is cheap on a 2-D map.
+themselves: on the Polis conversations the base step made the groups depend on its seed (adjusted
+Rand against Polis's groups swung from 0.71 to 0.87 over ten seeds on vtaiwan.uberx), while k-means
+on the members with a few restarts lands on the same answer every time. It is cheap on a 2-D map.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def _sq_distances(points: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 
 def _seed_centers(points: np.ndarray, weights: np.ndarray, k: int, rng) -> np.ndarray:
-    """k-means++: each next centre drawn in proportion to weight x squared distance from the chosen."""
+    """k-means++: each next centre drawn in proportion to weight x squared distance from the
+    chosen."""
     chosen = [int(rng.choice(len(points), p=weights / weights.sum()))]
     nearest = _sq_distances(points, points[chosen])[:, 0]
     for _ in range(1, k):
@@ -45,19 +46,23 @@ def _lloyd(points: np.ndarray, weights: np.ndarray, centers: np.ndarray) -> Clus
     for _ in range(MAX_STEPS):
         labels = np.argmin(_sq_distances(points, centers), axis=1)
         mass = np.bincount(labels, weights=weights, minlength=len(centers))
-        sums = np.stack([np.bincount(labels, weights=weights * points[:, d], minlength=len(centers))
-                         for d in range(points.shape[1])], axis=1)
+        sums = np.stack([
+            np.bincount(labels, weights=weights * points[:, d], minlength=len(centers))
+            for d in range(points.shape[1])
+        ], axis=1)
         moved = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
         if np.allclose(moved, centers, rtol=0.0, atol=1e-12):
             break
         centers = moved
     labels = np.argmin(_sq_distances(points, centers), axis=1)
-    inertia = float((weights * _sq_distances(points, centers)[np.arange(len(points)), labels]).sum())
+    nearest = _sq_distances(points, centers)[np.arange(len(points)), labels]
+    inertia = float((weights * nearest).sum())
     return Clustering(labels, centers, inertia)
 
 
-def kmeans(points: np.ndarray, weights: np.ndarray, k: int, seed: int, restarts: int) -> Clustering:
-    """The tightest of ``restarts`` seeded runs; the same inputs give the same answer every time."""
+def kmeans(points: np.ndarray, weights: np.ndarray, k: int, seed: int,
+           restarts: int) -> Clustering:
+    """The tightest of ``restarts`` seeded runs; the same inputs give the same answer each time."""
     rng = np.random.default_rng(seed)
     best = None
     for _ in range(max(1, restarts)):
@@ -70,7 +75,8 @@ def kmeans(points: np.ndarray, weights: np.ndarray, k: int, seed: int, restarts:
 def silhouette(points: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> float:
     """Weighted mean silhouette, each point standing for ``weight`` members at its place.
 
-    A point's own weight is left out of its cluster's mean distance; a lone point scores 0, as usual.
+    A point's own weight is left out of its cluster's mean distance; a lone point scores 0, as
+    usual.
     """
     clusters = np.unique(labels)
     if len(clusters) < 2:
@@ -81,7 +87,8 @@ def silhouette(points: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> f
     np.sqrt(dist, out=dist)
     member = labels[:, None] == clusters[None, :]  # points x clusters
     mass = weights @ member
-    total = dist @ (weights[:, None] * member)  # weighted distance sum from each point to each cluster
+    # weighted distance sum from each point to each cluster
+    total = dist @ (weights[:, None] * member)
     own = np.argmax(member, axis=1)
     rows = np.arange(len(points))
     others_in_own = mass[own] - weights
@@ -106,10 +113,10 @@ class Grouping:
 def choose_groups(points: np.ndarray, weights: np.ndarray, group_range: tuple[int, int], seed: int,
                   restarts: int, margin: float, sample: int) -> Grouping | None:
     """Cluster the members for every group count in range and keep the best silhouette, where a
-    larger count must beat the best smaller one by ``margin``: silhouettes within a few hundredths are
-    noise of k-means, and an extra group that is not clearly there only splits a real one (Polis gets
-    the same caution by switching count only when a new one stays best over several updates).
-    None when there are too few distinct places to form even two groups."""
+    larger count must beat the best smaller one by ``margin``: silhouettes within a few hundredths
+    are noise of k-means, and an extra group that is not clearly there only splits a real one
+    (Polis gets the same caution by switching count only when a new one stays best over several
+    updates). None when there are too few distinct places to form even two groups."""
     distinct = len(np.unique(np.round(points, 12), axis=0))
     # k groups need k distinct places, and silhouette needs a member left over beyond k
     low, high = group_range[0], min(group_range[1], distinct, len(points) - 1)
@@ -127,7 +134,7 @@ def choose_groups(points: np.ndarray, weights: np.ndarray, group_range: tuple[in
 
 
 def _silhouette_sample(n: int, limit: int, seed: int) -> np.ndarray:
-    """Silhouette needs all pairwise distances; beyond ``limit`` members a seeded sample stands in."""
+    """Silhouette needs all pairwise distances: beyond ``limit`` members, a seeded sample."""
     if n <= limit:
         return np.arange(n)
     return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))

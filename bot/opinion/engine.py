@@ -1,8 +1,9 @@
 """Opinion groups from agree/disagree/pass votes, following Polis's published method.
 
-Members with enough votes are placed on a two-dimensional map (PCA of the vote matrix), clustered with
-k-means, and the group count is the one with the best silhouette in the configured range. Everything is
-seeded and canonically ordered, so the same votes give the same groups whatever order they arrive in.
+Members with enough votes are placed on a two-dimensional map (PCA of the vote matrix), clustered
+with k-means, and the group count is the one with the best silhouette in the configured range.
+Everything is seeded and canonically ordered, so the same votes give the same groups whatever order
+they arrive in.
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) 
                 min_members=settings.min_members)
     if len(ballot.members) < settings.min_members:
         return _too_few(base, (
-            f"too few votes to find groups: {len(ballot.members)} of {len(everyone.members)} voting "
-            f"members voted on at least {need} of the {n_args} arguments ({base['votes']} votes in "
-            f"all); at least {settings.min_members} such members are needed"))
+            f"too few votes to find groups: {len(ballot.members)} of {len(everyone.members)} "
+            f"voting members voted on at least {need} of the {n_args} arguments "
+            f"({base['votes']} votes in all); at least {settings.min_members} such members are "
+            "needed"))
     flagged = agrees_with_everything(ballot, settings.agree_all_share, need)
     weights = np.where(flagged, settings.agree_all_weight, 1.0)
     projection = project(ballot.values, weights, settings.seed)
@@ -74,20 +76,23 @@ def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) 
                              settings.restarts, settings.group_margin, settings.silhouette_sample)
     if grouping is None:
         return _too_few(base, (
-            f"no groups to find: the {len(ballot.members)} counted members vote too much alike to be "
-            f"told apart (at least {settings.groups[0]} distinct voting patterns are needed)"))
+            f"no groups to find: the {len(ballot.members)} counted members vote too much alike "
+            f"to be told apart (at least {settings.groups[0]} distinct voting patterns are "
+            "needed)"))
     labels = _canonical(grouping.labels, ballot.members)
     tallies = tally(ballot.values, weights, labels, int(labels.max()) + 1)
     groups = _groups(ballot, labels, tallies, settings)
     points = tuple(
         MemberPoint(m, float(x), float(y), int(g), side, bool(f))
-        for m, (x, y), g, side, f in zip(ballot.members, projection.points, labels, ballot.sides, flagged)
+        for m, (x, y), g, side, f in zip(
+            ballot.members, projection.points, labels, ballot.sides, flagged)
     )
     ranking = consensus_ranking(tallies, ballot.arguments)
     sizes = ", ".join(f"{g.label}: {g.size}" for g in groups)
+    summary = f"{len(groups)} opinion groups among {len(ballot.members)} members ({sizes})"
     return OpinionResult(
-        found=True, reason=f"{len(groups)} opinion groups among {len(ballot.members)} members ({sizes})",
-        groups=groups, consensus=tuple(c for c in ranking if c.every_group_agrees), ranking=ranking,
+        found=True, reason=summary, groups=groups, ranking=ranking,
+        consensus=tuple(c for c in ranking if c.every_group_agrees),
         points=points,
         flagged=tuple(sorted((m for m, f in zip(ballot.members, flagged) if f), key=member_key)),
         silhouette=float(grouping.silhouette), silhouettes=grouping.tried,

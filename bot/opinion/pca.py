@@ -1,8 +1,9 @@
 """The opinion map: the first two principal components of the vote matrix, the way Polis draws it.
 
-A missing vote is read as the argument's mean vote, so after centring it contributes nothing. Projecting a
-member who voted on few arguments then lands them near the centre only because they said little, so, as
-Polis does, each member's projection is scaled up by sqrt(arguments / arguments they voted on).
+A missing vote is read as the argument's mean vote, so after centring it contributes nothing.
+Projecting a member who voted on few arguments then lands them near the centre only because they
+said little, so, as Polis does, each member's projection is scaled up by sqrt(arguments / arguments
+they voted on).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 COMPONENTS = 2
-OVERSAMPLE = 10  # extra directions in subspace iteration: convergence goes as (l_{k+p} / l_k) per step
+# extra directions in subspace iteration: convergence goes as (l_{k+p} / l_k) per step
+OVERSAMPLE = 10
 MAX_ITERATIONS = 60
 TOLERANCE = 1e-9
 
@@ -37,8 +39,9 @@ def centred(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.nda
 def top_components(x: np.ndarray, weights: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Leading eigenvectors (rows) and eigenvalues of the weighted scatter matrix X' W X.
 
-    Block subspace iteration touches X only through products with a thin block, so 2,000 x 1,000 costs
-    milliseconds per step where a full eigendecomposition of the 1,000 x 1,000 scatter costs seconds.
+    Block subspace iteration touches X only through products with a thin block, so 2,000 x 1,000
+    costs milliseconds per step where a full eigendecomposition of the 1,000 x 1,000 scatter costs
+    seconds.
     """
     n_args = x.shape[1]
     block = min(n_args, COMPONENTS + OVERSAMPLE)
@@ -51,8 +54,9 @@ def top_components(x: np.ndarray, weights: np.ndarray, seed: int) -> tuple[np.nd
         values, vectors = np.linalg.eigh((small + small.T) / 2)
         order = np.argsort(values)[::-1][:COMPONENTS]
         top = values[order]
-        if block == n_args or (previous is not None
-                               and np.all(np.abs(top - previous) <= TOLERANCE * max(top[0], 1e-12))):
+        settled = previous is not None and np.all(
+            np.abs(top - previous) <= TOLERANCE * max(top[0], 1e-12))
+        if block == n_args or settled:
             break
         previous = top
     components = (basis @ vectors[:, order]).T

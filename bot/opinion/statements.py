@@ -1,7 +1,7 @@
 """What each group believes and what all groups share, from the vote tallies inside each group.
 
-Every probability is smoothed as (count + 1) / (votes + 2), as in Polis: an argument two members agreed
-with is not "100 % agreed", and an argument nobody in a group voted on reads as an even 0.5.
+Every probability is smoothed as (count + 1) / (votes + 2), as in Polis: an argument two members
+agreed with is not "100 % agreed", and an argument nobody in a group voted on reads as an even 0.5.
 Tallies use the members' weights, so a member who agrees with everything counts for less here too.
 """
 
@@ -18,7 +18,8 @@ DIRECTIONS = (("agree", AGREE), ("disagree", DISAGREE))
 
 @dataclass(frozen=True)
 class Tallies:
-    """Per group x argument: weighted votes cast and weighted votes of each kind, plus raw vote counts."""
+    """Per group x argument: weighted votes cast and weighted votes of each kind, plus raw vote
+    counts."""
 
     votes: np.ndarray
     of: dict[int, np.ndarray]  # vote value -> weighted count of that vote
@@ -43,7 +44,8 @@ def _z_one(p: np.ndarray, votes: np.ndarray) -> np.ndarray:
 
 
 def _z_two(x1, n1, x2, n2) -> np.ndarray:
-    """Two-proportion z (pooled) on the smoothed counts: does the group lean this way more than the rest?"""
+    """Two-proportion z (pooled) on the smoothed counts: does the group lean this way more than the
+    rest?"""
     x1, n1, x2, n2 = x1 + 1.0, n1 + 2.0, x2 + 1.0, n2 + 2.0
     pooled = (x1 + x2) / (n1 + n2)
     spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
@@ -51,13 +53,15 @@ def _z_two(x1, n1, x2, n2) -> np.ndarray:
 
 
 def _candidates(t: Tallies, group: int, direction: str, value: int, z_min: float):
-    """(metric, fields) for every argument where the group's lean in ``direction`` passes both tests."""
+    """(metric, fields) for every argument where the group's lean in ``direction`` passes both
+    tests."""
     count, votes = t.of[value][group], t.votes[group]
     rest_count, rest_votes = t.of[value].sum(axis=0) - count, t.votes.sum(axis=0) - votes
     p_in, p_out = smoothed(count, votes), smoothed(rest_count, rest_votes)
     ratio = p_in / p_out
     z_in, z_apart = _z_one(p_in, votes), _z_two(count, votes, rest_count, rest_votes)
-    # Polis ranks by the product of the ratio, the probability and both test statistics: an argument
+    # Polis ranks by the product of the ratio, the probability and both test statistics: an
+    # argument
     # must be both typical of the group and unlike the rest to come first.
     metric = ratio * p_in * z_in * z_apart
     share_in = np.divide(count, votes, out=np.zeros_like(votes), where=votes > 0)
@@ -69,16 +73,17 @@ def _candidates(t: Tallies, group: int, direction: str, value: int, z_min: float
 
 def representative(t: Tallies, group: int, arguments: tuple[int, ...], z_min: float,
                    limit: int) -> tuple[RepresentativeArgument, ...]:
-    """The arguments that set the group apart, most telling first; each argument at most once, in the
-    direction where it is more telling."""
+    """The arguments that set the group apart, most telling first; each argument at most once, in
+    the direction where it is more telling."""
     best: dict[int, tuple[float, tuple]] = {}
     for direction, value in DIRECTIONS:
         for metric, c, fields in _candidates(t, group, direction, value, z_min):
             if c not in best or metric > best[c][0]:
                 best[c] = (metric, fields)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], arguments[item[0]]))[:limit]
-    return tuple(RepresentativeArgument(arguments[c], fields[0], *fields[1:], int(t.raw_votes[group][c]))
-                 for c, (_, fields) in ranked)
+    return tuple(
+        RepresentativeArgument(arguments[c], fields[0], *fields[1:], int(t.raw_votes[group][c]))
+        for c, (_, fields) in ranked)
 
 
 def consensus_ranking(t: Tallies, arguments: tuple[int, ...]) -> tuple[ConsensusArgument, ...]:

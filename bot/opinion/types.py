@@ -1,5 +1,5 @@
-"""What the opinion-group engine takes and returns. Standard library only, so the core can name these
-types (and read a result) on an install without numpy."""
+"""What the opinion-group engine takes and returns. Standard library only, so the core can name
+these types (and read a result) on an install without numpy."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ class OpinionEngineUnavailable(RuntimeError):
 
     def __init__(self) -> None:
         super().__init__(
-            "finding opinion groups needs numpy: install the extra with pip install 'steelman[opinion]'"
+            "finding opinion groups needs numpy: install the extra with "
+            "pip install 'steelman[opinion]'"
         )
 
 
 @dataclass(frozen=True)
 class Vote:
-    """One member's vote on one argument. When a member voted on an argument more than once, the vote with
-    the largest ``at`` counts (the core keeps changes append-only; this is its latest state)."""
+    """One member's vote on one argument. When a member voted on an argument more than once, the
+    vote with the largest ``at`` counts (the core keeps changes append-only; this is its latest
+    state)."""
 
     member_id: Hashable
     argument: int
@@ -39,23 +41,30 @@ class Vote:
 @dataclass(frozen=True)
 class OpinionSettings:
     min_votes: int = 7  # per member, capped at the number of arguments (Polis: min(7, arguments))
-    min_members: int = 5  # fewer counted members than this cannot be split into groups worth showing
-    groups: tuple[int, int] = (2, 5)  # inclusive range of group counts that silhouette chooses from
+    # fewer counted members than this cannot be split into groups worth showing
+    min_members: int = 5
+    # inclusive range of group counts that silhouette chooses from
+    groups: tuple[int, int] = (2, 5)
     group_margin: float = 0.05  # silhouette a larger group count must add over a smaller one
-    silhouette_sample: int = 3000  # members beyond this are scored for silhouette on a seeded sample
+    # members beyond this are scored for silhouette on a seeded sample
+    silhouette_sample: int = 3000
     seed: int = 0
     restarts: int = 10  # k-means starts per group count; the tightest wins
-    agree_all_share: float = 0.95  # agreeing with at least this share of one's votes flags a member
-    agree_all_weight: float = 0.25  # a flagged member counts this much in the map, groups and tallies
+    # agreeing with at least this share of one's votes flags a member
+    agree_all_share: float = 0.95
+    # a flagged member counts this much in the map, groups and tallies
+    agree_all_weight: float = 0.25
     representative: int = 5  # at most this many representative arguments per group
-    z_90: float = 1.2816  # one-sided 90% significance, the level Polis's representativeness test uses
+    # one-sided 90% significance, the level Polis's representativeness test uses
+    z_90: float = 1.2816
 
     def __post_init__(self) -> None:
         low, high = self.groups
         if not 2 <= low <= high:
             raise ValueError(f"group range must satisfy 2 <= low <= high, got {self.groups}")
         if self.min_votes < 1 or self.min_members < 3 or self.silhouette_sample < 3:
-            raise ValueError("min_votes >= 1, min_members >= 3 and silhouette_sample >= 3 are required")
+            raise ValueError(
+                "min_votes >= 1, min_members >= 3 and silhouette_sample >= 3 are required")
         if self.group_margin < 0:
             raise ValueError("group_margin must be >= 0")
         if not 0.0 < self.agree_all_share <= 1.0 or not 0.0 < self.agree_all_weight <= 1.0:
@@ -64,7 +73,8 @@ class OpinionSettings:
 
 @dataclass(frozen=True)
 class RepresentativeArgument:
-    """An argument that sets a group apart: the group votes ``direction`` on it much more than the rest."""
+    """An argument that sets a group apart: the group votes ``direction`` on it much more than the
+    rest."""
 
     argument: int
     direction: Literal["agree", "disagree"]
@@ -82,7 +92,8 @@ class OpinionGroup:
     label: str  # "A", "B", ... in id order
     size: int
     member_ids: tuple[Hashable, ...]
-    sides: tuple[tuple[str, int], ...]  # declared side -> members, most first; "" for no declared side
+    # declared side -> members, most first; "" for no declared side
+    sides: tuple[tuple[str, int], ...]
     representative: tuple[RepresentativeArgument, ...]
 
 
@@ -125,5 +136,6 @@ class OpinionResult:
     points: tuple[MemberPoint, ...] = ()
     flagged: tuple[Hashable, ...] = ()  # members who agree with (nearly) everything, weighed down
     silhouette: float | None = None  # of the chosen group count
-    silhouettes: tuple[tuple[int, float], ...] = ()  # (group count, silhouette) for every count tried
+    # (group count, silhouette) for every count tried
+    silhouettes: tuple[tuple[int, float], ...] = ()
     variance_explained: tuple[float, float] = (0.0, 0.0)  # share of variance on each map axis
