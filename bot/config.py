@@ -135,6 +135,14 @@ class SlackSettings(Strict):
     api_url: str | None = None  # Slack's Web API base URL; only for a proxy or a test server
 
 
+class ScheduleSettings(Strict):
+    default_zone: str = "UTC"  # IANA zone of a /schedule add that names none
+    min_interval: Duration = timedelta(hours=1)  # schedules may not run more often than this
+    grace: Duration = timedelta(hours=1)  # a run missed while down still fires this late; later, skipped
+    max_per_space: int = Field(default=10, ge=1, le=1000)
+    reminders: dict[str, Duration] = {}  # format -> how long before each round or vote closes to remind
+
+
 class Settings(Strict):
     bot: BotSettings = BotSettings()
     limits: Limits = Limits()
@@ -143,6 +151,7 @@ class Settings(Strict):
     console: ConsoleSettings = ConsoleSettings()
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
 
     @model_validator(mode="before")
