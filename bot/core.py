@@ -21,6 +21,7 @@ from bot.commands import Command
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import Ctx, Request
+from bot.handlers import schedules
 from bot.handlers.common import draw
 from bot.jobs import JOBS, JobCtx
 from bot.domain import Job, State
@@ -216,7 +217,7 @@ class Core:
             receipt = await chat.deliver(ready)
         except PermanentDeliveryError as exc:
             log.error("message %s to %s refused for good: %s", item.id, item.out.channel_id, exc)
-            await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, str(exc), now, None))
+            await self._settle_delivery(partial(_refused, item, str(exc), now))
             return 0
         except Exception as exc:
             await self._retry_later(item, exc, now)
@@ -251,6 +252,12 @@ class Core:
             return min(times) if times else None
 
         return await self.store.transact(read)
+
+
+async def _refused(item: OutboxItem, error: str, now: datetime, uow: UnitOfWork) -> None:
+    """Given up for good; schedules posting where the bot may no longer post are paused with it."""
+    await uow.delivery_failed(item.id, error, now, None)
+    await schedules.refused(uow, item, error, now)
 
 
 class _Repeat(Exception):
