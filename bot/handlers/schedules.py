@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import rules, scheduling
@@ -68,8 +68,9 @@ def _format(ctx: Ctx) -> str:
 
 
 def _times(s: Schedule, tz: ZoneInfo, now: datetime, count: int = 3) -> str:
+    first = s.next_run_at or now  # the stored next run is itself the first shown
     return "; ".join(f"{t.astimezone(tz):%a %d %b %H:%M %Z} ({t:%H:%M} UTC)"
-                     for t in scheduling.runs(s.cron, tz, max(now, s.next_run_at or now), count))
+                     for t in scheduling.runs(s.cron, tz, first - timedelta(microseconds=1), count))
 
 
 def _what_text(s: Schedule) -> str:
