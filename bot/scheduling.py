@@ -21,11 +21,18 @@ from bot.errors import UserError
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CRON_DAY = {d: (i + 1) % 7 for i, d in enumerate(DAYS)}  # cron counts from Sunday = 0
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_FIELDS = (("minute", "0-59"), ("hour", "0-23"), ("day of month", "1-31"),
-           ("month", "1-12 or jan-dec"), ("day of week", "0-6 (0 is Sunday) or sun-sat"))
+_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day of month", "1-31"),
+    ("month", "1-12 or jan-dec"),
+    ("day of week", "0-6 (0 is Sunday) or sun-sat"),
+)
 _TIME = r"(\d{1,2}):(\d{2})"
 _EVERY = re.compile(rf"^every\s+([a-z, ]+?)\s+(?:at\s+)?{_TIME}$")
-_NTH = re.compile(rf"^(first|second|third|fourth)\s+([a-z]+)\s+of\s+(?:the|every)\s+month\s+(?:at\s+)?{_TIME}$")
+_NTH = re.compile(
+    rf"^(first|second|third|fourth)\s+([a-z]+)\s+of\s+(?:the|every)\s+month\s+(?:at\s+)?{_TIME}$"
+)
 SAMPLE = 50  # runs looked at when checking a schedule against the minimum interval
 
 
@@ -34,15 +41,21 @@ def _day(word: str) -> int:
     for name, number in _CRON_DAY.items():
         if word and name.startswith(word) and len(word) >= 3:
             return number
-    raise UserError(f"{word!r} is not a day of the week.", "Use monday ... sunday, e.g. `every friday 18:00`.",
-                    option="when")
+    raise UserError(
+        f"{word!r} is not a day of the week.",
+        "Use monday ... sunday, e.g. `every friday 18:00`.",
+        option="when",
+    )
 
 
 def _clock(hour: str, minute: str) -> tuple[int, int]:
     h, m = int(hour), int(minute)
     if h > 23 or m > 59:
-        raise UserError(f"{hour}:{minute} is not a time of day.", "Use 24-hour time, 00:00 to 23:59.",
-                        option="when")
+        raise UserError(
+            f"{hour}:{minute} is not a time of day.",
+            "Use 24-hour time, 00:00 to 23:59.",
+            option="when",
+        )
     return h, m
 
 
@@ -67,14 +80,18 @@ def _check_fields(fields: list[str]) -> None:
     if len(fields) != 5:
         raise UserError(
             f"A cron expression has 5 fields (minute hour day-of-month month day-of-week); this has {len(fields)}.",
-            "For example `0 18 * * 5` (Fridays 18:00), or write `every friday 18:00`.", option="when")
+            "For example `0 18 * * 5` (Fridays 18:00), or write `every friday 18:00`.",
+            option="when",
+        )
     for i, (name, allowed) in enumerate(_FIELDS):
         probe = ["*"] * 5
         probe[i] = fields[i]
         if not croniter.is_valid(" ".join(probe)):
-            raise UserError(f"The {name} field of the cron expression, {fields[i]!r}, is not valid.",
-                            f"The {name} field allows {allowed}, lists (1,3), ranges (1-5) and steps (*/2).",
-                            option="when")
+            raise UserError(
+                f"The {name} field of the cron expression, {fields[i]!r}, is not valid.",
+                f"The {name} field allows {allowed}, lists (1,3), ranges (1-5) and steps (*/2).",
+                option="when",
+            )
 
 
 def parse_when(text: str) -> str:
@@ -84,13 +101,18 @@ def parse_when(text: str) -> str:
     if cron is not None:
         return cron
     if re.match(r"^(every|first|second|third|fourth)\b", spoken):
-        raise UserError(f"I can't read {text!r} as a schedule.",
-                        "Try `every friday 18:00`, `every day 09:30`, `first monday of the month 19:30`, "
-                        "or a cron expression like `0 18 * * 5`.", option="when")
+        raise UserError(
+            f"I can't read {text!r} as a schedule.",
+            "Try `every friday 18:00`, `every day 09:30`, `first monday of the month 19:30`, "
+            "or a cron expression like `0 18 * * 5`.",
+            option="when",
+        )
     fields = spoken.split()
     _check_fields(fields)
     if not croniter.is_valid(" ".join(fields)):
-        raise UserError(f"{text!r} is not a valid cron expression.", "For example `0 18 * * 5`.", option="when")
+        raise UserError(
+            f"{text!r} is not a valid cron expression.", "For example `0 18 * * 5`.", option="when"
+        )
     return " ".join(fields)
 
 
@@ -107,7 +129,11 @@ def zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         pass
     close = difflib.get_close_matches(name, _zone_names(), n=3, cutoff=0.6)
-    hint = f"Did you mean {' or '.join(close)}?" if close else "Use an IANA name such as Europe/Berlin or UTC."
+    hint = (
+        f"Did you mean {' or '.join(close)}?"
+        if close
+        else "Use an IANA name such as Europe/Berlin or UTC."
+    )
     raise UserError(f"{name!r} is not a time zone I know.", hint, option="zone")
 
 
@@ -126,7 +152,9 @@ def _to_utc(wall: datetime, tz: ZoneInfo) -> datetime:
 
 def runs(cron: str, tz: ZoneInfo, after: datetime, count: int) -> list[datetime]:
     """The next `count` run times strictly after `after`, in UTC, each once."""
-    wall = after.astimezone(tz).replace(tzinfo=None) - timedelta(hours=3)  # fall back: see the repeat hour
+    wall = after.astimezone(tz).replace(tzinfo=None) - timedelta(
+        hours=3
+    )  # fall back: see the repeat hour
     it = croniter(cron, wall)
     found: list[datetime] = []
     while len(found) < count:
@@ -146,8 +174,11 @@ def check_interval(cron: str, tz: ZoneInfo, now: datetime, minimum: timedelta) -
     walls = [it.get_next(datetime) for _ in range(SAMPLE)]
     gap = min(b - a for a, b in zip(walls, walls[1:]))
     if gap < minimum:
-        raise UserError(f"That schedule runs every {_span(gap)} at its closest; the minimum is {_span(minimum)}.",
-                        "Choose a less frequent time, e.g. `every friday 18:00`.", option="when")
+        raise UserError(
+            f"That schedule runs every {_span(gap)} at its closest; the minimum is {_span(minimum)}.",
+            "Choose a less frequent time, e.g. `every friday 18:00`.",
+            option="when",
+        )
 
 
 def _span(delta: timedelta) -> str:
@@ -165,7 +196,12 @@ def missed(run_at: datetime, now: datetime, grace: timedelta) -> bool:
 def describe(cron: str) -> str:
     """A short reading of the common shapes; the cron itself otherwise."""
     fields = cron.split()
-    if len(fields) == 5 and fields[0].isdigit() and fields[1].isdigit() and fields[2:4] == ["*", "*"]:
+    if (
+        len(fields) == 5
+        and fields[0].isdigit()
+        and fields[1].isdigit()
+        and fields[2:4] == ["*", "*"]
+    ):
         at = f"{int(fields[1]):02d}:{int(fields[0]):02d}"
         dow = fields[4]
         if dow == "*":

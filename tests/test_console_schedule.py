@@ -7,13 +7,21 @@ from tests.test_console import console
 async def test_a_scheduled_debate_starts_in_the_console_when_the_clock_passes_its_time(store):
     lines: list[str] = []
     room = console(store, lines)
-    await play(room, ("/as Maya", '/schedule add when:"every friday 18:00" zone:Europe/Berlin '
-                                  'motion:"Evaluations should be published before deployment" format:quick'))
+    await play(
+        room,
+        (
+            "/as Maya",
+            '/schedule add when:"every friday 18:00" zone:Europe/Berlin '
+            'motion:"Evaluations should be published before deployment" format:quick',
+        ),
+    )
     assert "Next: Fri 27 Nov 18:00 CET (17:00 UTC)" in "\n".join(lines)
     await room.handle("/clock +7d")
     transcript = "\n".join(lines)
-    assert "[17:00] #ai-policy — Steelman:\n    【Debate #1: Evaluations should be published before deployment】" \
+    assert (
+        "[17:00] #ai-policy — Steelman:\n    【Debate #1: Evaluations should be published before deployment】"
         in transcript
+    )
     assert "#ai-policy: thread thread-1 opened" in transcript
 
 
@@ -23,5 +31,7 @@ async def test_the_demo_ends_with_the_top_motion_debated_on_schedule(sqlite_stor
     transcript = "\n".join(lines)
     assert "That is nearly motion #1, already in the queue" in transcript
     assert "You can't upvote your own motion." in transcript
-    assert "[17:00] #ai-policy — Steelman:\n    【Debate #2: Frontier labs should publish their evaluation" \
-        in transcript  # motion #2 had the most upvotes
+    assert (
+        "[17:00] #ai-policy — Steelman:\n    【Debate #2: Frontier labs should publish their evaluation"
+        in transcript
+    )  # motion #2 had the most upvotes

@@ -25,7 +25,9 @@ async def seed_schedules(url: str, due: datetime) -> None:
     store = PostgresStore(url, pool_max=4)
     await store.open()
     try:
-        roomy = settings(30).model_copy(update={"schedule": ScheduleSettings(max_per_space=SCHEDULES)})
+        roomy = settings(30).model_copy(
+            update={"schedule": ScheduleSettings(max_per_space=SCHEDULES)}
+        )
         core = bootstrap.build(roomy, ManualClock(datetime.now(UTC)), store, worker="seed")
         maya = Actor("maya", "Maya", True)
         for n in range(SCHEDULES):
@@ -51,6 +53,7 @@ async def test_two_processes_fire_each_scheduled_run_exactly_once(db_url, tmp_pa
         async def all_posted():
             """every schedule's prompt was delivered"""
             return sum(d["title"] == "Discussion prompt" for d in deliveries(log)) >= SCHEDULES
+
         await wait_for(all_posted, 30)
         await asyncio.sleep(1.0)  # a second firing, if there were one, would show by now
     finally:
@@ -59,8 +62,12 @@ async def test_two_processes_fire_each_scheduled_run_exactly_once(db_url, tmp_pa
             p.wait()
 
     assert sum(d["title"] == "Discussion prompt" for d in deliveries(log)) == SCHEDULES
-    posts = await query(db_url, "SELECT channel_id FROM outbox WHERE body LIKE '%Discussion prompt%'")
-    assert Counter(r["channel_id"] for r in posts) == Counter({f"c{n}": 1 for n in range(SCHEDULES)})
+    posts = await query(
+        db_url, "SELECT channel_id FROM outbox WHERE body LIKE '%Discussion prompt%'"
+    )
+    assert Counter(r["channel_id"] for r in posts) == Counter(
+        {f"c{n}": 1 for n in range(SCHEDULES)}
+    )
     runs = await query(db_url, "SELECT key, done_at FROM agenda WHERE kind = 'scheduled_prompt'")
     assert sum(r["done_at"] is not None for r in runs) == SCHEDULES  # each run done once
     pending = [r["key"] for r in runs if r["done_at"] is None]

@@ -30,8 +30,13 @@ _CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$")  # Discord <#123>, Sla
 
 def run_job(s: Schedule) -> Job:
     at = s.next_run_at
-    return Job(SCHEDULED, at, s.space_id, f"schedule:{s.id}:{at:%Y-%m-%dT%H:%MZ}",
-               payload={"schedule": s.id, "run": at.isoformat()})
+    return Job(
+        SCHEDULED,
+        at,
+        s.space_id,
+        f"schedule:{s.id}:{at:%Y-%m-%dT%H:%MZ}",
+        payload={"schedule": s.id, "run": at.isoformat()},
+    )
 
 
 def _channel(value: str | None, here: str) -> str:
@@ -41,8 +46,11 @@ def _channel(value: str | None, here: str) -> str:
     if match := _CHANNEL.match(value):
         return match.group(1)
     if not re.fullmatch(r"#?[\w-]{1,80}", value):
-        raise UserError(f"{value!r} is not a channel.", "Name it as #channel, or leave `channel` out for this one.",
-                        option="channel")
+        raise UserError(
+            f"{value!r} is not a channel.",
+            "Name it as #channel, or leave `channel` out for this one.",
+            option="channel",
+        )
     return value.lstrip("#")
 
 
@@ -50,11 +58,15 @@ def _what(ctx: Ctx) -> tuple[str, str]:
     """(source, text): exactly one of a fixed motion, the queue, or a plain prompt."""
     given = {k: ctx.args.get(k) for k in ("motion", "from", "prompt") if ctx.args.get(k)}
     if len(given) != 1:
-        raise UserError("Say what the schedule starts: one of `motion:\"...\"`, `from:queue` or `prompt:\"...\"`.",
-                        option="motion" if not given else sorted(given)[1])
+        raise UserError(
+            'Say what the schedule starts: one of `motion:"..."`, `from:queue` or `prompt:"..."`.',
+            option="motion" if not given else sorted(given)[1],
+        )
     if "from" in given:
         if given["from"].lower() != "queue":
-            raise UserError(f"`from` can only be `queue`; you gave {given['from']!r}.", option="from")
+            raise UserError(
+                f"`from` can only be `queue`; you gave {given['from']!r}.", option="from"
+            )
         return "queue", ""
     return ("motion", given["motion"]) if "motion" in given else ("prompt", given["prompt"])
 
@@ -62,20 +74,28 @@ def _what(ctx: Ctx) -> tuple[str, str]:
 def _format(ctx: Ctx) -> str:
     name = ctx.args.get("format") or ctx.settings.bot.default_format
     if name not in ctx.settings.formats:
-        raise UserError(f"There is no format {name!r}.", f"Formats: {', '.join(sorted(ctx.settings.formats))}.",
-                        option="format")
+        raise UserError(
+            f"There is no format {name!r}.",
+            f"Formats: {', '.join(sorted(ctx.settings.formats))}.",
+            option="format",
+        )
     return name
 
 
 def _times(s: Schedule, tz: ZoneInfo, now: datetime, count: int = 3) -> str:
     first = s.next_run_at or now  # the stored next run is itself the first shown
-    return "; ".join(f"{t.astimezone(tz):%a %d %b %H:%M %Z} ({t:%H:%M} UTC)"
-                     for t in scheduling.runs(s.cron, tz, first - timedelta(microseconds=1), count))
+    return "; ".join(
+        f"{t.astimezone(tz):%a %d %b %H:%M %Z} ({t:%H:%M} UTC)"
+        for t in scheduling.runs(s.cron, tz, first - timedelta(microseconds=1), count)
+    )
 
 
 def _what_text(s: Schedule) -> str:
-    return {"queue": "the top motion of the queue", "motion": f"“{s.text}”",
-            "prompt": f"prompt “{s.text}”"}[s.source]
+    return {
+        "queue": "the top motion of the queue",
+        "motion": f"“{s.text}”",
+        "prompt": f"prompt “{s.text}”",
+    }[s.source]
 
 
 async def add(ctx: Ctx) -> Reply:
@@ -87,26 +107,58 @@ async def add(ctx: Ctx) -> Reply:
     fmt, channel = _format(ctx), _channel(ctx.args.get("channel"), ctx.request.channel_id)
     limit = ctx.settings.schedule.max_per_space
     if len(await ctx.uow.schedules(ctx.space.id)) >= limit:
-        raise Conflict(f"This community already has {limit} schedules, the most it may have.",
-                       "Remove one with /schedule remove schedule:N first.")
-    s = await ctx.uow.add_schedule(Schedule(
-        0, ctx.space.id, 0, cron, zone_name, channel, fmt, source, text, "active",
-        scheduling.next_run(cron, tz, ctx.now), "", ctx.actor.user_id, ctx.actor.name, ctx.now))
+        raise Conflict(
+            f"This community already has {limit} schedules, the most it may have.",
+            "Remove one with /schedule remove schedule:N first.",
+        )
+    s = await ctx.uow.add_schedule(
+        Schedule(
+            0,
+            ctx.space.id,
+            0,
+            cron,
+            zone_name,
+            channel,
+            fmt,
+            source,
+            text,
+            "active",
+            scheduling.next_run(cron, tz, ctx.now),
+            "",
+            ctx.actor.user_id,
+            ctx.actor.name,
+            ctx.now,
+        )
+    )
     await ctx.uow.schedule(run_job(s))
-    return Reply(Message(f"Schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) in #{channel}, "
-                         f"{_what_text(s)}, format {fmt}. Next: {_times(s, tz, ctx.now, 1)}."))
+    return Reply(
+        Message(
+            f"Schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) in #{channel}, "
+            f"{_what_text(s)}, format {fmt}. Next: {_times(s, tz, ctx.now, 1)}."
+        )
+    )
 
 
 async def list_(ctx: Ctx) -> Reply:
     found = await ctx.uow.schedules(ctx.space.id)
     if not found:
-        return Reply(Message("No schedules yet. A moderator adds one with /schedule add when:\"every friday 18:00\"."))
+        return Reply(
+            Message(
+                'No schedules yet. A moderator adds one with /schedule add when:"every friday 18:00".'
+            )
+        )
     lines = []
     for s in found:
-        head = (f"#{s.number} {scheduling.describe(s.cron)} ({s.zone}) in #{s.channel_id}: {_what_text(s)}, "
-                f"format {s.format}")
+        head = (
+            f"#{s.number} {scheduling.describe(s.cron)} ({s.zone}) in #{s.channel_id}: {_what_text(s)}, "
+            f"format {s.format}"
+        )
         tz = scheduling.zone(s.zone)
-        state = f"next {_times(s, tz, ctx.now)}" if s.state == "active" else f"paused{': ' + s.note if s.note else ''}"
+        state = (
+            f"next {_times(s, tz, ctx.now)}"
+            if s.state == "active"
+            else f"paused{': ' + s.note if s.note else ''}"
+        )
         lines.append(f"{head}\n    {state}")
     return Reply(Message("\n".join(lines), title="Schedules"))
 
@@ -115,7 +167,11 @@ async def _find(ctx: Ctx) -> Schedule:
     number = ctx.args.get("schedule")
     s = await ctx.uow.schedule_of(ctx.space.id, number)
     if s is None or s.state == "removed":
-        raise NotFound(f"There is no schedule #{number} here.", "See them with /schedule list.", option="schedule")
+        raise NotFound(
+            f"There is no schedule #{number} here.",
+            "See them with /schedule list.",
+            option="schedule",
+        )
     return s
 
 
@@ -129,7 +185,10 @@ async def _stop(uow: UnitOfWork, s: Schedule, state: str, note: str) -> None:
 async def pause(ctx: Ctx) -> Reply:
     s = await _find(ctx)
     if s.state != "active":
-        raise Conflict(f"Schedule #{s.number} is already paused.", f"Resume it with /schedule resume schedule:{s.number}.")
+        raise Conflict(
+            f"Schedule #{s.number} is already paused.",
+            f"Resume it with /schedule resume schedule:{s.number}.",
+        )
     await _stop(ctx.uow, s, "paused", f"paused by {ctx.actor.name}")
     return Reply(Message(f"Schedule #{s.number} is paused; nothing runs until it is resumed."))
 
@@ -142,7 +201,9 @@ async def resume(ctx: Ctx) -> Reply:
     s.state, s.note, s.next_run_at = "active", "", scheduling.next_run(s.cron, tz, ctx.now)
     await ctx.uow.save_schedule(s)
     await ctx.uow.schedule(run_job(s))
-    return Reply(Message(f"Schedule #{s.number} is running again. Next: {_times(s, tz, ctx.now, 1)}."))
+    return Reply(
+        Message(f"Schedule #{s.number} is running again. Next: {_times(s, tz, ctx.now, 1)}.")
+    )
 
 
 async def remove(ctx: Ctx) -> Reply:
@@ -154,10 +215,14 @@ async def remove(ctx: Ctx) -> Reply:
 async def run_now(ctx: Ctx) -> Reply:
     s = await _find(ctx)
     what = await run(ctx.uow, s, ctx.now, ctx.settings, ctx.summarizer)
-    return Reply(Message(f"Schedule #{s.number} ran now: {what}. Its next regular run is unchanged."))
+    return Reply(
+        Message(f"Schedule #{s.number} ran now: {what}. Its next regular run is unchanged.")
+    )
 
 
-async def run(uow: UnitOfWork, s: Schedule, now: datetime, settings: Settings, summarizer: Summarizer) -> str:
+async def run(
+    uow: UnitOfWork, s: Schedule, now: datetime, settings: Settings, summarizer: Summarizer
+) -> str:
     """One run of a schedule: a debate, a prompt, or (an empty queue) an invitation. What it did."""
     if s.source == "prompt":
         await _post(uow, s, Message(s.text, title="Discussion prompt", kind="announcement"), now)
@@ -165,22 +230,47 @@ async def run(uow: UnitOfWork, s: Schedule, now: datetime, settings: Settings, s
     if s.format not in settings.formats:
         await _stop(uow, s, "paused", f"its format {s.format!r} is no longer configured")
         return f"paused: {s.note}"
-    active = [d for d in await uow.debates(s.space_id, (State.PRE_VOTE, State.ROUND, State.POST_VOTE))
-              if d.channel_id == s.channel_id]
+    active = [
+        d
+        for d in await uow.debates(s.space_id, (State.PRE_VOTE, State.ROUND, State.POST_VOTE))
+        if d.channel_id == s.channel_id
+    ]
     if len(active) >= settings.bot.max_active_debates_per_channel:
-        await _post(uow, s, Message("A scheduled debate was due, but this channel has as many debates running as "
-                                    "it may; it is skipped this time.", kind="announcement"), now)
+        await _post(
+            uow,
+            s,
+            Message(
+                "A scheduled debate was due, but this channel has as many debates running as "
+                "it may; it is skipped this time.",
+                kind="announcement",
+            ),
+            now,
+        )
         return "skipped (the channel is full)"
     motion = s.text if s.source == "motion" else await _take_top(uow, s, now)
     if motion is None:
-        await _post(uow, s, Message("A debate was scheduled now, but the motion queue is empty. Propose a motion "
-                                    "with /motion propose text:\"...\" and upvote the ones you want debated.",
-                                    title="Propose the next motion", kind="announcement"), now)
+        await _post(
+            uow,
+            s,
+            Message(
+                "A debate was scheduled now, but the motion queue is empty. Propose a motion "
+                'with /motion propose text:"..." and upvote the ones you want debated.',
+                title="Propose the next motion",
+                kind="announcement",
+            ),
+            now,
+        )
         return "the queue is empty, so an invitation to propose motions is posted"
     creator = Actor(s.created_by, s.created_by_name, True)
     sides = rules.parse_sides(None, settings.limits.max_sides)
-    debate = await launch(uow, rules.new_debate(s.space_id, motion, sides, settings.format(s.format),
-                                                s.channel_id, creator, now), now, summarizer)
+    debate = await launch(
+        uow,
+        rules.new_debate(
+            s.space_id, motion, sides, settings.format(s.format), s.channel_id, creator, now
+        ),
+        now,
+        summarizer,
+    )
     return f"debate #{debate.number} started"
 
 
@@ -206,8 +296,14 @@ async def fire(ctx: JobCtx) -> bool:
     if fired:
         await run(ctx.uow, s, ctx.now, ctx.settings, ctx.summarizer)
     else:
-        log.warning("schedule #%s of space %s: the run due %s was missed by %s (more than the grace window); "
-                    "skipped", s.number, s.space_id, run_at.isoformat(), ctx.now - run_at)
+        log.warning(
+            "schedule #%s of space %s: the run due %s was missed by %s (more than the grace window); "
+            "skipped",
+            s.number,
+            s.space_id,
+            run_at.isoformat(),
+            ctx.now - run_at,
+        )
     if s.state == "active":  # a run may pause it (its format is gone)
         s.next_run_at = scheduling.next_run(s.cron, scheduling.zone(s.zone), max(run_at, ctx.now))
         await ctx.uow.save_schedule(s)
