@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import debates, members, privacy, reading, records, standing
+from bot.handlers import debates, members, motions, privacy, reading, records, schedules, standing
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -20,6 +20,52 @@ _DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this t
 # Room for the most sides [limits] max_sides allows (10), each of the longest name (40), comma-separated.
 SIDES_TEXT = 10 * 40 + 9 * len(", ")
 _TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
+
+_SCHEDULE = Option("schedule", INT, "Schedule number (see /schedule list)", required=True, min=1)
+_MOTION = Option("motion", INT, "Motion number (see /motion list)", required=True, min=1)
+
+_SCHEDULE_AND_QUEUE: tuple[Command, ...] = (
+    entry(
+        schedules.add,
+        "schedule add",
+        "Run debates on a schedule (a fixed motion, the top of the motion queue, or a prompt)",
+        (
+            Option("when", TEXT, 'When: "every friday 18:00", "first monday of the month 19:30" or cron',
+                   required=True, max_length=120),
+            Option("zone", TEXT, "IANA time zone, e.g. Europe/Berlin (default from the settings)", max_length=64),
+            Option("channel", TEXT, "Channel to post in (default: this one)", max_length=90),
+            Option("format", CHOICE, "Debate format (rounds and durations)"),
+            Option("motion", TEXT, "A fixed motion to debate each time", limit_key="max_motion"),
+            Option("from", TEXT, "queue: debate the top motion of the queue each time", max_length=10),
+            Option("prompt", TEXT, "A plain question to discuss, no rounds", limit_key="max_motion"),
+        ),
+        moderator=True,
+        example='/schedule add when:"every friday 18:00" zone:Europe/Berlin from:queue',
+    ),
+    entry(schedules.list_, "schedule list", "Schedules with their next three runs, in their zone and UTC"),
+    entry(schedules.pause, "schedule pause", "Pause a schedule", (_SCHEDULE,), moderator=True),
+    entry(schedules.resume, "schedule resume", "Resume a paused schedule", (_SCHEDULE,), moderator=True),
+    entry(schedules.remove, "schedule remove", "Remove a schedule", (_SCHEDULE,), moderator=True),
+    entry(schedules.run_now, "schedule run-now", "Run a schedule once now", (_SCHEDULE,), moderator=True),
+    entry(
+        motions.propose,
+        "motion propose",
+        "Propose a motion for a future debate",
+        (Option("text", TEXT, "The motion, as one sentence", required=True, limit_key="max_motion"),),
+        example='/motion propose text:"Open-weight models above 10^25 FLOP should need a licence"',
+    ),
+    entry(motions.list_, "motion list", "The motion queue, most upvoted first"),
+    entry(motions.upvote, "motion upvote", "Upvote a motion (one per member, not your own)", (_MOTION,)),
+    entry(motions.withdraw_vote, "motion withdraw-vote", "Take back your upvote", (_MOTION,)),
+    entry(motions.withdraw, "motion withdraw", "Withdraw a motion (its proposer or a moderator)", (_MOTION,)),
+    entry(
+        motions.reject,
+        "motion reject",
+        "Reject a motion from the queue, with a reason",
+        (_MOTION, Option("reason", TEXT, "Why (posted, and kept)", required=True, max_length=300)),
+        moderator=True,
+    ),
+)
 
 CATALOG: tuple[Command, ...] = (
     entry(
@@ -156,6 +202,7 @@ CATALOG: tuple[Command, ...] = (
           (Option("confirm", BOOL, "Yes: really forget me (asked with a button first)"),)),
     entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
     entry(reading.help_, "help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),
+    *_SCHEDULE_AND_QUEUE,
 )
 
 BY_NAME: dict[str, Command] = {c.name: c for c in CATALOG}

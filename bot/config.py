@@ -183,6 +183,12 @@ class OpsSettings(Strict):
     http_port: int = Field(default=9464, ge=1, le=65535)
     # on SIGTERM, the most a clean exit takes
     shutdown_seconds: float = Field(default=8, ge=1, le=300)
+class ScheduleSettings(Strict):
+    default_zone: str = "UTC"  # IANA zone of a /schedule add that names none
+    min_interval: Duration = timedelta(hours=1)  # schedules may not run more often than this
+    grace: Duration = timedelta(hours=1)  # a run missed while down still fires this late; later, skipped
+    max_per_space: int = Field(default=10, ge=1, le=1000)
+    reminders: dict[str, Duration] = {}  # format -> how long before each round or vote closes to remind
 
 
 class Settings(Strict):
@@ -193,6 +199,7 @@ class Settings(Strict):
     console: ConsoleSettings = ConsoleSettings()
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
     ops: OpsSettings = OpsSettings()
 

@@ -23,6 +23,7 @@ from bot.cleaning import clean_name
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import Ctx, Request
+from bot.handlers import schedules
 from bot.handlers.common import draw, refresh_card
 from bot.jobs import JOBS, PHASE_END, JobCtx
 from bot.domain import Job, State
@@ -351,6 +352,7 @@ async def _refused(item: OutboxItem, exc: PermanentDeliveryError, now: datetime,
         await uow.delivered(item.id, exc.receipt, now)
     else:
         await uow.delivery_failed(item.id, str(exc), now, None)
+    await schedules.refused(uow, item, str(exc), now)  # schedules posting there are paused, saying why
     if not (item.out.open_thread and item.out.debate_id):
         return
     debate = await uow.debate_by_id(item.out.debate_id)

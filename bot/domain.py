@@ -214,3 +214,45 @@ class Job:
     phase: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
+
+
+# ---- schedules and the motion queue -----------------------------------------------------------------
+
+
+@dataclass
+class Schedule:
+    """A recurring debate (or prompt): when it runs (cron on the wall clock of `zone`), where, and what."""
+
+    id: int
+    space_id: int
+    number: int
+    cron: str
+    zone: str
+    channel_id: str
+    format: str
+    source: str  # "motion" (a fixed one), "queue" (the top of the motion queue) or "prompt" (no rounds)
+    text: str  # the fixed motion, or the prompt
+    state: str  # "active", "paused", "removed"
+    next_run_at: datetime | None
+    note: str  # why it was paused, when the bot paused it
+    created_by: str
+    created_by_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Motion:
+    """A motion members proposed for a future debate; ranked by upvotes, then age."""
+
+    id: int
+    space_id: int
+    number: int
+    text: str
+    proposer_id: str
+    proposer_name: str
+    state: str  # "open", "used", "withdrawn", "rejected"
+    created_at: datetime
+    upvotes: int = 0
+    reason: str | None = None
+    closed_by_name: str | None = None
+    debate_id: int | None = None

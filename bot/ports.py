@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, SpaceRef, State
+from bot.domain import (Argument, AuditEntry, Debate, Endorsement, Job, Motion, Position, Schedule, Space,
+                        SpaceRef, State)
 from bot.messages import OutboxItem, Outgoing, Receipt
 from bot.summaries import ArgumentView, SteelmanReport
 
@@ -100,6 +101,28 @@ class UnitOfWork(Protocol):
     async def next_outbox_at(self) -> datetime | None: ...
     # messages pending, and when the oldest of them was queued
     async def outbox_backlog(self) -> tuple[int, datetime | None]: ...
+
+    # schedules: numbered per space; schedule_of holds the row until commit
+    async def add_schedule(self, s: Schedule) -> Schedule: ...  # assigns id and the space's next number
+    async def schedule_of(self, space_id: int, number: int | None = None, schedule_id: int | None = None
+                          ) -> Schedule | None: ...
+    async def schedules(self, space_id: int, states: Sequence[str] = ("active", "paused")) -> list[Schedule]: ...
+    async def save_schedule(self, s: Schedule) -> None: ...  # state, next run time, note
+    async def cancel_job(self, space_id: int, kind: str, key: str) -> bool: ...  # False if none pending
+
+    # the motion queue: ranked by upvotes (one per member), then age
+    async def add_motion(self, m: Motion) -> Motion: ...  # assigns id and the space's next number
+    async def motion(self, space_id: int, number: int) -> Motion | None: ...
+    async def open_motions(self, space_id: int) -> list[Motion]: ...  # in rank order
+    async def upvote(self, space_id: int, motion_id: int, member_id: str, now: datetime) -> bool: ...
+    async def withdraw_upvote(self, space_id: int, motion_id: int, member_id: str) -> bool: ...
+    # used, withdrawn or rejected; False if it was no longer open
+    async def close_motion(self, space_id: int, motion_id: int, state: str, now: datetime,
+                           by: tuple[str, str] | None = None, reason: str | None = None,
+                           debate_id: int | None = None) -> bool: ...
+
+    async def request_reminder(self, space_id: int, debate_id: int, member_id: str, now: datetime) -> bool: ...
+    async def reminder_requests(self, space_id: int, debate_id: int) -> list[str]: ...
 
 
 class Store(Protocol):

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, State
+from bot.domain import (Argument, AuditEntry, Debate, Endorsement, Job, Motion, Position, Schedule, Space,
+                        State)
 from bot.messages import OutboxItem, Outgoing
 from storage.codec import closes_thread, direct_of, format_from, from_ts, message_from, render_of, sides_from
 
@@ -95,3 +96,18 @@ def outbox_item(r: Row) -> OutboxItem:
     )
     owner = Space(r["space_id"], r["platform"], r["external_id"], r["space_name"])
     return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"])
+
+
+def schedule(r: Row) -> Schedule:
+    return Schedule(
+        r["id"], r["space_id"], r["number"], r["cron"], r["zone"], r["channel_id"], r["format"], r["source"],
+        r["text"], r["state"], from_ts(r["next_run_at"]), r["note"], r["created_by"], r["created_by_name"],
+        from_ts(r["created_at"]),
+    )
+
+
+def motion(r: Row) -> Motion:
+    return Motion(
+        r["id"], r["space_id"], r["number"], r["text"], r["proposer_id"], r["proposer_name"], r["state"],
+        from_ts(r["created_at"]), int(r["upvotes"]), r["reason"], r["closed_by_name"], r["debate_id"],
+    )

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, SpaceRef, State
 from bot.messages import OutboxItem, Outgoing, Receipt
 from storage import codec, rows
+from storage.planning import PlanningStatements
 from storage.codec import stream_of
 from storage.uow_records import RecordsMixin
 
@@ -55,7 +56,7 @@ _HEAD = ("o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 
          "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)")
 
 
-class UnitOfWork(RecordsMixin):
+class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_records.py, planning.py
     def __init__(self, db: Db, spaces: dict[tuple[str, str], Space]):
         self.db = db
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)

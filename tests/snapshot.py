@@ -15,6 +15,8 @@ async def snapshot(store, platform: str = "test", space: str = "guild-1") -> dic
             data[f"positions {d.number}"] = await uow.positions(d.id)
             data[f"endorsements {d.number}"] = await uow.endorsements(d.id)
             data[f"actions {d.number}"] = await uow.audit_log(d.id)
+        data["schedules"] = await uow.schedules(found.id, ("active", "paused", "removed"))
+        data["motions"] = [(m.number, m.state, m.upvotes) for m in await uow.open_motions(found.id)]
         return data
 
     return await store.transact(read)

@@ -11,13 +11,18 @@ from tests.export_support import all_bytes, csv_rows, demo, exported, polis_conv
 
 
 async def _counts(store, space):
+    """The first debate, and the rows the database holds for the whole community (the demo also starts a
+    scheduled debate)."""
     async def read(uow):
-        debate = (await uow.debates(space.id))[0]
-        return debate, {"arguments": len(await uow.arguments(debate.id)),
-                        "endorsements": len(await uow.endorsements(debate.id)),
-                        "positions": len(await uow.positions(debate.id)),
-                        "audit": len(await uow.space_audit(space.id, 1000)), "debates": 1,
-                        "rounds": debate.format.post_vote_phase + 1}
+        debates = await uow.debates(space.id)
+        counts = {"arguments": 0, "endorsements": 0, "positions": 0, "rounds": 0, "debates": len(debates),
+                  "audit": len(await uow.space_audit(space.id, 1000))}
+        for d in debates:
+            counts["arguments"] += len(await uow.arguments(d.id))
+            counts["endorsements"] += len(await uow.endorsements(d.id))
+            counts["positions"] += len(await uow.positions(d.id))
+            counts["rounds"] += d.format.post_vote_phase + 1
+        return debates[0], counts
     return await store.transact(read)
 
 
@@ -61,8 +66,10 @@ async def test_markdown_names_every_argument_with_results_and_steelman(store):
 async def test_html_is_self_contained_with_its_three_charts(store):
     space = await demo(store)
     page = (await exported(store, space, "html")).decode()
-    assert len(re.findall(r'<figure class="chart" id="chart-(positions|moves|activity)">', page)) == 3
-    assert page.count('src="data:image/png;base64,') == 3
+    debates = await store.transact(lambda uow: uow.debates(space.id))
+    ids = re.findall(r'<figure class="chart" id="(chart-(?:positions|moves|activity)-\d+)">', page)
+    assert sorted(ids) == sorted(f"chart-{c}-{d.number}" for d in debates for c in ("positions", "moves", "activity"))
+    assert page.count('src="data:image/png;base64,') == 3 * len(debates)
     rest = re.sub(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', "", page)
     assert not re.search(r"https?:|//|src=|href=|url\(|@import|<script|<link", rest, re.I)
 

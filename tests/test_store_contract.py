@@ -488,3 +488,79 @@ async def test_erasing_a_member_and_scrubbing_bodies_that_name_them(store):
     assert (arg.text, arg.author_id, arg.author_name) == ("(removed)", "", "")
     texts = [i.out.message.text for i in await claim_outbox(store, T0, "c")]
     assert texts == ["(scrubbed)", "unrelated"]
+# ---- schedules, the motion queue, reminder requests -------------------------------------------------
+
+
+def a_schedule(space_id, **kw):
+    from bot.domain import Schedule
+
+    fields = dict(id=0, space_id=space_id, number=0, cron="0 18 * * 5", zone="Europe/Berlin",
+                  channel_id="general", format="oxford", source="queue", text="", state="active",
+                  next_run_at=T0 + timedelta(days=4), note="", created_by="maya", created_by_name="Maya",
+                  created_at=T0)
+    return Schedule(**{**fields, **kw})
+
+
+async def test_schedules_are_numbered_per_space_and_bound_to_it(store):
+    one, two = (await space(store, "guild-1")).id, (await space(store, "guild-2")).id
+    first = await store.transact(lambda uow: uow.add_schedule(a_schedule(one)))
+    await store.transact(lambda uow: uow.add_schedule(a_schedule(two)))
+    second = await store.transact(lambda uow: uow.add_schedule(a_schedule(one, cron="30 19 * * 1#1")))
+    assert (first.number, second.number) == (1, 2)
+    assert await store.transact(lambda uow: uow.schedule_of(two, 2)) is None
+    found = await store.transact(lambda uow: uow.schedule_of(one, schedule_id=second.id))
+    assert (found.cron, found.zone, found.next_run_at) == ("30 19 * * 1#1", "Europe/Berlin", T0 + timedelta(days=4))
+    assert await store.transact(lambda uow: uow.schedule_of(two, schedule_id=second.id)) is None
+    first.state, first.note, first.next_run_at = "paused", "channel gone", None
+    await store.transact(lambda uow: uow.save_schedule(first))
+    listed = await store.transact(lambda uow: uow.schedules(one))
+    assert [(s.number, s.state, s.note, s.next_run_at) for s in listed] == [
+        (1, "paused", "channel gone", None), (2, "active", "", T0 + timedelta(days=4))]
+    assert await store.transact(lambda uow: uow.schedules(one, ("active",))) == [listed[1]]
+
+
+async def test_a_cancelled_job_is_gone_only_in_its_own_space(store):
+    one, two = (await space(store, "guild-1")).id, (await space(store, "guild-2")).id
+    for sid in (one, two):
+        await store.transact(lambda uow, sid=sid: uow.schedule(Job("scheduled_prompt", T0, sid, "schedule:1:x")))
+    assert await store.transact(lambda uow: uow.cancel_job(one, "scheduled_prompt", "schedule:1:x")) is True
+    assert await store.transact(lambda uow: uow.cancel_job(one, "scheduled_prompt", "schedule:1:x")) is False
+    assert [j.space_id for j in await claim_due(store, T0, "w")] == [two]
+
+
+async def test_the_motion_queue_ranks_by_upvotes_then_age_one_vote_per_member(store):
+    from bot.domain import Motion
+
+    one, two = (await space(store, "guild-1")).id, (await space(store, "guild-2")).id
+
+    async def propose(sid, text, minutes):
+        fresh = Motion(0, sid, 0, text, "ada", "Ada", "open", T0 + timedelta(minutes=minutes))
+        return await store.transact(lambda uow: uow.add_motion(fresh))
+
+    a, b, c = await propose(one, "A", 0), await propose(one, "B", 1), await propose(one, "C", 2)
+    other = await propose(two, "elsewhere", 0)
+    assert (a.number, c.number, other.number) == (1, 3, 1)
+    votes = [(c, "bo"), (c, "cy"), (b, "bo"), (c, "bo")]
+    done = [await store.transact(lambda uow, m=m, who=who: uow.upvote(one, m.id, who, T0)) for m, who in votes]
+    assert done == [True, True, True, False]
+    assert await store.transact(lambda uow: uow.upvote(two, a.id, "bo", T0)) is False  # not its space
+    ranked = await store.transact(lambda uow: uow.open_motions(one))
+    assert [(m.text, m.upvotes) for m in ranked] == [("C", 2), ("B", 1), ("A", 0)]
+    assert await store.transact(lambda uow: uow.withdraw_upvote(one, c.id, "bo")) is True
+    assert await store.transact(lambda uow: uow.close_motion(one, b.id, "used", T0, debate_id=None)) is True
+    assert await store.transact(lambda uow: uow.close_motion(one, b.id, "rejected", T0)) is False
+    assert await store.transact(lambda uow: uow.close_motion(two, a.id, "rejected", T0)) is False
+    ranked = await store.transact(lambda uow: uow.open_motions(one))
+    assert [(m.text, m.upvotes) for m in ranked] == [("C", 1), ("A", 0)]
+    assert (await store.transact(lambda uow: uow.motion(one, 2))).state == "used"
+    assert await store.transact(lambda uow: uow.motion(two, 2)) is None
+
+
+async def test_reminder_requests_are_recorded_once_per_member(store):
+    sid = (await space(store)).id
+    d = await debate(store, sid)
+    asks = [await store.transact(lambda uow, m=m: uow.request_reminder(sid, d.id, m, T0)) for m in "aba"]
+    assert asks == [True, True, False]
+    assert await store.transact(lambda uow: uow.reminder_requests(sid, d.id)) == ["a", "b"]
+    other = (await space(store, "guild-2")).id
+    assert await store.transact(lambda uow: uow.request_reminder(other, d.id, "c", T0)) is False

@@ -2,7 +2,8 @@
 
 Seven members (one moderator), three sides plus undecided, all three rounds of the Oxford format,
 endorsements across sides, rebuttals, minds changed with credit, a few mistakes members make, and the
-results with the steelman of every side.
+results with the steelman of every side. Then the community chooses what comes next: members propose and
+upvote motions, a moderator schedules a weekly debate from the queue, and a few days later it starts itself.
 """
 
 from __future__ import annotations
@@ -94,6 +95,18 @@ SCRIPT: tuple[str, ...] = (
     "/clock +15m",
     "/as Dara", "/history",
     "/debate list all:yes",
+    # what next: the motion queue and a weekly scheduled debate
+    "/in #ai-policy",
+    "/as Chen", '/motion propose text:"Open-weight models above 10^25 FLOP should need a licence"',
+    "/as Bo", '/motion propose text:"Frontier labs should publish their evaluation results before release"',
+    "/as Eli", '/motion propose text:"Open weight models above 10^25 FLOP should need licences"',  # near-duplicate
+    "/as Ada", "/motion upvote motion:2", "/as Dara", "/motion upvote motion:2", "/motion upvote motion:1",
+    "/as Bo", "/motion upvote motion:2",  # his own motion: refused
+    "/motion list",
+    "/as Maya", '/schedule add when:"every friday 18:00" zone:Europe/Berlin from:queue format:quick',
+    "/schedule list",
+    "/clock +92h",  # to Friday 17:00 UTC (18:00 in Berlin): the top motion's debate starts by itself
+    "/debate list",
 )
 
 

@@ -19,6 +19,7 @@ from adapters.discord.permissions import reason_of, start_refusal
 from adapters.forms import field_error
 from adapters.discord.commands import read_invocation
 from adapters.discord.render import sends
+from adapters.text import channel_id
 from bot.platform import (BY_NAME, Actor, Core, Form, Message, Reply, Request, Settings, SpaceRef,
                           decode_button, shorten)
 
@@ -103,6 +104,8 @@ class Interactions:
                   form: Form | None = None) -> None:
         """Run a command; from a form, a refused value is answered under the field it was typed in."""
         command = BY_NAME.get(name)
+        if isinstance(values.get("channel"), str):
+            values = {**values, "channel": channel_id(values["channel"])}
         request = self.request(interaction)
         if not request.channel_id:
             return await self.respond(interaction, refusal("I can't tell which channel this is."), False)

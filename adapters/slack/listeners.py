@@ -22,6 +22,7 @@ from adapters.forms import field_error
 from adapters.slack.channels import Channels
 from adapters.slack.modal import FORM, modal
 from adapters.slack.replies import Answers
+from adapters.text import channel_ids_in_command
 from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Core, Message, Reply, Request, Settings,
                           SpaceRef, clean, decode_button, form_for)
 
@@ -101,7 +102,7 @@ class Listeners:
         else:
             request = await self.request(context, user, channel, None,
                                          f"command:{command['trigger_id']}", command.get("team_domain", ""))
-            reply = await self.core.execute_text(request, line)
+            reply = await self.core.execute_text(request, channel_ids_in_command(line))
         await self.answers.send(respond, reply, channel=channel, user=user, thread=None)
 
     # ---- buttons and forms ---------------------------------------------------------------------------

@@ -24,11 +24,12 @@ h1{font-size:1.5rem}section{margin:1.5rem 0}.side{border-left:4px solid #4c72b0;
 .note{background:#fff4d6;padding:.5rem}"""
 
 
-def _figure(name: str, caption: str, png: bytes | None) -> str:
+def _figure(name: str, number: int, caption: str, png: bytes | None) -> str:
+    """One chart; its id names the debate too, so a report of several debates has no id twice."""
     if png is None:
         return f'<p class="note">{escape(charts.MISSING)}</p>'
     data = base64.b64encode(png).decode()
-    return (f'<figure class="chart" id="chart-{name}"><img alt="{escape(caption)}" '
+    return (f'<figure class="chart" id="chart-{name}-{number}"><img alt="{escape(caption)}" '
             f'src="data:image/png;base64,{data}"><figcaption>{escape(caption)}</figcaption></figure>')
 
 
@@ -39,9 +40,10 @@ def _charts(doc: DebateDoc) -> list[str]:
                   (("before", tuple(r.share(k, "pre") for k in keys)),
                    ("after", tuple(r.share(k, "post") for k in keys))))
     labels = {k: d.label(k) for k in keys}
-    return [_figure("positions", "Positions before and after, per side", charts.bars(chart)),
-            _figure("moves", "How individual members moved", charts.slope(flows(doc), labels)),
-            _figure("activity", "Arguments and endorsements per round", charts.activity(*per_phase(doc)))]
+    n = d.number
+    return [_figure("positions", n, "Positions before and after, per side", charts.bars(chart)),
+            _figure("moves", n, "How individual members moved", charts.slope(flows(doc), labels)),
+            _figure("activity", n, "Arguments and endorsements per round", charts.activity(*per_phase(doc)))]
 
 
 def _arguments(doc: DebateDoc) -> list[str]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import render, rules
 from bot.errors import Conflict, UserError
 from bot.handlers.common import CARD, Ctx, entered, find_debate, record, refresh_card, tally
 from bot.jobs import PHASE_END, phase_end
-from bot.domain import State
+from bot.domain import Debate, State
 from bot.messages import Message, Outgoing, Reply
 from bot.cleaning import shorten
+from bot.ports import Summarizer, UnitOfWork
 
 ACTIVE = (State.PRE_VOTE, State.ROUND, State.POST_VOTE)
 
@@ -27,16 +28,23 @@ async def start(ctx: Ctx) -> Reply:
     if len(active) >= settings.bot.max_active_debates_per_channel:
         raise Conflict(f"This channel already has {len(active)} debates running, the most it may have.",
                        "Close one first, or start the new one in another channel.")
-    debate = rules.new_debate(ctx.space.id, ctx.args.get("motion"), sides, settings.format(name), channel,
-                              ctx.actor, ctx.now)
-    debate = await ctx.uow.add_debate(debate)
-    thread_name = shorten(f"Debate #{debate.number}: {debate.motion}", 90)
-    await ctx.emit(Outgoing(render.card(debate, {}, 0), channel, debate.id, open_thread=thread_name,
-                            subject=(CARD, debate.id)))
-    await entered(ctx.uow, debate, ctx.now, ctx.summarizer, card=False)
+    debate = await launch(ctx.uow, rules.new_debate(ctx.space.id, ctx.args.get("motion"), sides,
+                                                    settings.format(name), channel, ctx.actor, ctx.now),
+                          ctx.now, ctx.summarizer)
     await record(ctx, debate, "start", debate.motion)
     return Reply(Message(f"Debate #{debate.number} has started; its thread is open for the pre-vote.",
                          kind="info"))
+
+
+async def launch(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer) -> Debate:
+    """A new debate stored, its card queued (opening its thread) and its pre-vote begun; also what a
+    schedule does when it fires."""
+    debate = await uow.add_debate(debate)
+    thread_name = shorten(f"Debate #{debate.number}: {debate.motion}", 90)
+    await uow.enqueue(debate.space_id, Outgoing(render.card(debate, {}, 0), debate.channel_id, debate.id,
+                                                open_thread=thread_name, subject=(CARD, debate.id)), now)
+    await entered(uow, debate, now, summarizer, card=False)
+    return debate
 
 
 async def status(ctx: Ctx) -> Reply:
