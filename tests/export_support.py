@@ -47,17 +47,11 @@ def all_bytes(fmt: str, data: bytes) -> bytes:
 
 
 def polis_conversation(folder: Path):
-    """Reads a Polis export as the steelman benchmark reads ../shared/data/polis/ (bench/steelman.py's
-    `_conversation`, on the steelman branch): groups, unmoderated-out comments, each voter's last vote."""
-    with open(folder / "participants-votes.csv", newline="", encoding="utf-8") as f:
-        group = {r["participant"]: f"group-{r['group-id']}" for r in csv.DictReader(f) if r["group-id"]}
-    with open(folder / "comments.csv", newline="", encoding="utf-8") as f:
-        comments = {r["comment-id"]: r for r in csv.DictReader(f) if r["moderated"] != "-1"}
-    last: dict[tuple[str, str], int] = {}
-    with open(folder / "votes.csv", newline="", encoding="utf-8") as f:
-        for r in sorted(csv.DictReader(f), key=lambda r: int(r["timestamp"])):
-            last[(r["comment-id"], r["voter-id"])] = int(r["vote"])
-    return group, comments, last
+    """Reads a Polis export exactly as the steelman benchmark reads ../shared/data/polis/: groups,
+    comments not moderated out, each voter's last vote."""
+    from bench.steelman import _conversation
+
+    return _conversation(folder)
 
 
 def schema() -> dict:
