@@ -52,6 +52,7 @@ class Bot:
         self.agenda = Agenda(self.core, self.platform.chat, self.clock)
         self._running = running(self.platform.client, self.fake.token)
         await self._running.__aenter__()
+        assert self.platform.connected  # what /readyz reports
         return self
 
     async def __aexit__(self, *exc: object) -> None:

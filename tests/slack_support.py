@@ -79,6 +79,7 @@ class Bot:
             self.fake.app_url = f"http://{host}:{port}/slack/events"
         else:
             await self.fake.wait_for_connection(before + 1, timeout=5.0)
+        assert self.platform.connected  # what /readyz reports
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -188,3 +188,12 @@ def test_every_adapter_fits_the_platform_port():
     for cls, syntax in own.items():  # each makes its own syntax inert
         inert = cls.neutralise(None, typed)
         assert [s for s in syntax if s in inert] == [], cls
+
+
+def test_every_platform_says_whether_it_is_connected():
+    """/readyz asks each enabled platform; a platform that cannot say would always look ready."""
+    from adapters.discord import DiscordPlatform
+    from adapters.slack import SlackPlatform
+
+    for platform in (DiscordPlatform, SlackPlatform):
+        assert isinstance(getattr(platform, "connected", None), property), platform.__name__

@@ -30,6 +30,11 @@ class DiscordPlatform:
         self.client = make_client(core, settings, **client_options)
         self.chat = DiscordChat(self.client, self.client.steelman.tell_refused)
 
+    @property
+    def connected(self) -> bool:
+        """For /readyz: the gateway is up and the guilds are known."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     def token(self) -> str:
         name = self.settings.discord.token_env
         token = (secret(name) or "").strip()

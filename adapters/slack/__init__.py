@@ -86,6 +86,17 @@ class SlackPlatform:
         await self.start()
         await asyncio.Event().wait()  # serve until cancelled
 
+    @property
+    def connected(self) -> bool:
+        """For /readyz: Socket Mode's socket is open, or the HTTP server is listening."""
+        if self.settings.slack.mode == "http":
+            return self.address is not None
+        if self._handler is None:
+            return False
+        socket = self._handler.client  # is_connected() is a coroutine; these are what it reads first
+        session = socket.current_session
+        return not socket.closed and not socket.stale and session is not None and not session.closed
+
     def neutralise(self, text: str) -> str:
         from adapters.slack.blocks import neutralise
 
