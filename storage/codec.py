@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +18,8 @@ def ts(value: datetime | None) -> str | None:
     """UTC text in one fixed-width format: ordering the text orders the times."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime(_TS)
+    # isoformat writes the same fixed width as _TS, several times faster than strftime
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def from_ts(value: str | datetime | None) -> datetime | None:
@@ -42,6 +44,7 @@ def sides_json(sides: tuple[Side, ...]) -> str:
     return json.dumps([[s.key, s.label] for s in sides])
 
 
+@functools.lru_cache(maxsize=4096)  # a debate's sides and format never change: decode each text once
 def sides_from(text: str) -> tuple[Side, ...]:
     return tuple(Side(k, label) for k, label in json.loads(text))
 
@@ -65,6 +68,7 @@ def format_json(fmt: Format) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def format_from(text: str) -> Format:
     data = json.loads(text)
     rounds = tuple(
