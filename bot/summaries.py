@@ -55,3 +55,19 @@ class SteelmanReport:
     # side -> a plain note when a side made fewer distinct points than were asked for
     notes: dict[str, str] = field(default_factory=dict)
     common_ground_note: str = ""  # why there is no common ground yet, when there is none
+    # What a member should know about who wrote this, e.g. why the LLM's summary was not used.
+    engine_note: str = ""
+    # side -> the LLM's points in its own words, each citing argument numbers (the picks are its sources)
+    points: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SideRating:
+    """How members rated one side's steelman: its own members ("does this capture your view?") and the
+    members of other sides ("is this fair to them?"), each member's latest rating counting once."""
+
+    side: str
+    own_mean: float = 0.0
+    own_count: int = 0
+    others_mean: float = 0.0
+    others_count: int = 0
