@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, SpaceRef, State
 from bot.messages import OutboxItem, Outgoing, Receipt
-from bot.summaries import ArgumentView, SteelmanReport
+from bot.summaries import ArgumentView, Rating, SteelmanReport
 
 T = TypeVar("T")
 
@@ -76,6 +76,12 @@ class UnitOfWork(Protocol):
     async def delivered(self, item_id: int, receipt: Receipt, now: datetime) -> None: ...
     async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None: ...
     async def next_outbox_at(self) -> datetime | None: ...
+
+    # the steelman: which engine a space chose (None: never chosen), and members' ratings of it
+    async def steelman_engine(self, space_id: int) -> str | None: ...
+    async def set_steelman_engine(self, space_id: int, engine: str, actor_id: str, now: datetime) -> None: ...
+    async def rate_steelman(self, r: Rating) -> None: ...  # append-only
+    async def steelman_ratings(self, debate_id: int) -> list[Rating]: ...  # oldest first
 
 
 class Store(Protocol):

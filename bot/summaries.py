@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,32 @@ class SideRating:
     own_count: int = 0
     others_mean: float = 0.0
     others_count: int = 0
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One member's 1-5 rating of one side's steelman (stored append-only; the latest counts)."""
+
+    debate_id: int
+    side: str  # whose case was rated
+    member_id: str
+    member_name: str
+    member_side: str  # the side the member held when rating
+    stars: int
+    engine: str  # which engine wrote the summary that was rated
+    created_at: datetime
+
+
+def side_ratings(ratings: list[Rating]) -> dict[str, SideRating]:
+    """Per rated side: its own members' mean and count, and other members' (latest rating each)."""
+    latest = {(r.side, r.member_id): r for r in sorted(ratings, key=lambda r: r.created_at)}
+    by_side: dict[str, tuple[list[int], list[int]]] = {}
+    for r in latest.values():
+        own, others = by_side.setdefault(r.side, ([], []))
+        (own if r.member_side == r.side else others).append(r.stars)
+    return {side: SideRating(side, _mean(own), len(own), _mean(others), len(others))
+            for side, (own, others) in by_side.items()}
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
