@@ -135,6 +135,17 @@ class SlackSettings(Strict):
     api_url: str | None = None  # Slack's Web API base URL; only for a proxy or a test server
 
 
+class SummarySettings(Strict):
+    # "llm" makes a language model available; each space still opts in (/steelman-engine use:llm).
+    engine: Literal["extractive", "llm"] = "extractive"
+    provider: Literal["openai", "anthropic"] = "openai"  # openai: any OpenAI-compatible endpoint
+    base_url: str | None = None  # e.g. http://127.0.0.1:11434/v1 for Ollama; unset: the provider's own
+    model: str = ""
+    api_key_env: str = "STEELMAN_LLM_API_KEY"  # name of the environment variable holding the key
+    timeout: float = Field(default=30, gt=0, le=600)  # seconds per request
+    max_tokens: int = Field(default=800, ge=50, le=8000)  # per side's answer
+
+
 class Settings(Strict):
     bot: BotSettings = BotSettings()
     limits: Limits = Limits()
@@ -143,6 +154,7 @@ class Settings(Strict):
     console: ConsoleSettings = ConsoleSettings()
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
+    summary: SummarySettings = SummarySettings()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
 
     @model_validator(mode="before")

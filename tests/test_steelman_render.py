@@ -1,4 +1,5 @@
-"""What a member reads in the steelman: why a side has few points, why there is no common ground, how the
+"""What a member reads in the steelman: why a side has few points, why there is no common ground,
+how the
 sides split on a crux, in what order the picks come, and which engine wrote it."""
 
 from __future__ import annotations
@@ -7,9 +8,11 @@ from bot import render
 from bot.summaries import Crux, Pick, SideRating, SteelmanReport
 from bot.testing import Harness
 
-THREE = ("A pause will not be global, so a unilateral pause just moves frontier work elsewhere.",
-         "Interpretability research needs frontier-scale models to study, so stopping them starves safety.",
-         "Compute limits are verifiable through chip supply chains, which makes a pause enforceable.")
+THREE = (
+    "A pause will not be global, so a unilateral pause just moves frontier work elsewhere.",
+    "Interpretability research needs frontier-scale models to study, so stopping them starves safety.",
+    "Compute limits are verifiable through chip supply chains, which makes a pause enforceable.",
+)
 
 
 def _field(message, prefix: str) -> str:
@@ -45,13 +48,27 @@ def _debate():
 
 
 def test_a_crux_shows_how_the_sides_split_and_names_no_empty_answer():
-    report = SteelmanReport(cruxes=[Crux(7, "pause", "Evaluations come first.", "Ada", 5, (),
-                                         split=0.6, side_shares=(("go", 0.2), ("pause", 0.8)))])
+    report = SteelmanReport(
+        cruxes=[
+            Crux(
+                7,
+                "pause",
+                "Evaluations come first.",
+                "Ada",
+                5,
+                (),
+                split=0.6,
+                side_shares=(("go", 0.2), ("pause", 0.8)),
+            )
+        ]
+    )
     crux = _field(render.steelman_summary(_debate(), report), "Open cruxes")
     assert "go 20%, pause 80%" in crux
     assert "answered by" not in crux
     report.cruxes[0] = Crux(7, "pause", "Evaluations come first.", "Ada", 5, (9, 12), 0.6, ())
-    assert "answered by #9, #12" in _field(render.steelman_summary(_debate(), report), "Open cruxes")
+    assert "answered by #9, #12" in _field(
+        render.steelman_summary(_debate(), report), "Open cruxes"
+    )
 
 
 def test_ratings_show_under_the_side_and_a_poor_one_offers_the_next_best():

@@ -27,7 +27,9 @@ def test_a_remembered_side_gets_the_same_steelman_as_a_new_one():
     cold = summarize(_views(), ["go-faster"], 3)
     warm = summarize(_views(), ["go-faster"], 3)
     assert warm == cold
-    grown = _views(TEXTS + ("Regulators need working frontier systems to learn what rules would bite.",))
+    grown = _views(
+        TEXTS + ("Regulators need working frontier systems to learn what rules would bite.",)
+    )
     textcache.clear_all()
     assert summarize(grown, ["go-faster"], 3) == summarize(grown, ["go-faster"], 3)
 
