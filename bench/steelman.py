@@ -1,7 +1,7 @@
 """Parts of the steelman benchmark (bench/steelman_quality.py): latency, LexRank, Polis, gaming probes.
 
 Latency: ``summarize`` on one side of 1,000 and of 10,000 arguments (ArgQ-30k texts with small edits), median
-of 3 runs after a warm-up, and sumy's LexRank on the same 1,000 in the same run. Polis: each conversation's
+of 5 runs after a warm-up (cold: per-text cache emptied; warm: 1 % new texts), and sumy's LexRank on the same 1,000 in the same run. Polis: each conversation's
 opinion groups become sides and agree votes endorsements; the engine's common ground is scored by the lowest
 group agree rate (agrees / votes in that group, from every vote) of each pick, against the best possible
 picks and against "most agreed overall". Probes: every attack in tests/steelman_data.py on every topic side.
@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.steelman import Extractive, summarize
+from bot.steelman import Extractive, summarize, textcache
 from bot.steelman.tokens import words
 from bot.summaries import ArgumentView
 from tests import steelman_data as data
@@ -52,13 +52,15 @@ def _vary(text: str, rng: random.Random) -> str:
     return " ".join(tokens)
 
 
-def _median_seconds(fn, runs: int = 3) -> float:
-    fn()  # warm-up: first-sight caches (stems, weights) are not what we measure
+def _median_seconds(fn, runs: int = 3, before=None, clock=time.perf_counter) -> float:
+    fn()  # warm-up: first-sight word caches (stems, n-gram buckets) and weights are not what we measure
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        if before:
+            before()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -93,17 +95,41 @@ def lexrank_selector(k: int):
     return select
 
 
-def latency(lexrank_too: bool = True) -> dict[str, float]:
+def latency(lexrank_too: bool = True, runs: int = 5) -> dict[str, float]:
+    """Seconds per summary of one side, median of ``runs``.
+
+    ``side_N_s`` is cold: every text is new to the engine (its per-text cache is emptied before each run),
+    as after a restart. ``side_N_warm_s`` is the common live case: the side was summarised before and
+    1 % of its arguments are new since.
+    """
     engine = Extractive()
     out = {}
     for n in (1_000, 10_000):
         views = synthetic_side(n)
-        out[f"side_{n}_s"] = round(_median_seconds(lambda: engine.summarize(views, ["side"], 5)), 4)
+        out[f"side_{n}_s"] = round(_median_seconds(
+            lambda: engine.summarize(views, ["side"], 5), runs, before=textcache.clear_all), 4)
+        out[f"side_{n}_warm_s"] = round(_median_seconds(_grown(engine, views), runs), 4)
+        # CPU seconds of this process too: on a shared machine the wall clock also counts other work.
+        out[f"side_{n}_cpu_s"] = round(_median_seconds(
+            lambda: engine.summarize(views, ["side"], 5), runs, textcache.clear_all, time.process_time), 4)
     if lexrank_too:
         texts = [v.text for v in synthetic_side(1_000)]
         out["lexrank_1000_s"] = round(_median_seconds(lambda: lexrank(texts, 5), runs=1), 4)
         out["lexrank_speedup_1000"] = round(out["lexrank_1000_s"] / out["side_1000_s"], 1)
     return out
+
+
+def _grown(engine: Extractive, views: list[ArgumentView]):
+    """A summary after 1 % new arguments (fresh texts each call) on a side summarised before."""
+    fresh = iter(range(10**9))
+    old = views[: len(views) - len(views) // 100]
+
+    def run() -> None:
+        new = [ArgumentView(v.number, v.side, f"{v.text} ({next(fresh)})", v.author_id, v.author_name)
+               for v in views[len(old):]]
+        engine.summarize(old + new, ["side"], 5)
+
+    return run
 
 
 # ---- Polis common ground ---------------------------------------------------------------------------------

@@ -33,9 +33,20 @@ def platform_specs() -> list[PlatformSpec]:
 
 
 def summarizer_for(settings: Settings) -> Summarizer:
-    from bot.steelman import Extractive
+    """The extractive engine, and the LLM engine when `[summary] engine = "llm"` (each space opts in)."""
+    from bot.steelman.engines import Engines
 
-    return Extractive()
+    cfg = settings.summary
+    if cfg.engine != "llm":
+        return Engines()
+
+    def llm():
+        from bot.llm_sdk import complete_for
+        from bot.steelman.llm import LLM
+
+        return LLM(complete_for(cfg), model=f"{cfg.provider}:{cfg.base_url}:{cfg.model}")
+
+    return Engines(llm)
 
 
 def build(settings: Settings, clock: Clock, store: Store, *, summarizer: Summarizer | None = None,

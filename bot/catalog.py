@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import debates, members, motions, privacy, reading, records, schedules, standing
+from bot.handlers import debates, members, motions, privacy, reading, records, schedules, standing, steelman
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -145,10 +145,11 @@ CATALOG: tuple[Command, ...] = (
         example="/position side:slow-down confidence:70 credit:4",
     ),
     entry(
-        reading.steelman,
+        steelman.steelman,
         "steelman",
         "The strongest case for each side, common ground and open cruxes",
-        (_DEBATE, Option("side", SIDE, "Only this side")),
+        (_DEBATE, Option("side", SIDE, "Only this side"),
+         Option("more", BOOL, "With side: the next-best picks, when these do not capture it")),
         slow=True,
     ),
     entry(
@@ -200,6 +201,22 @@ CATALOG: tuple[Command, ...] = (
     ),
     entry(privacy.forget_me, "forget-me", "Delete your positions and endorsements and remove your arguments' text",
           (Option("confirm", BOOL, "Yes: really forget me (asked with a button first)"),)),
+    entry(
+        steelman.rate,
+        "steelman rate",
+        "Rate a side's steelman 1-5: your own side's (does it capture your view?) or another's (is it fair?)",
+        (Option("side", SIDE, "The side whose steelman you rate", required=True),
+         Option("stars", INT, "1 (misses it) to 5 (captures it)", required=True, min=1, max=5), _DEBATE),
+        button_only=True,
+    ),
+    entry(
+        steelman.engine,
+        "steelman-engine",
+        "Choose who writes this community's steelman: members' own words, or a language model",
+        (Option("use", TEXT, "extractive (nothing leaves the bot) or llm (sends arguments to a model)",
+                required=True, max_length=20),),
+        moderator=True,
+    ),
     entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
     entry(reading.help_, "help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),
     *_SCHEDULE_AND_QUEUE,

@@ -183,12 +183,25 @@ class OpsSettings(Strict):
     http_port: int = Field(default=9464, ge=1, le=65535)
     # on SIGTERM, the most a clean exit takes
     shutdown_seconds: float = Field(default=8, ge=1, le=300)
+
+
 class ScheduleSettings(Strict):
     default_zone: str = "UTC"  # IANA zone of a /schedule add that names none
     min_interval: Duration = timedelta(hours=1)  # schedules may not run more often than this
     grace: Duration = timedelta(hours=1)  # a run missed while down still fires this late; later, skipped
     max_per_space: int = Field(default=10, ge=1, le=1000)
     reminders: dict[str, Duration] = {}  # format -> how long before each round or vote closes to remind
+
+
+class SummarySettings(Strict):
+    # "llm" makes a language model available; each space still opts in (/steelman-engine use:llm).
+    engine: Literal["extractive", "llm"] = "extractive"
+    provider: Literal["openai", "anthropic"] = "openai"  # openai: any OpenAI-compatible endpoint
+    base_url: str | None = None  # e.g. http://127.0.0.1:11434/v1 for Ollama; unset: the provider's own
+    model: str = ""
+    api_key_env: str = "STEELMAN_LLM_API_KEY"  # name of the environment variable holding the key
+    timeout: float = Field(default=30, gt=0, le=600)  # seconds per request
+    max_tokens: int = Field(default=800, ge=50, le=8000)  # per side's answer
 
 
 class Settings(Strict):
@@ -200,6 +213,7 @@ class Settings(Strict):
     discord: DiscordSettings = DiscordSettings()
     slack: SlackSettings = SlackSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    summary: SummarySettings = SummarySettings()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
     ops: OpsSettings = OpsSettings()
 

@@ -134,7 +134,8 @@ class Core:
         except _Repeat as repeat:
             return repeat.reply
         self._changed()
-        return reply
+        finish = getattr(reply, "finish", None)  # work that must not hold a transaction: a model's answer
+        return await finish() if finish else reply
 
     async def _read(self, request: Request, read: Callable[[UnitOfWork, Any], Awaitable[T]]) -> T:
         now = self.clock.now()

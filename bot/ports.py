@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 from bot.domain import (Argument, AuditEntry, Debate, Endorsement, Job, Motion, Position, Schedule, Space,
                         SpaceRef, State)
 from bot.messages import OutboxItem, Outgoing, Receipt
-from bot.summaries import ArgumentView, SteelmanReport
+from bot.summaries import ArgumentView, Rating, SteelmanReport
 
 T = TypeVar("T")
 
@@ -123,6 +123,12 @@ class UnitOfWork(Protocol):
 
     async def request_reminder(self, space_id: int, debate_id: int, member_id: str, now: datetime) -> bool: ...
     async def reminder_requests(self, space_id: int, debate_id: int) -> list[str]: ...
+
+    # the steelman: which engine a space chose (None: never chosen), and members' ratings of it
+    async def steelman_engine(self, space_id: int) -> str | None: ...
+    async def set_steelman_engine(self, space_id: int, engine: str, actor_id: str, now: datetime) -> None: ...
+    async def rate_steelman(self, r: Rating) -> None: ...  # append-only
+    async def steelman_ratings(self, debate_id: int) -> list[Rating]: ...  # oldest first
 
 
 class Store(Protocol):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.commands import Command
 from bot.domain import Argument, Debate, Position, UNDECIDED
 from bot.messages import Button, Chart, Field, Message
-from bot.summaries import Crux, Pick, SteelmanReport
+from bot.summaries import SideRating, SteelmanReport
 from bot.results import Results
 from bot.cleaning import shorten
 
@@ -135,36 +135,12 @@ def results(debate: Debate, r: Results, args: dict[int, Argument]) -> Message:
                    fields=tuple(fields), chart=chart, kind="results")
 
 
-def _pick_line(p: Pick) -> str:
-    extra = []
-    if p.support > 1:
-        extra.append(f"stands for {p.support} similar")
-    if p.endorsements:
-        extra.append(f"{p.endorsements} endorsed, {p.cross_endorsements} from other sides")
-    tail = f" _({'; '.join(extra)})_" if extra else ""
-    return f"#{p.number} {p.author_name}: “{p.text}”{tail}"
+def steelman_summary(debate: Debate, report: SteelmanReport, only: str | None = None,
+                     ratings: Mapping[str, SideRating] | None = None, more: bool = False) -> Message:
+    """Each side's case, common ground and cruxes, with how members rated it (bot/render_steelman.py)."""
+    from bot import render_steelman
 
-
-def steelman_summary(debate: Debate, report: SteelmanReport, only: str | None = None) -> Message:
-    fields = []
-    for key in debate.side_keys:
-        if only and key != only:
-            continue
-        picks = report.sides.get(key, [])
-        body = "\n".join(_pick_line(p) for p in picks) or "No arguments for this side yet."
-        fields.append(Field(f"The case for {debate.label(key)}", body))
-    if not only:
-        common = "\n".join(_pick_line(p) for p in report.common_ground) or "Nothing endorsed across every side yet."
-        fields.append(Field("Common ground", common))
-        fields.append(Field("Open cruxes", "\n".join(_crux_line(debate, c) for c in report.cruxes) or "None yet."))
-    return Message(text=f"The strongest case for each side of: {debate.motion}",
-                   title=f"Steelman of debate #{debate.number}", fields=tuple(fields),
-                   footer=f"Chosen from members' own words by the {report.engine} engine.", kind="steelman")
-
-
-def _crux_line(debate: Debate, c: Crux) -> str:
-    answers = ", ".join(f"#{n}" for n in c.rebuttals)
-    return f"#{c.number} ({debate.label(c.side)}, {c.endorsements} endorsed) “{c.text}”, answered by {answers}"
+    return render_steelman.summary(debate, report, only, ratings, more)
 
 
 def status(debate: Debate, counts: dict[str, int], arguments: int) -> Message:

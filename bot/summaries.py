@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,48 @@ class SteelmanReport:
     # side -> a plain note when a side made fewer distinct points than were asked for
     notes: dict[str, str] = field(default_factory=dict)
     common_ground_note: str = ""  # why there is no common ground yet, when there is none
+    # What a member should know about who wrote this, e.g. why the LLM's summary was not used.
+    engine_note: str = ""
+    # side -> the LLM's points in its own words, each citing argument numbers (the picks are its sources)
+    points: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SideRating:
+    """How members rated one side's steelman: its own members ("does this capture your view?") and the
+    members of other sides ("is this fair to them?"), each member's latest rating counting once."""
+
+    side: str
+    own_mean: float = 0.0
+    own_count: int = 0
+    others_mean: float = 0.0
+    others_count: int = 0
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One member's 1-5 rating of one side's steelman (stored append-only; the latest counts)."""
+
+    debate_id: int
+    side: str  # whose case was rated
+    member_id: str
+    member_name: str
+    member_side: str  # the side the member held when rating
+    stars: int
+    engine: str  # which engine wrote the summary that was rated
+    created_at: datetime
+
+
+def side_ratings(ratings: list[Rating]) -> dict[str, SideRating]:
+    """Per rated side: its own members' mean and count, and other members' (latest rating each)."""
+    latest = {(r.side, r.member_id): r for r in sorted(ratings, key=lambda r: r.created_at)}
+    by_side: dict[str, tuple[list[int], list[int]]] = {}
+    for r in latest.values():
+        own, others = by_side.setdefault(r.side, ([], []))
+        (own if r.member_side == r.side else others).append(r.stars)
+    return {side: SideRating(side, _mean(own), len(own), _mean(others), len(others))
+            for side, (own, others) in by_side.items()}
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0

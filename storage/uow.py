@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from bot.domain import Argument, AuditEntry, Debate, Endorsement, Job, Position, Space, SpaceRef, State
 from bot.messages import OutboxItem, Outgoing, Receipt
+from bot.summaries import Rating
 from storage import codec, rows
 from storage.planning import PlanningStatements
 from storage.codec import stream_of
@@ -445,3 +446,29 @@ class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_rec
             "SELECT MIN(CASE WHEN o.lease_until IS NOT NULL AND o.lease_until > o.available_at "
             f"THEN o.lease_until ELSE o.available_at END) FROM outbox o WHERE {_HEAD}"
         ))
+
+    # ---- the steelman: a space's engine, members' ratings ------------------------------------------------
+
+    async def steelman_engine(self, space_id: int) -> str | None:
+        return await self.db.value("SELECT engine FROM steelman_engines WHERE space_id = $1", space_id)
+
+    async def set_steelman_engine(self, space_id: int, engine: str, actor_id: str, now: datetime) -> None:
+        await self.db.run(
+            "INSERT INTO steelman_engines (space_id, engine, set_by, set_at) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (space_id) DO UPDATE SET engine = excluded.engine, set_by = excluded.set_by, "
+            "set_at = excluded.set_at",
+            space_id, engine, actor_id, now,
+        )
+
+    async def rate_steelman(self, r: Rating) -> None:
+        await self.db.run(
+            "INSERT INTO steelman_ratings (space_id, debate_id, side, member_id, member_name, member_side, "
+            "stars, engine, created_at) SELECT space_id, $1, $2, $3, $4, $5, $6, $7, $8 FROM debates "
+            "WHERE id = $1",
+            r.debate_id, r.side, r.member_id, r.member_name, r.member_side, r.stars, r.engine, r.created_at,
+        )
+
+    async def steelman_ratings(self, debate_id: int) -> list[Rating]:
+        found = await self.db.all("SELECT * FROM steelman_ratings WHERE debate_id = $1 ORDER BY id", debate_id)
+        return [Rating(r["debate_id"], r["side"], r["member_id"], r["member_name"], r["member_side"],
+                       r["stars"], r["engine"], codec.from_ts(r["created_at"])) for r in found]

@@ -359,8 +359,9 @@ def test_the_manifest_lists_every_slash_command_of_the_catalog():
     assert done.returncode == 0, done.stderr
     manifest = json.loads(done.stdout)
     listed = {c["command"]: c for c in manifest["features"]["slash_commands"]}
-    assert set(listed) == {f"/{c.path[0]}" for c in CATALOG}
-    for c in CATALOG:
+    slash = [c for c in CATALOG if not c.button_only]  # "steelman rate" is reached by its buttons
+    assert set(listed) == {f"/{c.path[0]}" for c in slash}
+    for c in slash:
         entry = listed[f"/{c.path[0]}"]
         assert len(entry["description"]) <= 100 and "url" not in entry  # Socket Mode: no request URL
         if len(c.path) > 1:

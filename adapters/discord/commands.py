@@ -50,6 +50,8 @@ def application_commands(limits: Any, formats: list[str]) -> list[dict[str, Any]
     top: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
     for command in CATALOG:
+        if command.button_only:
+            continue  # reached by its buttons, and by text; not a slash command of its own
         path = command.path
         if len(path) == 1:
             top.append({"name": path[0], "type": 1, "description": command.description[:DESCRIPTION_MAX],

@@ -21,7 +21,8 @@ BOT_EVENTS = ["reaction_added", "reaction_removed"]
 def _commands(url: str | None) -> list[dict[str, Any]]:
     grouped: dict[str, list] = {}
     for command in CATALOG:
-        grouped.setdefault(command.path[0], []).append(command)
+        if not command.button_only:  # reached by its buttons (and text), not a slash command of its own
+            grouped.setdefault(command.path[0], []).append(command)
     out = []
     for name, members in grouped.items():
         if len(members) == 1:

@@ -18,7 +18,7 @@ from bot.errors import NotFound, UserError
 from bot.jobs import PHASE_END, phase_end
 from bot.messages import File, Message, Outgoing
 from bot.ports import Summarizer, UnitOfWork
-from bot.summaries import ArgumentView, SteelmanReport
+from bot.summaries import ArgumentView, SteelmanReport, side_ratings
 
 @dataclass(frozen=True)
 class Request:
@@ -128,8 +128,10 @@ def side_then(history: list[tuple[datetime, str]], at: datetime) -> str:
     return held
 
 
-async def summarize(uow: UnitOfWork, debate: Debate, summarizer: Summarizer) -> SteelmanReport:
-    return summarizer.summarize(await views(uow, debate), debate.side_keys, 3)
+async def summarize(uow: UnitOfWork, debate: Debate, summarizer: Summarizer, per_side: int = 3
+                    ) -> SteelmanReport:
+    """The steelman by the engine that runs inside a transaction (the LLM runs after: handlers/steelman.py)."""
+    return summarizer.summarize(await views(uow, debate), debate.side_keys, per_side)
 
 
 async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer,
@@ -163,7 +165,8 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
     arguments = {a.number: a for a in await uow.arguments(debate.id)}
     await announce(uow, debate, with_chart(render.results(debate, outcome, arguments)), now)
     report = await summarize(uow, debate, summarizer)
-    await announce(uow, debate, render.steelman_summary(debate, report), now)
+    ratings = side_ratings(await uow.steelman_ratings(debate.id))  # how each side rated its case so far
+    await announce(uow, debate, render.steelman_summary(debate, report, ratings=ratings), now)
     said = "Thank you all for arguing well." if arguments else "No argument was posted."
     closing = render.notice(debate, f"This debate is closed. {said}")
     await uow.enqueue(debate.space_id, Outgoing(closing, debate.channel_id, debate.id, in_thread=True,

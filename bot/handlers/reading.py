@@ -1,18 +1,10 @@
-"""Handlers that only read: the steelman on demand and help."""
+"""Handlers that only read: help (the steelman on demand is in steelman.py)."""
 
 from __future__ import annotations
 
-from bot import render, rules
-from bot.handlers.common import Ctx, find_debate, summarize
+from bot import render
+from bot.handlers.common import Ctx
 from bot.messages import Reply
-
-
-async def steelman(ctx: Ctx) -> Reply:
-    debate = await find_debate(ctx, "/steelman debate:1", share=True)
-    only = ctx.args.get("side")
-    side = rules.resolve_side(debate, only, allow_undecided=False) if only else None
-    report = await summarize(ctx.uow, debate, ctx.summarizer)
-    return Reply(render.steelman_summary(debate, report, side), ephemeral=False)
 
 
 async def help_(ctx: Ctx) -> Reply:

@@ -17,7 +17,8 @@ import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("weights.json")
@@ -41,12 +42,24 @@ class _BucketCache(dict[str, int]):
 _buckets = _BucketCache()
 
 
+class _PairCache(dict[tuple[str, str], int]):
+    """(word, next word) -> the bucket of the bigram "word next": no string is built on a cache hit."""
+
+    def __missing__(self, pair: tuple[str, str]) -> int:
+        if len(self) >= MAX_CACHED:
+            self.clear()
+        bucket = self[pair] = _buckets[" ".join(pair)]
+        return bucket
+
+
+_pairs = _PairCache()
+
+
 def ngram_buckets(tokens: Sequence[str]) -> list[int]:
     """Distinct hashed unigrams and bigrams of ``words(text)``."""
-    grams = list(tokens)
-    grams.extend(map(" ".join, zip(tokens, tokens[1:])))
+    grams = chain(map(_buckets.__getitem__, tokens), map(_pairs.__getitem__, zip(tokens, tokens[1:])))
     # Int sets iterate in the same order in every process (ints are not hash-salted): sums stay exact.
-    return list(set(map(_buckets.__getitem__, grams)))
+    return list(set(grams))
 
 
 def shape_buckets(text: str, tokens: Sequence[str]) -> list[int]:
@@ -95,6 +108,26 @@ def from_dict(spec: dict) -> Linear:
 class Models:
     quality: Linear
     on_point: Linear
+
+    @cached_property
+    def _paired(self) -> tuple[complex, ...]:
+        # Both models read the same buckets: as complex numbers (quality + i on_point) one C-level sum
+        # gives both totals. Real and imaginary parts add separately, so each equals its own plain sum.
+        return tuple(map(complex, self.quality.weights, self.on_point.weights))
+
+    def both(self, grams: Sequence[int], shape: Sequence[int]) -> tuple[float, float]:
+        """``(quality(grams, shape), on_point(grams, shape))`` in one pass over the features."""
+        at = self._paired.__getitem__
+        head = sum(map(at, shape))
+        q, p = self.quality.bias + head.real, self.on_point.bias + head.imag
+        if grams:
+            total, root = sum(map(at, grams)), math.sqrt(len(grams))
+            q, p = q + total.real / root, p + total.imag / root
+        return _link(q, self.quality.logistic), _link(p, self.on_point.logistic)
+
+
+def _link(value: float, logistic: bool) -> float:
+    return 1.0 / (1.0 + math.exp(-value)) if logistic else value
 
 
 @lru_cache(maxsize=4)

@@ -35,8 +35,8 @@ def scores(text: str, tokens: Sequence[str], models: model.Models) -> tuple[floa
     if not tokens:
         return 0.0, 0.0
     grams, shape = model.ngram_buckets(tokens), model.shape_buckets(text, tokens)
-    predicted = min(max(models.quality(grams, shape), 0.0), 1.0)
-    return predicted * penalty(text, tokens), models.on_point(grams, shape)
+    predicted, on_point = models.both(grams, shape)
+    return min(max(predicted, 0.0), 1.0) * penalty(text, tokens), on_point
 
 
 def penalty(text: str, tokens: Sequence[str]) -> float:

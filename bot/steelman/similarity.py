@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import chain, combinations, repeat
 from operator import mul
 from typing import NamedTuple
@@ -39,7 +39,9 @@ class Corpus:
         self.df: Counter[str] = Counter(chain.from_iterable(feature_lists))
         log_n = math.log(len(feature_lists) + 1)
         # Smoothed idf depends on the document frequency only: one table entry per possible frequency.
-        self._idf = [log_n - math.log(d + 1) + 1.0 for d in range(len(feature_lists) + 1)]
+        idf = [log_n - math.log(d + 1) + 1.0 for d in range(len(feature_lists) + 1)]
+        # term -> idf, once per distinct term: each vector then costs one C-level lookup per term.
+        self._weight = dict(zip(self.df, map(idf.__getitem__, self.df.values())))
         self._vectors: dict[int, Vector] = {}
         self._themes: dict[int, Vector] = {}
         self._unigrams: dict[int, frozenset[str]] = {}
@@ -48,7 +50,7 @@ class Corpus:
         vec = self._vectors.get(i)
         if vec is None:
             feats = self.features[i]
-            weights = list(map(self._idf.__getitem__, map(self.df.__getitem__, feats)))
+            weights = list(map(self._weight.__getitem__, feats))
             vec = self._vectors[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
         return vec
 
@@ -63,7 +65,7 @@ class Corpus:
         vec = self._themes.get(i)
         if vec is None:
             feats = [t for t in self.features[i] if " " not in t]  # bigrams hold a space
-            weights = list(map(self._idf.__getitem__, map(self.df.__getitem__, feats)))
+            weights = list(map(self._weight.__getitem__, feats))
             vec = self._themes[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
         return vec
 
@@ -80,10 +82,13 @@ class Corpus:
         and idiosyncratic asides sit far from the centroid. Linear in the corpus size.
         """
         vectors = [self.theme(i) for i in range(len(self.features))]
-        centroid: Counter[str] = Counter()
+        centroid: dict[str, float] = {}
+        get = centroid.get
         for vec in vectors:
             scale = 1.0 / vec.norm
-            centroid.update({t: w * scale for t, w in vec.weights.items()})
+            # One fused loop: Counter.update over a fresh dict per argument costs twice as much.
+            for t, w in vec.weights.items():
+                centroid[t] = get(t, 0.0) + w * scale
         norm = math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0
         out = []
         for vec in vectors:
@@ -146,14 +151,16 @@ def _merge(units: dict[int, list[int]], corpus: Corpus, threshold: float) -> dic
 
 def _signatures(heads: Sequence[int], corpus: Corpus) -> list[list[int]]:
     """Each argument's rarest shared terms (used by another argument, and not by too many), as ranks."""
-    df = Counter(chain.from_iterable(corpus.features[h] for h in heads))  # copies count once
+    if len(heads) == len(corpus.features):
+        df = corpus.df  # every argument is a head: the counts are the corpus's own
+    else:
+        df = Counter(chain.from_iterable(corpus.features[h] for h in heads))  # copies count once
     shareable = sorted(t for t, d in df.items() if 1 < d <= COMMON_DF)
     shareable.sort(key=df.__getitem__)  # stable: equally rare terms stay in name order, in every process
-    rank = {t: r for r, t in enumerate(shareable)}
-    # Sorting small ints is cheap, and rank order is rarity order: the first few are the signature.
-    unshared = len(rank)
-    firsts = (sorted(map(rank.get, corpus.features[h], repeat(unshared)))[:SIGNATURE] for h in heads)
-    return [[r for r in first if r < unshared] for first in firsts]
+    # Ranks from 1, so that filter(None, ...) drops the unshared terms (no rank) in C before sorting;
+    # rank order is rarity order: the first few are the signature.
+    rank = dict(zip(shareable, range(1, len(shareable) + 1)))
+    return [sorted(filter(None, map(rank.get, corpus.features[h])))[:SIGNATURE] for h in heads]
 
 
 def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int]]:
@@ -162,21 +169,25 @@ def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int
     Every pair of an argument's signature terms is a bucket key, so sharing two rare terms means sharing a
     bucket: no per-argument counting. A crowded bucket links each member to its first (strongest) few only.
     """
+    key_lists = list(map(_bucket_keys, _signatures(heads, corpus)))
+    keys = list(chain.from_iterable(key_lists))
+    owners = list(chain.from_iterable(map(repeat, range(len(key_lists)), map(len, key_lists))))
+    # Most keys belong to one argument only: count them in C and build lists for the shared ones alone.
+    shared = {key for key, n in Counter(keys).items() if n > 1}
     buckets: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
-    for k, sig in enumerate(_signatures(heads, corpus)):
-        for key in _bucket_keys(sig):
+    for key, k in zip(keys, owners):
+        if key in shared:
             buckets[key].append(k)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
-        if len(members) > 1:
-            pairs.update((m, k) for i, k in enumerate(members[1:], 1) for m in members[: min(i, MAX_CANDIDATES)])
+        pairs.update((m, k) for i, k in enumerate(members[1:], 1) for m in members[: min(i, MAX_CANDIDATES)])
     return pairs
 
 
-def _bucket_keys(sig: list[int]) -> Iterable[tuple[int, int]]:
+def _bucket_keys(sig: list[int]) -> list[tuple[int, int]]:
     if len(sig) == 1:
-        return ((sig[0], -1),)  # a very short text: its one rare term is its key
-    return combinations(sig, 2)
+        return [(sig[0], -1)]  # a very short text: its one rare term is its key
+    return list(combinations(sig, 2))
 
 
 def _neighbours(heads: Sequence[int], corpus: Corpus, floor: float) -> list[dict[int, float]]:
