@@ -13,7 +13,7 @@ from bot.button_ids import encode as encode_button
 from bot.catalog import BY_NAME, CATALOG
 from bot.cleaning import clean, shorten, slug
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
-from bot.config import ConfigError, Settings, parse_duration, secret
+from bot.config import ConfigError, Settings, parse_duration, secret, token_problem
 from bot.core import Core
 from bot.domain import Actor, Debate, SpaceRef
 from bot.errors import UserError
@@ -28,5 +28,5 @@ __all__ = [
     "Actor", "Agenda", "Button", "Chart", "Command", "ConfigError", "Core", "Debate", "Field", "File",
     "Form", "FormField", "FormLimits", "Message", "Option", "OutboxItem", "PermanentDeliveryError",
     "Platform", "PlatformSpec", "Receipt", "Reply", "Request", "Settings", "SpaceRef", "UserError", "bars",
-    "clean", "decode_button", "encode_button", "form_for", "parse_duration", "secret", "shorten", "slug",
+    "clean", "decode_button", "encode_button", "form_for", "parse_duration", "secret", "shorten", "slug", "token_problem",
 ]

@@ -1,6 +1,11 @@
 """`python -m bot run` serves Discord and Slack together in one process, from the settings alone."""
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from bot.cli import _run
 from bot.clock import ManualClock
@@ -10,6 +15,8 @@ from tests.fakes.discord_fake import FakeDiscord
 from tests.fakes.discord_fake.client import point_discord_at
 from tests.fakes.slack_fake import FakeSlack, clear_proxy_env
 from tests.slack_support import ALICE, APP_TOKEN_ENV, BOT_TOKEN_ENV, CHANNEL, MAYA, slack_env
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def test_run_serves_discord_and_slack_in_one_process(tmp_path, monkeypatch):
@@ -101,3 +108,27 @@ async def discord_form_answer(fake: FakeDiscord, store, values: dict) -> tuple[s
         labels = {c["label"]: c["component"]["custom_id"] for c in shown.json["data"]["components"]}
         field = labels[embed["title"]]  # the title is the label of the field the value was typed in
         return field, embed["title"], embed["description"]
+
+
+@pytest.mark.parametrize("variable,value,says", [
+    ("DISCORD_TOKEN", "garbage", "is not a Discord bot token"),
+    ("DISCORD_TOKEN", "Bot " + "MTIz.GhIjKl." + "a" * 38, 'starts with "Bot "'),
+])
+def test_a_bad_discord_token_is_explained_not_a_traceback(tmp_path, variable, value, says):
+    env = {"STEELMAN__STORAGE__URL": f"sqlite:///{tmp_path / 's.db'}", "STEELMAN__DISCORD__ENABLED": "true",
+           variable: value, "PATH": "/usr/bin:/bin"}
+    for command in (["run"], ["discord", "invite-url"]):
+        done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 2, (command, done.stderr)
+        assert says in done.stderr and "Traceback" not in done.stderr, (command, done.stderr)
+
+
+def test_a_slack_bot_token_of_the_wrong_kind_is_explained(tmp_path):
+    env = {"STEELMAN__STORAGE__URL": f"sqlite:///{tmp_path / 's.db'}", "STEELMAN__SLACK__ENABLED": "true",
+           "SLACK_BOT_TOKEN": "xapp-1-A0FAKE0001-0000000001-wrongkind", "SLACK_APP_TOKEN": "xapp-1-A1-2-x",
+           "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "SLACK_BOT_TOKEN" in done.stderr and "Traceback" not in done.stderr, done.stderr

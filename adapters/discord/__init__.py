@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from bot.platform import ConfigError, Settings, secret
+from bot.platform import ConfigError, Settings, secret, token_problem
 
 
 class MissingToken(ConfigError):
@@ -40,6 +40,8 @@ class DiscordPlatform:
         token = (secret(name) or "").strip()
         if not token:
             raise MissingToken(f"discord.token_env: the environment variable {name} holding the bot token is not set")
+        if problem := token_problem("discord", token):  # said now, not as a traceback from the gateway
+            raise MissingToken(f"discord.token_env: {name} {problem}")
         return token
 
     def neutralise(self, text: str) -> str:
@@ -68,9 +70,12 @@ def _invite_url(settings: Settings, args: argparse.Namespace) -> int:
 
     app_id = args.application_id
     if app_id is None:
-        token = secret(settings.discord.token_env)
+        token = (secret(settings.discord.token_env) or "").strip()
         if not token:
             print(f"Set {settings.discord.token_env} (discord.token_env) or pass --application-id.", file=sys.stderr)
+            return 2
+        if problem := token_problem("discord", token):
+            print(f"{settings.discord.token_env} {problem}", file=sys.stderr)
             return 2
         app_id = application_id_from_token(token)
     print(invite_url(app_id))

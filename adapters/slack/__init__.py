@@ -12,13 +12,18 @@ import asyncio
 import json
 from typing import Any
 
-from bot.platform import ConfigError, Settings, secret
+from bot.platform import ConfigError, Settings, secret, token_problem
+
+
+_KINDS = {"bot_token_env": "slack_bot", "app_token_env": "slack_app", "signing_secret_env": "slack_signing_secret"}
 
 
 def _secret(name_setting: str, name: str) -> str:
     value = (secret(name) or "").strip()
     if not value:
         raise ConfigError(f"slack.{name_setting}: the environment variable {name} is not set")
+    if problem := token_problem(_KINDS[name_setting], value):  # said now, not as a traceback later
+        raise ConfigError(f"slack.{name_setting}: {name} {problem}")
     return value
 
 

@@ -3,6 +3,8 @@ gateway together, records all traffic, injects faults, and offers the helpers te
 
 from __future__ import annotations
 
+import base64
+
 import json
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
@@ -24,13 +26,20 @@ API_BASE = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+def bot_token(app_id: int) -> str:
+    """A token shaped as Discord issues them: the application id in base64, a timestamp, an HMAC."""
+    head = base64.b64encode(str(app_id).encode()).decode().rstrip("=")
+    return f"{head}.GhIjKl.{'f' * 38}"
+
+
 class FakeDiscord:
     """A loopback Discord for the real discord.py client. Use as ``async with FakeDiscord() as fake``."""
 
-    def __init__(self, *, token: str = "fake-bot-token", ack_deadline: float = 3.0,
+    def __init__(self, *, token: str | None = None, ack_deadline: float = 3.0,
                  token_lifetime: float = 15 * 60.0, heartbeat_interval: float = 41.25,
                  privileged_intents: int = PRIVILEGED, bot_name: str = "Steelman") -> None:
         self.world, self.cast = build_world(bot_name)
+        token = token or bot_token(self.world.app_id)
         self.traffic = Traffic()
         self.faults = Faults()
         self.gateway = Gateway(self.world, self.traffic, token, heartbeat_interval=heartbeat_interval,

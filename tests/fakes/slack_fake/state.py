@@ -17,7 +17,7 @@ from .traffic import Traffic
 class Settings:
     bot_token: str = "xoxb-0000000001-0000000001-fakebottoken"
     app_token: str = "xapp-1-A0FAKE0001-0000000001-fakeapptoken"
-    signing_secret: str = "fake-signing-secret"
+    signing_secret: str = "8f14e45fceea167a5a36dedd4bea2543"  # the shape Slack issues: 32 hex digits
     verification_token: str = "fake-verification-token"  # the legacy `token` field in payloads
     ack_deadline: float = 3.0       # Slack's 3 s to ack a slash command / interaction / event
     trigger_ttl: float = 3.0        # views.open must use a trigger_id within 3 s
