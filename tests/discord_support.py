@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+
+import pytest
+import pytest_asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, AsyncIterator, TypeVar
@@ -22,7 +25,7 @@ from bot.clock import ManualClock
 from bot.config import DiscordSettings, Settings
 from bot.domain import SpaceRef
 from bot.messages import Message, Outgoing
-from tests.fakes.discord_fake import FakeDiscord, Interaction, RestCall, StoredMessage, running
+from tests.fakes.discord_fake import FakeDiscord, Interaction, RestCall, StoredMessage, point_discord_at, running
 
 T = TypeVar("T")
 TOKEN_ENV = "STEELMAN_TEST_DISCORD_TOKEN"
@@ -199,3 +202,24 @@ async def offline(fake: FakeDiscord) -> AsyncIterator[None]:
         yield
     finally:
         fake.release_gateway()
+
+
+# ---- the fixtures every Discord e2e module uses (import them by name) ----------------------------------
+
+
+@pytest_asyncio.fixture
+async def fake(monkeypatch):
+    async with FakeDiscord() as server:
+        server.privileged_intents = 0  # the developer portal grants the bot no privileged intent
+        monkeypatch.setenv(TOKEN_ENV, server.token)
+        with point_discord_at(server):
+            yield server
+        # Whatever a test did, Discord never had to refuse a malformed message, and nothing could ping.
+        assert refused_for_shape(server) == []
+        assert [call.path for call, body in message_bodies(server) if could_ping(body)] == []
+        assert live_syntax(server) == []  # and no member's text renders as a mention or a hidden link
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()

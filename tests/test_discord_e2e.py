@@ -11,37 +11,20 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import pytest_asyncio
 
 from adapters.discord.invite import permissions as invite_permissions
 from bot.steelman import Extractive
-from bot.clock import ManualClock
 from bot.messages import File, Message
-from tests.discord_support import (MODAL, MOTION, TOKEN_ENV, Bot, answer, buttons, could_ping, discord_settings,
-                                   eventually, live_syntax, message_bodies, offline, queue_message,
-                                   refused_for_shape, stored, text_of, title_of)
-from tests.fakes.discord_fake import PRIVILEGED, FakeDiscord, Perm, point_discord_at
+from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
+from tests.discord_support import (MODAL, MOTION, Bot, answer, buttons, could_ping, discord_settings,
+                                   eventually, message_bodies, offline, queue_message, stored, text_of,
+                                   title_of)
+from tests.fakes.discord_fake import PRIVILEGED, FakeDiscord, Perm
 
 SIDES = "pause, slow down, go faster"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest_asyncio.fixture
-async def fake(monkeypatch):
-    async with FakeDiscord() as server:
-        server.privileged_intents = 0  # the developer portal grants the bot no privileged intent
-        monkeypatch.setenv(TOKEN_ENV, server.token)
-        with point_discord_at(server):
-            yield server
-        # Whatever a test did, Discord never had to refuse a malformed message, and nothing could ping.
-        assert refused_for_shape(server) == []
-        assert [call.path for call, body in message_bodies(server) if could_ping(body)] == []
-        assert live_syntax(server) == []  # and no member's text renders as a mention or a hidden link
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
 
 
 @pytest.fixture

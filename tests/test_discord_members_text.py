@@ -3,29 +3,13 @@ a skin-toned 👍, an interaction without its `channel` object. The real bot aga
 
 from __future__ import annotations
 
-import pytest
-import pytest_asyncio
 
-from bot.clock import ManualClock
 from bot.config import DiscordSettings, Limits, Settings
-from tests.discord_support import (MOTION, TOKEN_ENV, Bot, answer, buttons, eventually, refused_for_shape,
-                                   stored, title_of)
-from tests.fakes.discord_fake import FakeDiscord, point_discord_at
+from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
+from tests.discord_support import (MOTION, TOKEN_ENV, Bot, answer, buttons, eventually, stored, title_of)
+from tests.fakes.discord_fake import FakeDiscord
 
 
-@pytest_asyncio.fixture
-async def fake(monkeypatch):
-    async with FakeDiscord() as server:
-        server.privileged_intents = 0
-        monkeypatch.setenv(TOKEN_ENV, server.token)
-        with point_discord_at(server):
-            yield server
-        assert refused_for_shape(server) == []
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
 
 
 def settings_for(fake: FakeDiscord, **limits) -> Settings:

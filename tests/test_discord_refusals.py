@@ -5,27 +5,12 @@ bot against the strict fake; assertions read what members see and what the store
 from __future__ import annotations
 
 import pytest
-import pytest_asyncio
 
-from bot.clock import ManualClock
-from tests.discord_support import (MOTION, TOKEN_ENV, Bot, answer, buttons, discord_settings, refused_for_shape,
-                                   stored, text_of, title_of)
-from tests.fakes.discord_fake import FakeDiscord, Perm, point_discord_at
+from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
+from tests.discord_support import (MOTION, Bot, answer, buttons, discord_settings, stored, text_of, title_of)
+from tests.fakes.discord_fake import FakeDiscord, Perm
 
 
-@pytest_asyncio.fixture
-async def fake(monkeypatch):
-    async with FakeDiscord() as server:
-        server.privileged_intents = 0
-        monkeypatch.setenv(TOKEN_ENV, server.token)
-        with point_discord_at(server):
-            yield server
-        assert refused_for_shape(server) == []
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
 
 
 def deny_bot(fake: FakeDiscord, channel, permission: int) -> None:

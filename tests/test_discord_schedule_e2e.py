@@ -7,34 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import pytest_asyncio
 
 from bot.clock import ManualClock
-from tests.discord_support import (
-    TOKEN_ENV,
-    Bot,
-    answer,
-    buttons,
-    could_ping,
-    discord_settings,
-    message_bodies,
-    refused_for_shape,
-    title_of,
-)
-from tests.fakes.discord_fake import FakeDiscord, point_discord_at
+from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
+from tests.discord_support import (Bot, answer, buttons, discord_settings, title_of)
+from tests.fakes.discord_fake import FakeDiscord
 
 MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-@pytest_asyncio.fixture
-async def fake(monkeypatch):
-    async with FakeDiscord() as server:
-        server.privileged_intents = 0
-        monkeypatch.setenv(TOKEN_ENV, server.token)
-        with point_discord_at(server):
-            yield server
-        assert refused_for_shape(server) == []
-        assert [call.path for call, body in message_bodies(server) if could_ping(body)] == []
 
 
 @pytest.fixture
