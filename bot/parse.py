@@ -21,13 +21,18 @@ from bot.errors import UserError
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 
 
+_BY_PATH = {command.path: command for command in CATALOG}
+_LONGEST = max(len(path) for path in _BY_PATH)
+
+
 def _match_command(words: list[str]) -> tuple[Command, int]:
-    lowered = [w.lower() for w in words]
+    lowered = [w.lower() for w in words[:_LONGEST]]
     best: tuple[Command, int] | None = None
-    for command in CATALOG:
-        n = len(command.path)
-        if tuple(lowered[:n]) == command.path and (best is None or n > best[1]):
+    for n in range(len(lowered), 0, -1):  # the longest name that fits: "debate start" before "debate"
+        command = _BY_PATH.get(tuple(lowered[:n]))
+        if command is not None:
             best = (command, n)
+            break
     if best is None:
         group = [c.name for c in CATALOG if lowered and c.path[0] == lowered[0]]
         if group:

@@ -37,6 +37,13 @@ class Db(Protocol):
     async def value(self, sql: str, *args: Any) -> Any: ...
     async def run(self, sql: str, *args: Any) -> int: ...  # rows touched
 
+    async def later(self, sql: str, *args: Any) -> None:
+        """A write whose answer nobody reads. It is done before the next statement, or at the unit's end
+        at the latest (`flush`), so an engine may send several of them to the server together."""
+        ...
+
+    async def flush(self) -> None: ...  # every `later` write done (the store calls it at a unit's end)
+
 
 _LATEST_COLUMNS = ("p.id AS p_id, p.member_name AS p_member_name, p.side AS p_side, p.confidence AS p_confidence, "
                    "p.reason AS p_reason, p.credited AS p_credited, p.phase AS p_phase, p.recorded_at AS p_recorded_at")
@@ -235,16 +242,17 @@ class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_rec
         return sorted((rows.endorsement(r) for r in found), key=lambda e: (e.argument, e.created_at, e.member_id))
 
     async def append_position(self, p: Position) -> Position:
-        seq = await self.db.value(
+        """Log a position (append-only). Its `seq` is known once read back: the write may go to the server
+        with the unit's other writes."""
+        await self.db.later(
             "INSERT INTO positions (space_id, debate_id, member_id, member_name, side, confidence, reason, "
             "credited, phase, recorded_at) SELECT space_id, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM debates "
-            "WHERE id = $1 RETURNING id",
+            "WHERE id = $1",
             p.debate_id, p.member_id, p.member_name, p.side, p.confidence, p.reason, p.credited, p.phase,
             p.recorded_at,
         )
-        stored = Position(**{**p.__dict__, "seq": seq})
-        self._latest[(p.debate_id, p.member_id)] = stored
-        return stored
+        self._latest[(p.debate_id, p.member_id)] = p
+        return p
 
     async def positions(self, debate_id: int, member_id: str | None = None) -> list[Position]:
         if member_id is None:
@@ -342,21 +350,20 @@ class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_rec
 
     # ---- the outbox -----------------------------------------------------------------------------------
 
-    async def refresh(self, space_id: int, out: Outgoing, now: datetime) -> int | None:
-        """Queue an edit of the first post showing `out.subject` (drawn when sent), in one statement; None
-        when that post does not exist or an edit of it is already pending and unclaimed."""
-        queued = await self.db.value(
+    async def refresh(self, space_id: int, out: Outgoing, now: datetime) -> None:
+        """Queue an edit of the first post showing `out.subject` (drawn when sent), in one statement (none
+        when that post does not exist or an edit of it is already pending and unclaimed)."""
+        await self.db.later(
             "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, edit_of, coalesce_key, "
             "body, created_at, available_at) SELECT $1, $2, $3, $4, $5, c.id, $6, $7, $8, $8 FROM outbox c "
             "WHERE c.space_id = $1 AND c.subject_kind = $9 AND c.subject_id = $10 AND c.edit_of IS NULL "
             "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.space_id = $1 AND p.coalesce_key = $6 "
             "AND p.delivered_at IS NULL AND p.failed_at IS NULL AND p.claimed_by IS NULL) "
-            "ORDER BY c.id LIMIT 1 RETURNING id",
+            "ORDER BY c.id LIMIT 1",
             space_id, stream_of(space_id, out), out.debate_id, out.channel_id, int(out.in_thread),
             out.coalesce_key, codec.message_json(out), now, out.subject[0], out.subject[1],
         )
-        self.wakes = self.wakes or queued is not None
-        return queued
+        self.wakes = True
 
     async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int:
         """Queue a message; its id."""

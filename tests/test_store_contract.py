@@ -1,5 +1,6 @@
 """The Store port's contract: SQLite and PostgreSQL behave the same (every test runs on both stores)."""
 
+from dataclasses import replace
 import asyncio
 from datetime import UTC, datetime, timedelta
 
@@ -125,6 +126,44 @@ async def test_units_that_arrive_together_succeed_or_fail_alone(store):
     assert sorted(x.author_id for x in kept) == sorted(f"m{i}" for i in range(12) if i % 3)
 
 
+async def test_a_refusal_or_a_database_error_in_a_group_undoes_only_its_own_unit(store):
+    """Refused before writing, refused after writing (a write still held back for the group's statement),
+    or failing in the database itself: each outcome reaches only its own caller; the others are kept."""
+    a = await space(store)
+    d = await debate(store, a.id)
+
+    async def vote(uow, i):
+        if i % 4 == 0:
+            raise Rollback  # refused before it wrote anything
+        await uow.append_position(Position(d.id, f"m{i}", f"M{i}", "pause", None, None, None, 0, T0))
+        if i % 4 == 1:
+            raise Rollback  # refused after writing
+        if i % 4 == 2:  # the database refuses a write (a key that may not be NULL)
+            await uow.db.run("INSERT INTO events (space_id, key, result, created_at) VALUES ($1, NULL, '', $2)",
+                             a.id, T0)
+        return i
+
+    outcomes = await asyncio.gather(*(store.transact(lambda uow, i=i: vote(uow, i)) for i in range(16)),
+                                    return_exceptions=True)
+    assert [type(o).__name__ for o in outcomes[:4]][:2] == ["Rollback", "Rollback"]
+    assert all(isinstance(o, Exception) and not isinstance(o, Rollback) for o in outcomes[2::4])
+    assert outcomes[3::4] == [3, 7, 11, 15]
+    kept = await store.transact(lambda uow: uow.positions(d.id))
+    assert sorted(p.member_id for p in kept) == sorted(f"m{i}" for i in (3, 7, 11, 15))
+
+    async def second(uow, i):  # refusals that wrote nothing need no rollback of the others
+        if i % 2:
+            raise Rollback
+        await uow.append_position(Position(d.id, f"n{i}", f"N{i}", "pause", None, None, None, 0, T0))
+        return i
+
+    outcomes = await asyncio.gather(*(store.transact(lambda uow, i=i: second(uow, i)) for i in range(8)),
+                                    return_exceptions=True)
+    assert [isinstance(o, Rollback) for o in outcomes] == [bool(i % 2) for i in range(8)]
+    kept = await store.transact(lambda uow: uow.positions(d.id))
+    assert sorted(p.member_id for p in kept if p.member_id[0] == "n") == ["n0", "n2", "n4", "n6"]
+
+
 async def test_a_debate_round_trips_with_its_times(store):
     a = await space(store)
     d = await debate(store, a.id)
@@ -179,11 +218,13 @@ async def test_positions_are_append_only_in_order(store):
                                                    T0 + timedelta(seconds=i)))
                 for i, (who, side, conf) in enumerate(entries)]
 
-    stored = await store.transact(append)
-    assert [p.seq for p in stored] == sorted({p.seq for p in stored})
+    given = await store.transact(append)
 
     async def read(uow):
-        assert await uow.positions(d.id) == stored
+        stored = await uow.positions(d.id)
+        # the store numbers them (seq) in the order they were logged; the rest is what was given
+        assert [p.seq for p in stored] == sorted({p.seq for p in stored}) and stored[0].seq > 0
+        assert [replace(p, seq=0) for p in stored] == [replace(p, seq=0) for p in given]
         assert [p.side for p in await uow.positions(d.id, "ada")] == ["pause", "go-faster", "pause"]
         assert [p.confidence for p in await uow.positions(d.id, "ada")] == [70, 40, 90]
         assert await uow.latest_position(d.id, "ada") == stored[-1]
@@ -313,16 +354,19 @@ async def test_a_message_drawn_when_sent_is_queued_once_until_claimed(store):
         return await uow.refresh(a.id, edit, T0)
 
     other = Outgoing(None, "general", d.id, subject=("card", d.id + 1), coalesce_key="card:x", render="card")
-    assert await store.transact(lambda uow: uow.refresh(a.id, other, T0)) is None  # no such card posted
-    e1, e2 = await store.transact(refresh), await store.transact(refresh)
-    assert e1 is not None and e2 is None  # a burst of changes: one pending edit
+    await store.transact(lambda uow: uow.refresh(a.id, other, T0))  # no such card posted: nothing queued
+    await store.transact(refresh)
+    await store.transact(refresh)  # a burst of changes: one pending edit
     await claim_outbox(store, T0, "w1#1")
     await delivered(store, card, Receipt("m-card"))
     (claimed,) = await claim_outbox(store, T0, "w1#2")
-    assert (claimed.id, claimed.out.message, claimed.out.render, claimed.edit_message_id) == \
-        (e1, None, "card", "m-card")
-    e3 = await store.transact(refresh)
-    assert e3 not in (None, e1)  # the claimed edit may be on its way: a new one is queued after it
+    assert (claimed.out.message, claimed.out.render, claimed.edit_message_id) == (None, "card", "m-card")
+    await store.transact(refresh)  # the claimed edit may be on its way: a new one is queued after it
+    await delivered(store, claimed.id, Receipt("m-card"))
+    (again,) = await claim_outbox(store, T0, "w1#3")
+    assert again.id != claimed.id and again.edit_message_id == "m-card"
+    await delivered(store, again.id, Receipt("m-card"))
+    assert await claim_outbox(store, T0, "w1#4") == []  # no second edit of the burst, none of `other`
 
 
 async def test_delivering_the_thread_opener_sets_the_debates_thread(store):

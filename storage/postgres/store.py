@@ -9,8 +9,12 @@ connection surfaces as `StoreUnavailable`; the pool replaces the connection on t
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import contextvars
 import logging
+import re
+from dataclasses import dataclass
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -38,6 +42,21 @@ _SESSION = {
 }
 
 
+MAX_BATCH = 64  # units per transaction: bounds how long one COMMIT keeps the others waiting
+
+
+@dataclass
+class _Unit:
+    work: Callable[[UnitOfWork], Awaitable[Any]]
+    done: asyncio.Future
+    context: contextvars.Context  # the caller's (its log fields), for the unit's run
+
+
+def _in_context(unit: _Unit, uow: UnitOfWork) -> Awaitable[Any]:
+    """Run the unit as if its caller ran it (the log fields it set stay in place)."""
+    return asyncio.get_running_loop().create_task(unit.work(uow), context=unit.context.copy())
+
+
 class _Connection(asyncpg.Connection):
     def get_reset_query(self) -> str:
         # Pooled connections keep no session state (no SET, LISTEN or session locks: LISTEN has a
@@ -62,6 +81,9 @@ class PostgresStore:
         self._timeouts = (connect_timeout, command_timeout)
         self._pool: asyncpg.Pool | None = None
         self._spaces: dict = {}
+        self._queue: collections.deque[_Unit] = collections.deque()
+        self._runners = 0
+        self._tasks: set[asyncio.Task] = set()
         self.wakes = Wakes(self._dedicated, self.connection)
 
     def __repr__(self) -> str:  # never show a password
@@ -95,6 +117,8 @@ class PostgresStore:
         await self.wakes.listen(wake)
 
     async def close(self) -> None:
+        if self._tasks:  # units already taken: let them commit (or fail) before the pool goes
+            await asyncio.wait(set(self._tasks), timeout=10)
         await self.wakes.close()
         pool, self._pool = self._pool, None
         if pool is not None:
@@ -120,25 +144,118 @@ class PostgresStore:
             raise StoreUnavailable(f"PostgreSQL is unreachable: {exc!r}") from exc
 
     async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-        """Run `work(uow)` in one transaction on a pooled connection; its result once committed. If it
-        raises, the transaction is rolled back and the exception comes back here."""
+        """Run `work(uow)` in a transaction and return its result once committed; if it raises, what it
+        did is rolled back and the exception comes back here.
+
+        Units that arrive together share one transaction (group commit): a connection of the pool takes
+        every unit queued, runs them one after another between one BEGIN and one COMMIT, and answers
+        each only after that COMMIT. A unit refused before it wrote anything leaves the others be; one
+        that fails after writing (or any database error) rolls the whole group back, and then each unit
+        runs again in a transaction of its own, so one refusal never undoes another member's command."""
+        if self._pool is None:
+            raise StoreUnavailable("the store is closed")
+        loop = asyncio.get_running_loop()
+        unit = _Unit(work, loop.create_future(), contextvars.copy_context())
+        self._queue.append(unit)
+        if self._runners < self._sizes[1]:
+            self._runners += 1
+            runner = loop.create_task(self._drain())
+            self._tasks.add(runner)
+            runner.add_done_callback(self._tasks.discard)
+        return await unit.done
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                batch: list[_Unit] = []
+                while self._queue and len(batch) < MAX_BATCH:
+                    unit = self._queue.popleft()
+                    if not unit.done.cancelled():
+                        batch.append(unit)
+                if batch:
+                    await self._run_batch(batch)
+        finally:
+            self._runners -= 1
+
+    async def _run_batch(self, batch: list["_Unit"]) -> None:
+        try:
+            if len(batch) == 1 or not await self._together(batch):
+                for unit in batch:
+                    await self._alone(unit)
+        except BaseException as exc:  # noqa: BLE001 - every waiting caller hears of it
+            for unit in batch:
+                if not unit.done.done():
+                    unit.done.set_exception(exc if isinstance(exc, Exception) else StoreUnavailable(repr(exc)))
+            if not isinstance(exc, Exception):
+                raise
+
+    async def _alone(self, unit: "_Unit") -> None:
+        """One unit in its own transaction."""
+        try:
+            async with self.connection() as conn:
+                await conn.execute("BEGIN")
+                db = PgDb(conn)
+                uow = UnitOfWork(db, self._spaces)
+                try:
+                    value = await _in_context(unit, uow)
+                    await db.flush()
+                except UNREACHABLE:
+                    raise  # the connection is discarded, and the server rolls back what it was doing
+                except BaseException:
+                    await _rollback(conn)
+                    raise
+                await self._commit(conn, db)
+        except Exception as exc:
+            if not unit.done.done():
+                unit.done.set_exception(exc)
+            return
+        self._committed([uow])
+        if not unit.done.done():
+            unit.done.set_result(value)
+
+    async def _together(self, batch: list["_Unit"]) -> bool:
+        """Run the batch in one transaction. False (all rolled back, nobody answered) when it must be run
+        unit by unit instead."""
+        answers: list[tuple[_Unit, UnitOfWork, bool, Any]] = []
         async with self.connection() as conn:
             await conn.execute("BEGIN")
             db = PgDb(conn)
-            uow = UnitOfWork(db, self._spaces)
-            try:
-                value = await work(uow)
-            except UNREACHABLE:
-                raise  # the connection is discarded, and the server rolls back what it was doing
-            except BaseException:
-                await _rollback(conn)
-                raise
+            for unit in batch:
+                uow = UnitOfWork(db, self._spaces)
+                writes = db.writes
+                try:
+                    value = await _in_context(unit, uow)
+                    await db.flush()
+                    answers.append((unit, uow, True, value))
+                except UNREACHABLE:
+                    raise
+                except asyncpg.PostgresError:  # the transaction is aborted: nothing of the batch can stay
+                    await _rollback(conn)
+                    return False
+                except Exception as exc:
+                    if db.writes != writes:  # it wrote before it failed: only a rollback can undo it
+                        await _rollback(conn)
+                        return False
+                    answers.append((unit, uow, False, exc))
             await self._commit(conn, db)
-        for space in uow.new_spaces:
-            self._spaces.setdefault((space.platform, space.external_id), space)
-        if uow.wakes:
+        self._committed([uow for _, uow, ok, _ in answers if ok])
+        for unit, _, ok, value in answers:
+            if unit.done.done():
+                continue
+            if ok:
+                unit.done.set_result(value)
+            else:
+                unit.done.set_exception(value)
+        return True
+
+    def _committed(self, uows: list[UnitOfWork]) -> None:
+        wakes = False
+        for uow in uows:
+            for space in uow.new_spaces:
+                self._spaces.setdefault((space.platform, space.external_id), space)
+            wakes = wakes or uow.wakes
+        if wakes:
             self.wakes.notify()
-        return value
 
     async def _commit(self, conn: asyncpg.Connection, db: "PgDb") -> None:
         # A connection can drop after the server committed but before we hear so. The transaction id lets
@@ -167,6 +284,26 @@ class PostgresStore:
         return False
 
 
+_PARAM = re.compile(r"\$(\d+)")
+_TARGET = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
+
+
+def _independent(statements: list[str]) -> bool:
+    """No statement writes a table another of them names: together they mean what they mean in order."""
+    targets = [_TARGET.match(sql) for sql in statements]
+    if not all(targets):
+        return False
+    for i, target in enumerate(targets):
+        named = re.compile(rf"\b{target.group(1)}\b", re.IGNORECASE)
+        if any(named.search(other) for j, other in enumerate(statements) if j != i):
+            return False
+    return True
+
+
+def _may_write(sql: str) -> bool:
+    return not sql.lstrip()[:6].upper().startswith("SELECT") or " RETURNING " in sql
+
+
 class PgDb:
     """Runs the shared statements on one asyncpg connection, with PostgreSQL's row locks."""
 
@@ -174,6 +311,8 @@ class PgDb:
         self.conn = conn
         self.xid: int | None = None  # the transaction's id, once a write has told it
         self.wrote = False
+        self.writes = 0  # statements that may have written (group commit asks whether a unit did)
+        self._later: list[tuple[str, tuple[Any, ...]]] = []  # writes not sent yet (see `later`)
 
     def locking(self, alias: str, share: bool = False) -> str:
         # Commands that change a debate queue on its row, in one order everywhere; votes on one debate go
@@ -193,13 +332,43 @@ class PgDb:
             self.xid = row["txid_"]
         self.wrote = self.wrote or row is None
 
+    async def later(self, sql: str, *args: Any) -> None:
+        self.wrote = True
+        self.writes += 1
+        self._later.append((sql, args))
+
+    async def flush(self) -> None:
+        """Send the writes kept for later: in one statement when they touch different tables (as the
+        data-modifying parts of one WITH, which all run on the statement's snapshot), else in order. The
+        statement also tells the transaction's id (see `_commit`)."""
+        pending, self._later = self._later, []
+        if not pending:
+            return
+        if not _independent([sql for sql, _ in pending]):
+            for sql, args in pending:
+                await self.conn.execute(sql, *args)
+            return
+        parts, values = [], []
+        for i, (sql, args) in enumerate(pending):
+            shift = len(values)
+            parts.append(f"w{i} AS ({_PARAM.sub(lambda m: f'${int(m.group(1)) + shift}', sql)})")
+            values.extend(args)
+        xid = await self.conn.fetchval(f"WITH {', '.join(parts)} SELECT txid_current()", *values)
+        self.xid = self.xid if self.xid is not None else xid
+
     async def one(self, sql: str, *args: Any) -> Any:
+        if self._later:
+            await self.flush()
+        self.writes += _may_write(sql)
         row = await self.conn.fetchrow(self._noting_xid(sql), *args)
         if " RETURNING " in sql:
             self._note(row)
         return row
 
     async def all(self, sql: str, *args: Any) -> list[Any]:
+        if self._later:
+            await self.flush()
+        self.writes += _may_write(sql)
         found = await self.conn.fetch(sql, *args)
         self.wrote = self.wrote or " RETURNING " in sql
         return found
@@ -210,5 +379,8 @@ class PgDb:
 
     async def run(self, sql: str, *args: Any) -> int:
         """Rows an INSERT/UPDATE/DELETE touched, from its command tag ("INSERT 0 1", "UPDATE 3")."""
+        if self._later:
+            await self.flush()
         self.wrote = True
+        self.writes += 1
         return int((await self.conn.execute(sql, *args)).rsplit(" ", 1)[-1])

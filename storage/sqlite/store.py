@@ -69,6 +69,12 @@ class SqliteDb:
     async def run(self, sql: str, *args: Any) -> int:
         return self._cursor(sql, args).rowcount
 
+    async def later(self, sql: str, *args: Any) -> None:
+        self._cursor(sql, args)  # on the connection's own thread a statement costs no trip: do it now
+
+    async def flush(self) -> None:
+        return None
+
 
 def run_to_end(coro: Coroutine[Any, Any, T]) -> T:
     """Run a unit of work that never waits on anything but this store (whose calls answer at once)."""
