@@ -104,4 +104,6 @@ async def on_reaction(client: discord.Client, core: Core, settings: Settings,
                       str(payload.channel_id))
     reply = await core.endorse_message(request, str(payload.message_id), withdraw)
     if reply is not None and reply.message.kind == "error":
-        log.info("reaction by %s on %s not counted: %s", payload.user_id, payload.message_id, reply.message.text)
+        # the reason may quote what members and moderators wrote (a side's name): only at DEBUG
+        log.info("reaction by %s on %s not counted", payload.user_id, payload.message_id)
+        log.debug("reaction not counted: %s", reply.message.text)
