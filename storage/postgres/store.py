@@ -12,6 +12,7 @@ import asyncio
 import collections
 import contextlib
 import contextvars
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -300,6 +301,19 @@ def _independent(statements: list[str]) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=256)
+def _combined(statements: tuple[tuple[str, int], ...]) -> str | None:
+    """One statement doing all of `statements` ((sql, number of arguments) each), or None when they
+    cannot be done together."""
+    if not _independent([sql for sql, _ in statements]):
+        return None
+    parts, shift = [], 0
+    for i, (sql, count) in enumerate(statements):
+        parts.append(f"w{i} AS ({_PARAM.sub(lambda m, k=shift: f'${int(m.group(1)) + k}', sql)})")
+        shift += count
+    return f"WITH {', '.join(parts)} SELECT txid_current()"
+
+
 def _may_write(sql: str) -> bool:
     return not sql.lstrip()[:6].upper().startswith("SELECT") or " RETURNING " in sql
 
@@ -344,16 +358,12 @@ class PgDb:
         pending, self._later = self._later, []
         if not pending:
             return
-        if not _independent([sql for sql, _ in pending]):
+        combined = _combined(tuple((sql, len(args)) for sql, args in pending))
+        if combined is None:
             for sql, args in pending:
                 await self.conn.execute(sql, *args)
             return
-        parts, values = [], []
-        for i, (sql, args) in enumerate(pending):
-            shift = len(values)
-            parts.append(f"w{i} AS ({_PARAM.sub(lambda m: f'${int(m.group(1)) + shift}', sql)})")
-            values.extend(args)
-        xid = await self.conn.fetchval(f"WITH {', '.join(parts)} SELECT txid_current()", *values)
+        xid = await self.conn.fetchval(combined, *(value for _, args in pending for value in args))
         self.xid = self.xid if self.xid is not None else xid
 
     async def one(self, sql: str, *args: Any) -> Any:
