@@ -42,7 +42,7 @@ async def _demo(settings: Settings, db: Path) -> int:
     })
     clock = ManualClock()
     async with bootstrap.core(settings, clock) as core:
-        room = ConsoleRoom(core, settings, clock)
+        room = ConsoleRoom(core, settings, clock, ansi=sys.stdout.isatty())  # bold on a terminal
         await play(room)
     print(f"\nThe whole debate is stored in the SQLite file: {db.resolve()}")
     return 0
