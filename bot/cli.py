@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -41,28 +42,30 @@ async def _demo(settings: Settings, db: Path) -> int:
     })
     clock = ManualClock()
     async with bootstrap.core(settings, clock) as core:
-        room = ConsoleRoom(core, settings, clock)
+        room = ConsoleRoom(core, settings, clock, ansi=sys.stdout.isatty())  # bold on a terminal
         await play(room)
     print(f"\nThe whole debate is stored in the SQLite file: {db.resolve()}")
     return 0
 
 
-async def _console(settings: Settings) -> int:
+def _console(settings: Settings) -> int:
+    """The room keeps its clock, threads and place beside the database; the typed history too."""
+    from adapters.console import terminal
+    from adapters.console.chat import beside_store
     from adapters.console.room import ConsoleRoom
     from bot.clock import ManualClock
 
-    clock = ManualClock(datetime.now(UTC))  # starts at the real time; /clock moves it on
-    async with bootstrap.core(settings, clock) as core:
-        room = ConsoleRoom(core, settings, clock)
-        await room.start()
-        print(f"Steelman console. You are {room.member} in {room.location}. Type /help, or /quit to leave.")
-        while True:
-            try:
-                line = await asyncio.to_thread(input, f"{room.member} @ {room.location}> ")
-            except EOFError:
-                return 0
-            if not await room.handle(line):
-                return 0
+    clock = ManualClock(datetime.now(UTC))  # a new room starts at the real time; /clock moves it on
+
+    @contextlib.asynccontextmanager
+    async def open_room():
+        async with bootstrap.core(settings, clock) as core:
+            room = ConsoleRoom(core, settings, clock, state=beside_store(settings, "console-room.json"),
+                               ansi=sys.stdout.isatty())
+            await room.start()
+            yield room
+
+    return terminal.run(open_room, beside_store(settings, "console-history"))
 
 
 async def _run(settings: Settings) -> int:
@@ -228,7 +231,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config)
         if hasattr(args, "func"):  # a platform's own subcommand
             return args.func(settings, args)
-        runners = {"demo": lambda: _demo(settings, args.db), "console": lambda: _console(settings),
+        if args.command == "console":  # reads the terminal between runs of its own event loop
+            return _console(settings)
+        runners = {"demo": lambda: _demo(settings, args.db),
                    "run": lambda: _run(settings), "migrate": lambda: _migrate(settings),
                    "migrate-store": lambda: _migrate_store(settings, args.source, args.target),
                    "export": lambda: _export(settings, args), "forget-member": lambda: _forget_member(settings, args),

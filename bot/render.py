@@ -35,7 +35,8 @@ def _dur(delta) -> str:
 
 def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
     """The debate's card in the channel, kept up to date."""
-    stands = ", ".join(f"{debate.label(k)} {n}" for k, n in counts.items()) or "no positions yet"
+    stands = ", ".join(f"{debate.label(k)} {n}" for k, n in counts.items()) or (
+        "no positions yet" if debate.state.active else "nobody took a position")
     fields = [
         Field("Sides", ", ".join(f"{s.label} (`{s.key}`)" for s in debate.sides) + ", undecided"),
         Field("Format", f"{debate.format.name}: {_schedule(debate)}"),
@@ -162,6 +163,8 @@ def debate_list(debates: list[Debate], finished: int = 0) -> Message:
 
 def history(debate: Debate, entries: list[Position]) -> Message:
     if not entries:
+        if not debate.state.active:
+            return Message(text=f"You took no position in debate #{debate.number}.")
         return Message(text=f"You have not taken a position in debate #{debate.number} yet.")
     lines = []
     for p in entries:

@@ -24,6 +24,10 @@ ORDER = {
     "llm": "Each side's points are a model's summary of its strongest arguments, citing and quoting them.",
 }
 MORE = "These are the next-best picks, after the ones shown before."
+# (while the debate runs, once it is closed)
+NO_COMMON = {False: "Nothing endorsed across every side yet.", True: "No argument was endorsed across every side."}
+NO_CRUX = {False: "None yet.", True: "None: no argument split the sides."}
+NO_ARGUMENT = {False: "No arguments for this side yet.", True: "Nobody argued for this side."}
 
 
 def summary(
@@ -34,9 +38,10 @@ def summary(
     more: bool = False,
 ) -> Message:
     ratings = ratings or {}
+    final = not debate.state.active  # a closed debate is told in its final form, never "yet"
     keys = [k for k in debate.side_keys if not only or k == only]
     fields = [
-        Field(f"The case for {debate.label(k)}", _side_body(debate, report, k, ratings.get(k)))
+        Field(f"The case for {debate.label(k)}", _side_body(debate, report, k, ratings.get(k), final))
         for k in keys
     ]
     if not only:
@@ -44,11 +49,11 @@ def summary(
         fields.append(
             Field(
                 "Common ground",
-                common or report.common_ground_note or "Nothing endorsed across every side yet.",
+                common or report.common_ground_note or NO_COMMON[final],
             )
         )
         cruxes = "\n".join(_crux_line(debate, c) for c in report.cruxes)
-        fields.append(Field("Open cruxes (where the sides split most)", cruxes or "None yet."))
+        fields.append(Field("Open cruxes (where the sides split most)", cruxes or NO_CRUX[final]))
     rated = [k for k in keys if report.sides.get(k)][:MAX_RATED_SIDES]
     return Message(
         text=_intro(debate, report, more) + (_ASK if rated else ""),
@@ -65,7 +70,8 @@ def _intro(debate: Debate, report: SteelmanReport, more: bool) -> str:
     return f"The strongest case for each side of: {debate.motion}\n{MORE if more else order}"
 
 
-def _side_body(debate: Debate, report: SteelmanReport, key: str, rating: SideRating | None) -> str:
+def _side_body(debate: Debate, report: SteelmanReport, key: str, rating: SideRating | None,
+               final: bool) -> str:
     picks = report.sides.get(key, [])
     lines = []
     if report.points.get(key):
@@ -76,7 +82,7 @@ def _side_body(debate: Debate, report: SteelmanReport, key: str, rating: SideRat
     if report.notes.get(key):
         lines.append(report.notes[key])
     if not lines:
-        lines.append("No arguments for this side yet.")
+        lines.append(NO_ARGUMENT[final])
     if rating and (rating.own_count or rating.others_count):
         lines.append(rating_line(debate, rating))
     return "\n".join(lines)

@@ -1,7 +1,12 @@
 """The console adapter: a debate typed into the local chat room, against the real store."""
 
+import fcntl
+import os
+import select
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 from adapters.console.demo import SCRIPT, play
@@ -13,10 +18,19 @@ from bot.config import Settings
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def console(store, lines: list[str]) -> ConsoleRoom:
+def console(store, lines: list[str], ansi: bool = False) -> ConsoleRoom:
     settings = Settings.model_validate({"console": {"moderators": ["Maya"]}})
     clock = ManualClock()
-    return ConsoleRoom(bootstrap.build(settings, clock, store), settings, clock, lines.append)
+    return ConsoleRoom(bootstrap.build(settings, clock, store), settings, clock, lines.append,
+                       **({"ansi": True} if ansi else {}))
+
+
+def typed(db: Path, lines: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """`python -m bot console` on the SQLite file `db`, with these lines piped in (not a terminal)."""
+    env = os.environ | {"STEELMAN__STORAGE__URL": f"sqlite:///{db}",
+                        "STEELMAN__CONSOLE__MODERATORS": '["Maya"]'}
+    return subprocess.run([sys.executable, "-m", "bot", "console"], cwd=ROOT, env=env, timeout=timeout,
+                          input="\n".join(lines) + "\n", capture_output=True, text=True)
 
 
 async def test_console_transcript_of_a_whole_debate(store):
@@ -64,3 +78,125 @@ def test_demo_command_prints_results_and_every_steelman(tmp_path):
     for side in ("pause", "slow down", "go faster"):
         assert f"The case for {side}:" in out
     assert str(db.resolve()) in out and db.exists()
+
+
+def test_reopening_the_console_keeps_its_clock_and_its_threads(tmp_path):
+    """The room's time is its own: reopened, it goes on from where it was left, not from the real time, so
+    a round that was about to end does end; and /threads still knows the threads."""
+    db = tmp_path / "room.db"
+    first = typed(db, ["/as Maya", '/debate start motion:"Frontier labs should pause" sides:"pause, go"',
+                       "/clock +20m", "/quit"])  # the opening round runs until 1h15m after the start
+    assert first.returncode == 0, first.stderr
+    assert "【Debate #1: opening】" in first.stdout
+    left_at = first.stdout.rsplit("(the clock is now ", 1)[1].split(" UTC")[0]
+    again = typed(db, ["/threads", "/clock", "/clock +1h"])
+    assert again.returncode == 0, again.stderr
+    assert "thread-1: Debate #1: Frontier labs should pause" in again.stdout
+    assert "(no threads yet)" not in again.stdout
+    assert f"You are Maya in #ai-policy, {left_at[:3]}" in again.stdout
+    assert f"(the clock is {left_at[:3]}" in again.stdout and left_at[-5:] + " UTC" in again.stdout
+    assert "【Debate #1: rebuttal】" in again.stdout  # 20 min + 1 h: the opening round is over
+
+
+def test_a_chat_line_is_a_chat_line_and_the_help_lists_the_rooms_commands(tmp_path):
+    done = typed(tmp_path / "room.db", ["hello everyone, shall we start?", "/help", "/help clock"])
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "#ai-policy Maya: hello everyone, shall we start?" in out
+    assert "There is no command" not in out
+    help_text = out[out.index("【Steelman help】"):]
+    assert "`/debate start`" in help_text  # the bot's commands, and the room's own after them
+    for room_command in ("/as NAME", "/in #CHANNEL", "/threads", "/clock +30m", "/quit"):
+        assert room_command in help_text
+    assert "A command of this room:\n  /clock +30m" in out
+
+
+async def test_bold_is_shown_as_a_terminal_shows_it_never_as_asterisks(sqlite_store):
+    plain: list[str] = []
+    await play(console(sqlite_store, plain), SCRIPT[:40])
+    transcript = "\n".join(plain)
+    assert "The opening round has begun" in transcript  # the core wrote "The **opening** round"
+    assert "**" not in transcript and "\x1b[" not in transcript  # not a terminal: the plain words
+
+
+async def test_bold_on_a_terminal_is_ansi_bold(store):
+    lines: list[str] = []
+    await play(console(store, lines, ansi=True), SCRIPT[:40])
+    transcript = "\n".join(lines)
+    assert "The \x1b[1mopening\x1b[22m round has begun" in transcript
+    assert "**" not in transcript
+
+
+def _own_terminal() -> None:
+    """In the child: a session of its own whose controlling terminal is the pty, so Ctrl-C is SIGINT."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Terminal:
+    """`python -m bot console` in a pseudo-terminal, as a member types into it."""
+
+    def __init__(self, db: Path):
+        env = os.environ | {"STEELMAN__STORAGE__URL": f"sqlite:///{db}", "TERM": "xterm",
+                            "STEELMAN__CONSOLE__MODERATORS": '["Maya"]'}
+        self.master, slave = os.openpty()
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=ROOT, env=env,
+                                     stdin=slave, stdout=slave, stderr=slave, preexec_fn=_own_terminal)
+        os.close(slave)
+        self.seen = b""
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.seen:
+            left = deadline - time.monotonic()
+            shown = self.seen.decode(errors="replace")
+            assert left > 0, f"no {text!r} within {timeout}s; the terminal showed:\n{shown}"
+            if select.select([self.master], [], [], left)[0]:
+                try:
+                    self.seen += os.read(self.master, 65536)
+                except OSError:  # the other side closed
+                    break
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait(self, timeout: float = 10) -> int:
+        try:
+            code = self.proc.wait(timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        while select.select([self.master], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.seen += chunk
+        os.close(self.master)
+        return code
+
+
+def test_the_terminal_has_history_and_ctrl_c_leaves_at_once(tmp_path):
+    db = tmp_path / "room.db"
+    first = Terminal(db)
+    first.expect("Type /help")
+    first.expect("> ")
+    first.type("/as Bo\r")
+    first.expect("(you are now Bo)")
+    first.expect("Bo @ #ai-policy> ")
+    first.type("\x03")  # Ctrl-C at the prompt: gone at once, cleanly
+    started = time.monotonic()
+    assert first.wait(20) in (0, 130), first.seen.decode(errors="replace")
+    assert time.monotonic() - started < 20
+    assert b"Traceback" not in first.seen, first.seen.decode(errors="replace")
+    assert "/as Bo" in (tmp_path / "console-history").read_text()
+    second = Terminal(db)
+    second.expect("Bo @ #ai-policy> ")
+    second.type("/as Ada\r")
+    second.expect("Ada @ #ai-policy> ")
+    second.type("\x1b[A\x1b[A\r")  # up twice: the line typed in the first run
+    second.expect("(you are now Bo)")
+    second.type("/quit\r")
+    assert second.wait(20) == 0, second.seen.decode(errors="replace")

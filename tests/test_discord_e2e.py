@@ -4,7 +4,9 @@ requests the bot made, the messages it holds) and what the store holds."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,9 +18,9 @@ from adapters.discord.invite import permissions as invite_permissions
 from bot.steelman import Extractive
 from bot.messages import File, Message
 from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
-from tests.discord_support import (MODAL, MOTION, Bot, answer, buttons, could_ping, discord_settings,
-                                   eventually, message_bodies, offline, queue_message, stored, text_of,
-                                   title_of)
+from tests.discord_support import (EPHEMERAL, MODAL, MOTION, Bot, answer, buttons, could_ping,
+                                   discord_settings, eventually, message_bodies, offline, queue_message,
+                                   stored, text_of, title_of)
 from tests.fakes.discord_fake import PRIVILEGED, FakeDiscord, Perm
 
 SIDES = "pause, slow down, go faster"
@@ -311,6 +313,59 @@ async def test_a_slow_steelman_is_deferred_in_time_and_its_long_answer_arrives_s
         assert more.ok and len(reply.text) + len(text_of(more.json)) > 6000  # too long for one message
         shown = reply.text + "\n" + text_of(more.json)
         assert all(point in shown for _, point in LONG_POINTS)  # split, nothing lost
+
+
+async def test_the_argument_form_is_one_discord_accepts_on_the_lowest_discord_py_allowed(
+        fake, sqlite_store, clock, settings):
+    """Item 4: the form's side select is optional (the core may take the member's side), so it has
+    min_values 0. Discord refuses that unless the select says `required: false`, which discord.py sends
+    from 2.6.3 on (2.6.0-2.6.2 leave it out); .ci/run runs this module again on the floor version."""
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        card, _ = await start_debate(fake, bot)
+        await bot.advance(minutes=15)
+        shown = await fake.wait_for_callback(await fake.send_button_click(buttons(card)["Add argument"], card,
+                                                                          user=fake.member))
+        assert shown.ok, f"Discord refused the form: {shown.status} {shown.response}"
+        [side] = [c["component"] for c in shown.json["data"]["components"]
+                  if c.get("component", {}).get("custom_id") == "side"]
+        assert side["min_values"] == 0 and side["required"] is False
+
+
+def hold_the_database(path, seconds: float) -> None:
+    """Another writer holds the SQLite file for a while: the bot's command waits for it (off the event loop),
+    longer than the 2 seconds after which the adapter defers."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    asyncio.get_running_loop().call_later(seconds, lambda: (other.rollback(), other.close()))
+
+
+async def test_a_fallback_deferral_keeps_the_visibility_the_command_asked_for(
+        fake, sqlite_store, clock, settings, tmp_path):
+    """Item 7: a command deferred because it took over 2 s answers as it would have in time: a private
+    answer stays private (flags 64 on the deferral itself), a public one is posted for all to see."""
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        _, thread = await start_debate(fake, bot)
+        hold_the_database(tmp_path / "steelman.db", 2.6)
+        asked = await fake.send_slash_command("position", {"side": "pause"}, user=fake.member, channel=thread)
+        reply = await answer(fake, asked, timeout=8)
+        assert reply.deferred and reply.callback.json["data"]["flags"] & EPHEMERAL  # private from the start
+        assert "pause" in reply.text
+        assert not any("pause" in text_of(fake.message_payload(m)) for m in fake.messages_in(thread)
+                       if not m.ephemeral and m.author.id != fake.bot_user.id)
+
+        hold_the_database(tmp_path / "steelman.db", 2.6)
+        since = len(fake.requests())
+        chosen = await fake.send_slash_command("steelman-engine", {"use": "extractive"}, user=fake.moderator,
+                                               channel=thread)
+        callback = await fake.wait_for_callback(chosen, timeout=8)
+        assert callback.json["type"] == 5  # deferred: the store was busy
+        public = await fake.wait_for_request(method="POST", path=f"/webhooks/{fake.app_id}/{chosen.token}",
+                                             timeout=8, since=since)
+        assert public.ok and not int(public.json.get("flags") or 0) & EPHEMERAL, public.json
+        assert fake.requests("DELETE", f"/webhooks/{fake.app_id}/{chosen.token}/messages/@original")
+        posted = fake.message(int(public.response["id"]))
+        assert not posted.ephemeral and posted.channel_id == thread.id  # everyone in the thread sees it
+        await bot.settle()
 
 
 async def test_members_are_refused_privately_and_nothing_the_bot_sends_can_ping(fake, sqlite_store, clock,

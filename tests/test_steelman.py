@@ -203,7 +203,7 @@ def test_empty_inputs_give_empty_reports():
     odd = [arg(1, ""), arg(2, "   "), arg(3, "!!!"), arg(4, "ok", side="nobody-holds-this", rebuts=99)]
     report = summarize(odd, SIDES, per_side=3)
     assert report.sides["go-faster"] == []  # nothing here makes a point: no slot is filled with it
-    assert report.notes["go-faster"] == "No post on this side makes a point yet."
+    assert report.notes["go-faster"] == "None of this side's posts makes a point."
     assert summarize(odd, SIDES, per_side=0).sides == {s: [] for s in SIDES}
 
 
@@ -364,4 +364,4 @@ def test_too_few_voters_is_said_plainly():
     views = [arg(1, RED_TEAMS, endorsers=members("pause", 1) + members("go-faster", 1))]
     report = summarize(views, SIDES)
     assert report.common_ground == []
-    assert "Too few members have endorsed" in report.common_ground_note
+    assert "too few to call anything common ground" in report.common_ground_note

@@ -5,6 +5,7 @@ sides split on a crux, in what order the picks come, and which engine wrote it."
 from __future__ import annotations
 
 from bot import render
+from bot.domain import State
 from bot.summaries import Crux, Pick, SideRating, SteelmanReport
 from bot.testing import Harness
 
@@ -34,10 +35,48 @@ async def test_a_side_with_few_points_says_so_and_the_order_is_stated(harness: H
     assert "Common ground needs members on at least two sides." in common
 
 
+async def test_a_closed_debate_says_its_summary_in_the_final_form_never_yet(harness: Harness):
+    """Nothing endorsed across the sides, one side argued for, nobody's history: every "yet" while it runs
+    is said in the final form once it is closed, in the results' steelman and in what members ask after."""
+    _, thread = await harness.start_debate(sides="pause, go faster")
+    running = await harness.say("dee", "/steelman", thread=thread)
+    assert _field(running.message, "The case for pause") == "No arguments for this side yet."
+    for who in ("ada", "cy", "eve"):
+        await harness.say(who, "/position side:pause confidence:70", thread=thread)
+    await harness.say("bo", "/position side:go-faster confidence:60", thread=thread)
+    await harness.advance(minutes=15)
+    await harness.say("bo", f"/argue side:go-faster {THREE[0]}", thread=thread)
+    for who in ("ada", "cy", "eve"):  # only the other side endorses it: no common ground
+        await harness.say(who, "/endorse argument:1", thread=thread)
+    await harness.advance(hours=5)  # every round and the post-vote: the debate closes, results posted
+    posted = [p.item.out.message for p in harness.chat.posts if p.item.out.message.kind == "steelman"]
+    assert posted, "no steelman was posted with the results"
+    for message in (posted[-1], (await harness.say("dee", "/steelman debate:1", thread=thread)).message):
+        assert _field(message, "Common ground") == "No argument was endorsed across every side."
+        assert _field(message, "The case for pause") == "Nobody argued for this side."
+        assert "yet" not in " ".join(f.value for f in message.fields)
+    history = await harness.say("dee", "/history debate:1", thread=thread)
+    assert history.message.text == "You took no position in debate #1."
+    status = await harness.say("dee", "/debate status debate:1", thread=thread)
+    assert "yet" not in " ".join(f.value for f in status.message.fields)
+
+
+def test_an_empty_summary_of_a_closed_debate_is_final():
+    closed = _debate()
+    closed.state = State.CLOSED
+    message = render.steelman_summary(closed, SteelmanReport())
+    assert _field(message, "Common ground") == "No argument was endorsed across every side."
+    assert _field(message, "Open cruxes") == "None: no argument split the sides."
+    assert _field(message, "The case for pause") == "Nobody argued for this side."
+    running = render.steelman_summary(_debate(), SteelmanReport())
+    assert _field(running, "Open cruxes") == "None yet."
+
+
 class _Debate:
     """What the renderer reads of a debate."""
 
     number, motion, side_keys = 4, "Frontier AI labs should pause", ("pause", "go")
+    state = State.ROUND
 
     def label(self, key: str) -> str:
         return key

@@ -12,21 +12,27 @@ from bot.platform import OutboxItem, Receipt, Settings
 SQLITE_FILE = "sqlite:///"
 
 
-def files_folder(settings: Settings) -> Path:
-    """Beside the store when it is a SQLite file (the demo's files go with its database), else data/."""
+def beside_store(settings: Settings, name: str) -> Path:
+    """Beside the store when it is a SQLite file (the console's files, history and room go with its
+    database), else under data/."""
     url = settings.storage.url
     if url.startswith(SQLITE_FILE) and url != SQLITE_FILE + ":memory:":
-        return Path(url[len(SQLITE_FILE):]).parent / "console-files"
-    return Path("data") / "console-files"
+        return Path(url[len(SQLITE_FILE):]).parent / name
+    return Path("data") / name
+
+
+def files_folder(settings: Settings) -> Path:
+    return beside_store(settings, "console-files")
 
 
 class ConsoleChat:
     name = "console"
 
-    def __init__(self, write: Callable[[str], None], clock, files_dir: Path):
+    def __init__(self, write: Callable[[str], None], clock, files_dir: Path, ansi: bool = False):
         self.write = write
         self.clock = clock
         self.files_dir = files_dir
+        self.ansi = ansi  # a terminal: bold as bold; else plain words
         self.threads: dict[str, str] = {}  # thread id -> name
         self.closed: set[str] = set()
 
@@ -43,13 +49,13 @@ class ConsoleChat:
         out = item.out
         stamp = self.clock.now().strftime("%H:%M")
         if item.edit_message_id:
-            self.write(f"[{stamp}] #{out.channel_id} ✎ card updated: {one_line(out.message)}")
+            self.write(f"[{stamp}] #{out.channel_id} ✎ card updated: {one_line(out.message, self.ansi)}")
             return Receipt(item.edit_message_id)
         message_id = f"m{item.id}"  # the outbox id: unique, and the same after a restart
         where = f"#{out.channel_id}"
         if out.in_thread and item.thread_id:
             where = f"#{out.channel_id} › {item.thread_id}"
-        self.write(f"[{stamp}] {where} — Steelman:\n{_indent(to_text(out.message))}")
+        self.write(f"[{stamp}] {where} — Steelman:\n{_indent(to_text(out.message, self.ansi))}")
         for path in self._save_files(item):
             self.write(f"    📎 {path}")
         thread_id = None

@@ -49,7 +49,7 @@ def transcript(doc: DebateDoc) -> list[str]:
         picks = doc.report.sides.get(side.key, [])
         lines.append(f"**The case for {side.label}**: " + (" ".join(f"#{p.number} “{p.text}”" for p in picks)
                                                             or "no arguments."))
-    common = " ".join(f"#{p.number} “{p.text}”" for p in doc.report.common_ground) or "none yet."
+    common = " ".join(f"#{p.number} “{p.text}”" for p in doc.report.common_ground) or ("none yet." if d.state.active else "none.")
     lines += ["", f"**Common ground**: {common}", ""]
     cruxes = "; ".join(f"#{c.number} answered by {', '.join(f'#{n}' for n in c.rebuttals)}"
                        for c in doc.report.cruxes) or "none."

@@ -48,8 +48,8 @@ def common_ground_note(rates: SideRates) -> str:
     if len(rates.held) < 2:
         return "Common ground needs members on at least two sides."
     if rates.voters < MIN_VOTERS:
-        return (f"Too few members have endorsed arguments yet ({rates.voters}) to call anything common "
-                "ground.")
+        who = "member has" if rates.voters == 1 else "members have"
+        return f"Only {rates.voters} {who} endorsed arguments: too few to call anything common ground."
     return ""
 
 

@@ -90,7 +90,7 @@ def _summarize(arguments: Sequence[ArgumentView], sides: Sequence[str], per_side
 
 def _only(distinct: int) -> str:
     if distinct == 0:
-        return "No post on this side makes a point yet."
+        return "None of this side's posts makes a point."
     return f"Only {distinct} distinct point{'s were' if distinct != 1 else ' was'} made."
 
 

@@ -61,9 +61,13 @@ class ChannelRoutes:
         body = body or {}
         if not channel.is_thread:
             self.ctx.require(channel, Perm.MANAGE_CHANNELS)
-        elif "locked" in body or channel.owner_id != self.ctx.world.bot.id:
+        elif {"locked", "rate_limit_per_user"} & body.keys() or channel.owner_id != self.ctx.world.bot.id:
             self.ctx.require(channel, Perm.MANAGE_THREADS)  # owners may rename and archive their threads
-        for key in ("name", "topic", "archived", "locked", "auto_archive_duration", "invitable"):
+        if channel.is_thread and channel.archived and "archived" not in body:
+            raise DiscordError(400, 50083, "Thread is archived")  # unarchive it first (or with this)
+        limits.check_slowmode(body)
+        for key in ("name", "topic", "archived", "locked", "auto_archive_duration", "invitable",
+                    "rate_limit_per_user"):
             if key in body:
                 setattr(channel, key, body[key])
         await self.ctx.announce("THREAD_UPDATE" if channel.is_thread else "CHANNEL_UPDATE", channel.payload())
@@ -117,7 +121,8 @@ class ChannelRoutes:
         return json_body(self.ctx.messages.payload(message))
 
     async def edit_message(self, request: web.Request) -> web.Response:
-        _, message = self._message(request)
+        channel, message = self._message(request)
+        _not_archived(channel)
         if message.author.id != self.ctx.world.bot.id:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
         body, files = await read_body(request)
@@ -173,9 +178,11 @@ class ChannelRoutes:
         if duration not in ARCHIVE_DURATIONS:
             errors.add(("auto_archive_duration",), "BASE_TYPE_CHOICES", f"Value must be one of {ARCHIVE_DURATIONS}.")
         errors.raise_if_any()
+        limits.check_slowmode(body)
         thread = Channel(thread_id, guild.id, body["name"], type=kind, parent_id=parent.id,
                          owner_id=self.ctx.world.bot.id, auto_archive_duration=duration,
-                         invitable=body.get("invitable", True))
+                         invitable=body.get("invitable", True),
+                         rate_limit_per_user=body.get("rate_limit_per_user") or 0)
         guild.channels[thread.id] = thread
         await self.ctx.announce("THREAD_CREATE", thread.payload() | {"newly_created": True})
         return thread
@@ -198,6 +205,7 @@ class ChannelRoutes:
         if request.match_info["user_id"] != "@me":
             raise DiscordError(405, 0, "405: Method Not Allowed")
         self.ctx.require(channel, Perm.ADD_REACTIONS)
+        _not_archived(channel)
         await self._react(message, self._emoji(request), self.ctx.world.bot.id, add=True)
         return no_content()
 
@@ -221,3 +229,10 @@ class ChannelRoutes:
         limit = int(request.query.get("limit", 25))
         users = [u for u in message.reactions.get(self._emoji(request), []) if u > after]
         return json_body([self.ctx.world.users[u].payload() for u in sorted(users)[:limit]])
+
+
+def _not_archived(channel: Channel) -> None:
+    """"Users cannot edit messages, add reactions, use slash commands, or join archived threads" (Discord's
+    threads topic): locked or not, only a new message (which unarchives it) or a deletion works there."""
+    if channel.is_thread and channel.archived:
+        raise DiscordError(400, 50083, "Thread is archived")

@@ -19,6 +19,8 @@ COMMANDS_MAX, COMMAND_OPTIONS_MAX, CHOICES_MAX = 100, 25, 25
 IS_COMPONENTS_V2 = 1 << 15
 ATTACHMENTS_MAX, ATTACHMENT_BYTES_MAX = 10, 10 * 1024 * 1024  # a server without boosts
 COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
+SELECT_TYPES = {3, 5, 6, 7, 8}  # string, user, role, mentionable and channel selects
+SLOWMODE_MAX = 21600  # rate_limit_per_user: seconds, 0 to 6 hours
 
 
 class Errors:
@@ -139,12 +141,47 @@ def check_modal(data: dict[str, Any]) -> None:
     if not rows:
         errors.add(("data", "components"), "BASE_TYPE_MIN_LENGTH", "Must be 1 or more in length.")
     errors.max_len(("data", "components"), rows, 5)
+    for path, inner in _modal_items(rows):
+        _check_required_select(errors, path, inner)
     for i, text_input in enumerate(modal_inputs(data)):
         path = ("data", "components", i)
         errors.max_len(path + ("label",), text_input.get("label"), TEXT_INPUT_LABEL_MAX)
         errors.max_len(path + ("value",), text_input.get("value"), TEXT_INPUT_VALUE_MAX)
         if int(text_input.get("max_length") or TEXT_INPUT_VALUE_MAX) > TEXT_INPUT_VALUE_MAX:
             errors.add(path + ("max_length",), "NUMBER_TYPE_MAX", "int value should be <= 4000.")
+    errors.raise_if_any()
+
+
+def _modal_items(rows: list[dict[str, Any]]) -> Iterable[tuple[tuple[Any, ...], dict[str, Any]]]:
+    for i, component in enumerate(rows):
+        if component.get("type") == 18:
+            yield ("data", "components", i, "component"), component.get("component") or {}
+        for j, inner in enumerate(component.get("components") or []):
+            yield ("data", "components", i, "components", j), inner
+
+
+def _check_required_select(errors: Errors, path: tuple[Any, ...], item: dict[str, Any]) -> None:
+    """In a modal, a select is required unless it says `required: false`, and a required select may not
+    accept nothing (discord-api-docs#8177; the answer as discord-api-docs#7800 shows it)."""
+    if item.get("type") in SELECT_TYPES and item.get("required", True) is not False and \
+            item.get("min_values") == 0:
+        errors.add(path + ("min_values",), "SELECT_COMPONENT_REQUIRED_ZERO_MIN_VALUES",
+                   "Select menus marked as required cannot have a min_values of 0")
+
+
+def check_slowmode(body: dict[str, Any]) -> None:
+    """`rate_limit_per_user` where a channel or thread is created or edited: whole seconds, 0..21600."""
+    if "rate_limit_per_user" not in body or body["rate_limit_per_user"] is None:
+        return
+    value, errors = body["rate_limit_per_user"], Errors()
+    if not isinstance(value, int) or isinstance(value, bool):
+        errors.add(("rate_limit_per_user",), "NUMBER_TYPE_COERCE", f'Value "{value}" is not int.')
+    elif value < 0:
+        errors.add(("rate_limit_per_user",), "NUMBER_TYPE_MIN",
+                   "int value should be greater than or equal to 0.")
+    elif value > SLOWMODE_MAX:
+        errors.add(("rate_limit_per_user",), "NUMBER_TYPE_MAX",
+                   f"int value should be less than or equal to {SLOWMODE_MAX}.")
     errors.raise_if_any()
 
 

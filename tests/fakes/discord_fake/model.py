@@ -138,6 +138,7 @@ class Channel:
     locked: bool = False
     auto_archive_duration: int = 1440
     invitable: bool = True
+    rate_limit_per_user: int = 0  # slowmode, seconds
     message_count: int = 0
     created_at: str = field(default_factory=iso_now)
     last_message_id: int | None = None
@@ -150,7 +151,7 @@ class Channel:
         data: dict[str, Any] = {
             "id": str(self.id), "guild_id": str(self.guild_id), "name": self.name, "type": self.type,
             "position": self.position, "parent_id": str(self.parent_id) if self.parent_id else None,
-            "nsfw": False, "rate_limit_per_user": 0, "flags": 0,
+            "nsfw": False, "rate_limit_per_user": self.rate_limit_per_user, "flags": 0,
             "last_message_id": str(self.last_message_id) if self.last_message_id else None,
         }
         if not self.is_thread:

@@ -11,6 +11,7 @@ from typing import Any, Awaitable, Callable, Mapping, Sequence
 from aiohttp import web
 
 from .actions import UserActions
+from .buckets import Rule, RouteLimits
 from .channels import ChannelRoutes
 from .context import Context, Interaction
 from .faults import DISCONNECT, RATE_LIMIT, SERVER_ERROR, Fault, Faults
@@ -20,7 +21,7 @@ from .messages import MessageStore, StoredMessage
 from .model import Channel, Member, Role, User, build_world
 from .rest import CoreRoutes
 from .traffic import GatewayFrame, RestCall, Traffic
-from .wire import BODY_KEY, DiscordError, bucket_headers, json_body, rate_limited, read_body, unauthorized
+from .wire import BODY_KEY, DiscordError, json_body, rate_limited, read_body, unauthorized
 
 API_BASE = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -47,6 +48,7 @@ class FakeDiscord:
         self.ctx = Context(self.world, self.cast, token, self.traffic, self.gateway, MessageStore(self.world),
                            ack_deadline=ack_deadline, token_lifetime=token_lifetime)
         self.actions = UserActions(self.ctx)
+        self.limits = RouteLimits()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -204,6 +206,11 @@ class FakeDiscord:
                    is_global: bool = False) -> Fault:
         return self.faults.add(Fault(RATE_LIMIT, method, path, count, retry_after, is_global))
 
+    def route_limit(self, method: str | None, route: str, *, limit: int, window: float = 1.0) -> Rule:
+        """Give a route (a glob over its template: "/channels/{channel_id}/messages") a bucket of `limit`
+        requests per `window` seconds for each major parameter; the next request gets a 429."""
+        return self.limits.set(method, route, limit, window)
+
     def server_error(self, method: str | None, path: str, *, count: int = 1, status: int = 500) -> Fault:
         """Note: discord.py retries 500/502/504 after sleeping 1 + 2*tries seconds; 503 is raised at once."""
         return self.faults.add(Fault(SERVER_ERROR, method, path, count, status=status))
@@ -283,6 +290,13 @@ class FakeDiscord:
             return rate_limited(bucket, fault.retry_after, fault.is_global)
         if fault is not None:
             return json_body({"message": f"{fault.status}: Internal Server Error", "code": 0}, fault.status)
+        template = resource.canonical[len(API_BASE):] if resource and resource.canonical.startswith(
+            API_BASE) else path
+        counted = self.limits.take(request.method, template, dict(request.match_info))
+        if not counted.allowed:
+            refused = rate_limited(bucket, counted.retry_after, False)
+            refused.headers.update(counted.headers)
+            return refused
         try:
             if not (authorized or _token_route(path)):
                 raise unauthorized()
@@ -291,7 +305,7 @@ class FakeDiscord:
             response = json_body(error.body(), error.status)
         except web.HTTPException as error:  # no such route / method: Discord's bare 404 / 405
             response = json_body({"message": f"{error.status}: {error.reason}", "code": 0}, error.status)
-        response.headers.update(bucket_headers(bucket))
+        response.headers.update(counted.headers)
         return response  # type: ignore[return-value]
 
     def _record(self, request: web.Request, path: str, authorized: bool, status: int | None,
