@@ -15,7 +15,7 @@ from bot.commands import Bound
 from bot.config import Settings
 from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Space, SpaceRef, State
 from bot.errors import NotFound, UserError
-from bot.jobs import PHASE_END, phase_end
+from bot.jobs import PHASE_END, phase_end, plan_reminders
 from bot.messages import File, Message, Outgoing
 from bot.ports import Summarizer, UnitOfWork
 from bot.summaries import ArgumentView, SteelmanReport, side_ratings
@@ -141,6 +141,7 @@ async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Su
     await uow.unschedule(debate.id, PHASE_END)
     if debate.state.active and debate.phase_ends_at is not None:
         await uow.schedule(phase_end(debate.id, debate.space_id, debate.phase, debate.phase_ends_at))
+    await plan_reminders(uow, debate, now)
     if debate.state.active:
         await announce(uow, debate, render.phase_started(debate), now)
     elif debate.state is State.CLOSED:
