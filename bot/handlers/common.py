@@ -74,6 +74,11 @@ async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> Non
     await ctx.uow.audit(AuditEntry(debate.id, ctx.actor.user_id, ctx.actor.name, action, detail, ctx.now))
 
 
+async def record_space(ctx: Ctx, action: str, detail: str = "") -> None:
+    """A moderator's action on the community rather than one debate (a schedule, a motion): audited."""
+    await ctx.uow.audit(AuditEntry(None, ctx.actor.user_id, ctx.actor.name, action, detail, ctx.now, ctx.space.id))
+
+
 async def tally(uow: UnitOfWork, debate: Debate) -> tuple[dict[str, int], int]:
     """Members per side (in the debate's order, empty sides left out) and the number of arguments."""
     counts, arguments = await uow.tally(debate.id)

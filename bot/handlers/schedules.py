@@ -17,7 +17,7 @@ from bot import rules, scheduling
 from bot.config import Settings
 from bot.domain import Actor, Job, Schedule, State
 from bot.errors import Conflict, NotFound, UserError
-from bot.handlers.common import Ctx
+from bot.handlers.common import Ctx, record_space
 from bot.handlers.debates import launch
 from bot.jobs import JobCtx, job_kind
 from bot.messages import Message, OutboxItem, Outgoing, Reply
@@ -128,6 +128,8 @@ async def add(ctx: Ctx) -> Reply:
         )
     )
     await ctx.uow.schedule(run_job(s))
+    await record_space(ctx, "schedule add", f"schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) "
+                       f"in #{channel}, {_what_text(s)}, format {fmt}")
     return Reply(
         Message(
             f"Schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) in #{channel}, "
@@ -187,6 +189,7 @@ async def pause(ctx: Ctx) -> Reply:
             f"Resume it with /schedule resume schedule:{s.number}.",
         )
     await _stop(ctx.uow, s, "paused", f"paused by {ctx.actor.name}")
+    await record_space(ctx, "schedule pause", f"schedule #{s.number}")
     return Reply(Message(f"Schedule #{s.number} is paused; nothing runs until it is resumed."))
 
 
@@ -198,6 +201,7 @@ async def resume(ctx: Ctx) -> Reply:
     s.state, s.note, s.next_run_at = "active", "", scheduling.next_run(s.cron, tz, ctx.now)
     await ctx.uow.save_schedule(s)
     await ctx.uow.schedule(run_job(s))
+    await record_space(ctx, "schedule resume", f"schedule #{s.number}")
     return Reply(
         Message(f"Schedule #{s.number} is running again. Next: {_times(s, tz, ctx.now, 1)}.")
     )
@@ -206,12 +210,14 @@ async def resume(ctx: Ctx) -> Reply:
 async def remove(ctx: Ctx) -> Reply:
     s = await _find(ctx)
     await _stop(ctx.uow, s, "removed", f"removed by {ctx.actor.name}")
+    await record_space(ctx, "schedule remove", f"schedule #{s.number}")
     return Reply(Message(f"Schedule #{s.number} is removed."))
 
 
 async def run_now(ctx: Ctx) -> Reply:
     s = await _find(ctx)
     what = await run(ctx.uow, s, ctx.now, ctx.settings, ctx.summarizer)
+    await record_space(ctx, "schedule run-now", f"schedule #{s.number}: {what}")
     return Reply(
         Message(f"Schedule #{s.number} ran now: {what}. Its next regular run is unchanged.")
     )
