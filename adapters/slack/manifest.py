@@ -14,6 +14,7 @@ BOT_SCOPES = [
     "reactions:read",  # a :+1: on an argument endorses it
     "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
     "files:write",  # charts and exports attached to a debate's messages
+    "im:write",  # open a direct message with a member (a reminder, an export, why a schedule paused)
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed"]
 
