@@ -8,7 +8,7 @@ import pytest
 
 from bot.messages import Message
 from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
-from tests.discord_support import Bot, answer, discord_settings, queue_message, stored, text_of
+from tests.discord_support import Bot, answer, discord_settings, queue_message, stored, text_of, title_of
 from tests.fakes.discord_fake import FakeDiscord
 from tests.test_discord_e2e import start_debate
 
@@ -62,3 +62,26 @@ async def test_a_member_who_takes_no_dms_is_refused_for_good_and_nothing_else_st
         listed = await slash(fake, "schedule list", {}, fake.moderator)
         assert "next " in listed and "paused" not in listed
         assert any("opening" in t for t in everywhere_but_dms(fake))  # the debate goes on in its thread
+
+
+async def test_a_schedule_paused_by_a_lost_permission_tells_its_moderator_by_dm_once(
+        fake, sqlite_store, settings):
+    from datetime import UTC, datetime
+
+    from bot.clock import ManualClock
+    from tests.fakes.discord_fake import Perm
+    from tests.test_discord_refusals import deny_bot
+
+    clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    maya = fake.moderator
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        added = await slash(fake, "schedule add", {"when": "every friday 18:00", "prompt": "What next?"}, maya)
+        assert "Schedule #1" in added
+        deny_bot(fake, fake.channel, Perm.SEND_MESSAGES)  # an admin takes the bot's right to post
+        await bot.advance(days=14)
+        [told] = fake.direct_messages(maya)
+        assert title_of(told) == "Schedule #1 is paused"
+        assert "Missing Permissions" in text_of(told) and "/schedule resume schedule:1" in text_of(told)
+        listed = await slash(fake, "schedule list", {}, maya)
+        assert "paused: I could not post in" in listed
+        assert fake.direct_messages(fake.member) == []

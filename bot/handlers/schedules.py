@@ -232,6 +232,8 @@ async def run(
         return "the prompt is posted"
     if s.format not in settings.formats:
         await _stop(uow, s, "paused", f"its format {s.format!r} is no longer configured")
+        await tell_paused(uow, s, now, f"Once the format {s.format!r} is configured again, resume it",
+                          "another format")
         return f"paused: {s.note}"
     active = [
         d
@@ -322,3 +324,15 @@ async def refused(uow: UnitOfWork, item: OutboxItem, error: str, now: datetime) 
             s = await uow.schedule_of(s.space_id, schedule_id=s.id)
             await _stop(uow, s, "paused", f"I could not post in #{s.channel_id} ({error[:120]})")
             log.warning("schedule #%s of space %s paused: %s", s.number, s.space_id, s.note)
+            await tell_paused(uow, s, now, f"Once the bot can post in #{s.channel_id} again (the channel "
+                              "exists and the bot may send messages there), resume it", "another channel")
+
+
+async def tell_paused(uow: UnitOfWork, s: Schedule, now: datetime, fix: str, other: str) -> None:
+    """The moderator who made a schedule the bot paused hears it directly, once (at the pause: a paused
+    schedule posts nothing more, so nothing more is refused), with why and how to resume."""
+    text = (f"I paused your schedule #{s.number} ({scheduling.describe(s.cron)}, {s.zone}, in #{s.channel_id}): "
+            f"{s.note}. Nothing runs until it is resumed. {fix} with /schedule resume schedule:{s.number}; "
+            f"or remove it with /schedule remove schedule:{s.number} and add it again with {other}.")
+    message = Message(text, title=f"Schedule #{s.number} is paused", kind="announcement")
+    await uow.enqueue(s.space_id, Outgoing(message, s.channel_id, direct_to=s.created_by), now)
