@@ -149,10 +149,31 @@ async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Su
     await plan_reminders(uow, debate, now)
     if debate.state.active:
         await announce(uow, debate, render.phase_started(debate), now)
+    if debate.state is State.POST_VOTE:
+        await remind_members(uow, debate, now)
     elif debate.state is State.CLOSED:
         await post_results(uow, debate, now, summarizer)
     if card:
         await refresh_card(uow, debate, now)
+
+
+async def remind_members(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
+    """The post-vote is open: each member who asked (/remind me) gets one direct message, unless they
+    have voted in it already."""
+    asked = await uow.reminder_requests(debate.space_id, debate.id)
+    if not asked:
+        return
+    voted = {p.member_id for p in await uow.positions(debate.id) if p.phase == debate.format.post_vote_phase}
+    keys = "|".join(debate.side_keys)
+    for member in asked:
+        if member in voted:
+            continue
+        text = (f"The post-vote of debate #{debate.number} is open: “{debate.motion}”. You voted in the "
+                f"pre-vote; where do you stand now, after the rounds? Vote in the debate's thread, or with "
+                f"`/position debate:{debate.number} side:<{keys}|undecided>`. "
+                f"It closes {render.when(debate.phase_ends_at)}.")
+        message = Message(text, title=f"Debate #{debate.number}: the post-vote is open", kind="announcement")
+        await uow.enqueue(debate.space_id, Outgoing(message, debate.channel_id, debate.id, direct_to=member), now)
 
 
 def with_chart(message: Message) -> Message:
