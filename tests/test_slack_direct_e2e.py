@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bot.messages import Message
 from tests.slack_support import clock, fake  # noqa: F401 (pytest fixtures)
 from tests.slack_support import (ALICE, BOB, MAYA, Bot, command, everything_sent, posts, queue_message,
@@ -55,3 +57,22 @@ async def test_a_member_slack_cannot_message_is_refused_for_good(fake, sqlite_st
         await bot.settle()
         await bot.advance(minutes=5)
         assert [c.error for c in fake.calls("conversations.open")] == ["user_disabled"]
+
+
+async def test_remind_me_on_slack_is_debate_remind_and_the_reminder_arrives_in_the_im(fake, sqlite_store, clock):
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        await start_debate(fake, bot)
+        with pytest.raises(ValueError, match="built-in"):  # Slack's own /remind never reaches the app
+            await fake.slash_command("/remind", "me")
+        await command(fake, "/position", "side:pause debate:1", ALICE)
+        asked = await command(fake, "/debate-remind", "me debate:1", ALICE)
+        assert "I will send you a direct message once when the post-vote of debate #1 opens" in asked
+        twice = await command(fake, "/debate-remind", "me debate:1", ALICE)
+        assert "You already asked" in twice
+        not_pre = await command(fake, "/debate-remind", "me debate:1", BOB)
+        assert "You have not voted in the pre-vote of debate #1 yet" in not_pre
+        await bot.advance(hours=2, minutes=45)
+        im = fake.world.im_of(ALICE)
+        [dm] = fake.messages(im.id)
+        assert "The post-vote of debate #1 is open" in dm.text
+        assert fake.world.im_of(BOB) is None
