@@ -85,3 +85,25 @@ async def test_a_schedule_paused_by_a_lost_permission_tells_its_moderator_by_dm_
         listed = await slash(fake, "schedule list", {}, maya)
         assert "paused: I could not post in" in listed
         assert fake.direct_messages(fake.member) == []
+
+
+async def test_remind_me_on_discord_sends_the_post_vote_reminder_by_dm(fake, sqlite_store, clock, settings):
+    alice, bob = fake.member, fake.other_member
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        _, thread = await start_debate(fake, bot)
+        voted = await answer(fake, await fake.send_slash_command("position", {"side": "pause"}, user=alice,
+                                                                 channel=thread))
+        assert voted.ephemeral
+        asked = await answer(fake, await fake.send_slash_command("remind me", {}, user=alice, channel=thread))
+        assert asked.ephemeral and "I will send you a direct message once" in asked.text
+        again = await answer(fake, await fake.send_slash_command("remind me", {}, user=alice, channel=thread))
+        assert "You already asked for a reminder for debate #1" in again.text
+        bob_asks = await answer(fake, await fake.send_slash_command("remind me", {"debate": 1}, user=bob))
+        assert "You have not voted in the pre-vote of debate #1 yet" in bob_asks.text
+        await bot.advance(hours=2, minutes=44)
+        assert fake.direct_messages(alice) == []
+        await bot.advance(minutes=1)
+        [dm] = fake.direct_messages(alice)
+        assert title_of(dm) == "Debate #1: the post-vote is open"
+        assert fake.direct_messages(bob) == []
+        assert not any("post-vote is open: “" in t for t in everywhere_but_dms(fake))  # not in public
