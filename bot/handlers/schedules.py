@@ -321,7 +321,9 @@ async def refused(uow: UnitOfWork, item: OutboxItem, error: str, now: datetime) 
     there are paused, not retried forever, with the reason their creator sees in /schedule list."""
     for s in await uow.schedules(item.space.id, ("active",)):
         if s.channel_id == item.out.channel_id:
-            s = await uow.schedule_of(s.space_id, schedule_id=s.id)
+            s = await uow.schedule_of(s.space_id, schedule_id=s.id)  # held: another refusal waits here
+            if s is None or s.state != "active":  # ...and finds it paused already: said once
+                continue
             await _stop(uow, s, "paused", f"I could not post in #{s.channel_id} ({error[:120]})")
             log.warning("schedule #%s of space %s paused: %s", s.number, s.space_id, s.note)
             await tell_paused(uow, s, now, f"Once the bot can post in #{s.channel_id} again (the channel "
