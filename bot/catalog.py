@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import (debates, members, motions, privacy, reading, records, reminders, schedules, standing,
-                          steelman)
+from bot.handlers import (debates, members, motions, privacy, reading, records, reminders, schedules,
+                          standing, steelman)
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""

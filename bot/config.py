@@ -87,8 +87,8 @@ class RoundConfig(Strict):
     def _reminders_fit(self) -> "RoundConfig":
         for before in self.remind_before or ():
             if not timedelta(0) < before < self.duration:
-                raise SettingError("remind_before", f"a reminder {before} before the {self.name} round closes "
-                                   f"does not fit in the round, which lasts {self.duration}")
+                raise SettingError("remind_before", f"a reminder {before} before the {self.name} round "
+                                   f"closes does not fit in the round, which lasts {self.duration}")
         return self
 
 

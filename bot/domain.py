@@ -53,8 +53,10 @@ class Format:
         """How long before the phase closes each of its reminders comes (a round may set its own); one
         as long as the phase itself or longer would come before it opens, so it is left out."""
         spec = self.rounds[phase - 1] if 0 < phase < self.post_vote_phase else None
-        wanted = spec.remind_before if spec is not None and spec.remind_before is not None else self.remind_before
-        return tuple(sorted({b for b in wanted if timedelta(0) < b < self.phase_duration(phase)}, reverse=True))
+        own = spec.remind_before if spec is not None else None
+        wanted = self.remind_before if own is None else own
+        fits = {b for b in wanted if timedelta(0) < b < self.phase_duration(phase)}
+        return tuple(sorted(fits, reverse=True))
 
     @property
     def post_vote_phase(self) -> int:

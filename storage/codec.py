@@ -69,7 +69,8 @@ def format_json(fmt: Format) -> str:
                 }
                 for r in fmt.rounds
             ],
-            **({"remind_before": [b.total_seconds() for b in fmt.remind_before]} if fmt.remind_before else {}),
+            **({"remind_before": [b.total_seconds() for b in fmt.remind_before]}
+               if fmt.remind_before else {}),
         }
     )
 
@@ -87,8 +88,8 @@ def format_from(text: str) -> Format:
         )
         for r in data["rounds"]
     )
-    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]),
-                  _spans(data.get("remind_before", ())))
+    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds,
+                  timedelta(seconds=data["post_vote"]), _spans(data.get("remind_before", ())))
 
 
 def _spans(seconds: list[float]) -> tuple[timedelta, ...]:

@@ -47,7 +47,8 @@ class ConsoleChat:
             return Receipt(item.edit_message_id)
         message_id = f"m{item.id}"  # the outbox id: unique, and the same after a restart
         if out.direct_to:  # only that member would see it: shown as a direct message to them
-            self.write(f"[{stamp}] ✉ direct message to {out.direct_to} — Steelman:\n{_indent(to_text(out.message))}")
+            text = _indent(to_text(out.message))
+            self.write(f"[{stamp}] ✉ direct message to {out.direct_to} — Steelman:\n{text}")
             for path in self._save_files(item):
                 self.write(f"    📎 {path}")
             return Receipt(message_id)

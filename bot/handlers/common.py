@@ -76,7 +76,8 @@ async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> Non
 
 async def record_space(ctx: Ctx, action: str, detail: str = "") -> None:
     """A moderator's action on the community rather than one debate (a schedule, a motion): audited."""
-    await ctx.uow.audit(AuditEntry(None, ctx.actor.user_id, ctx.actor.name, action, detail, ctx.now, ctx.space.id))
+    actor = ctx.actor
+    await ctx.uow.audit(AuditEntry(None, actor.user_id, actor.name, action, detail, ctx.now, ctx.space.id))
 
 
 async def tally(uow: UnitOfWork, debate: Debate) -> tuple[dict[str, int], int]:
@@ -173,7 +174,8 @@ async def remind_members(uow: UnitOfWork, debate: Debate, now: datetime) -> None
                 f"`/position debate:{debate.number} side:<{keys}|undecided>`. "
                 f"It closes {render.when(debate.phase_ends_at)}.")
         message = Message(text, title=f"Debate #{debate.number}: the post-vote is open", kind="announcement")
-        await uow.enqueue(debate.space_id, Outgoing(message, debate.channel_id, debate.id, direct_to=member), now)
+        out = Outgoing(message, debate.channel_id, debate.id, direct_to=member)
+        await uow.enqueue(debate.space_id, out, now)
 
 
 def with_chart(message: Message) -> Message:

@@ -128,8 +128,8 @@ async def add(ctx: Ctx) -> Reply:
         )
     )
     await ctx.uow.schedule(run_job(s))
-    await record_space(ctx, "schedule add", f"schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) "
-                       f"in #{channel}, {_what_text(s)}, format {fmt}")
+    await record_space(ctx, "schedule add", f"schedule #{s.number}: {scheduling.describe(cron)} "
+                       f"({zone_name}) in #{channel}, {_what_text(s)}, format {fmt}")
     return Reply(
         Message(
             f"Schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) in #{channel}, "
@@ -333,8 +333,9 @@ async def refused(uow: UnitOfWork, item: OutboxItem, error: str, now: datetime) 
 async def tell_paused(uow: UnitOfWork, s: Schedule, now: datetime, fix: str, other: str) -> None:
     """The moderator who made a schedule the bot paused hears it directly, once (at the pause: a paused
     schedule posts nothing more, so nothing more is refused), with why and how to resume."""
-    text = (f"I paused your schedule #{s.number} ({scheduling.describe(s.cron)}, {s.zone}, in #{s.channel_id}): "
-            f"{s.note}. Nothing runs until it is resumed. {fix} with /schedule resume schedule:{s.number}; "
+    text = (f"I paused your schedule #{s.number} ({scheduling.describe(s.cron)}, {s.zone}, "
+            f"in #{s.channel_id}): {s.note}. Nothing runs until it is resumed. "
+            f"{fix} with /schedule resume schedule:{s.number}; "
             f"or remove it with /schedule remove schedule:{s.number} and add it again with {other}.")
     message = Message(text, title=f"Schedule #{s.number} is paused", kind="announcement")
     await uow.enqueue(s.space_id, Outgoing(message, s.channel_id, direct_to=s.created_by), now)

@@ -104,7 +104,8 @@ class Context:
         return data
 
     async def announce_message(self, message: StoredMessage, event: str = "MESSAGE_CREATE") -> None:
-        if message.guild_id == 0 and not (self.gateway.session and self.gateway.session.intents & DIRECT_MESSAGES):
+        session = self.gateway.session
+        if message.guild_id == 0 and not (session and session.intents & DIRECT_MESSAGES):
             return  # a DM's events need the DIRECT_MESSAGES intent
         if not message.ephemeral:  # ephemeral messages are never dispatched on the gateway
             await self.announce(event, self.message_event(message))

@@ -20,8 +20,8 @@ DEFAULT_USER, DEFAULT_CHANNEL = "U0ALICE001", "C0DEBATE01"
 
 
 # Slack's own commands: typed, they run Slack's feature, and an app cannot register the name.
-BUILT_IN_COMMANDS = frozenset({"/remind", "/away", "/dnd", "/feed", "/invite", "/leave", "/msg", "/dm", "/mute",
-                               "/shrug", "/status", "/topic", "/who", "/open", "/search", "/remove"})
+BUILT_IN_COMMANDS = frozenset({"/remind", "/away", "/dnd", "/feed", "/invite", "/leave", "/msg", "/dm",
+                               "/mute", "/shrug", "/status", "/topic", "/who", "/open", "/search", "/remove"})
 
 
 class MemberActions:

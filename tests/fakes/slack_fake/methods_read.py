@@ -116,7 +116,8 @@ def conversations_open(state: State, p: Params) -> dict[str, Any]:
         raise SlackError("user_disabled")
     already = state.world.im_of(user.id) is not None
     im = state.world.open_im(user.id)
-    answer: dict[str, Any] = {"ok": True, "channel": {"id": im.id} if not p.flag("return_im") else im.to_api()}
+    shown = im.to_api() if p.flag("return_im") else {"id": im.id}
+    answer: dict[str, Any] = {"ok": True, "channel": shown}
     if already:
         answer.update(no_op=True, already_open=True)
     return answer
