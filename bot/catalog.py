@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import debates, members, motions, privacy, reading, records, schedules, standing, steelman
+from bot.handlers import (debates, members, motions, privacy, reading, records, reminders, schedules,
+                          standing, steelman)
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -218,6 +219,9 @@ CATALOG: tuple[Command, ...] = (
         moderator=True,
     ),
     entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
+    entry(reminders.remind_me, "remind me", "A direct message when the post-vote opens (if you pre-voted)",
+          (_DEBATE,)),
+    entry(reminders.remind_off, "remind off", "Cancel your /remind me for a debate", (_DEBATE,)),
     entry(reading.help_, "help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),
     *_SCHEDULE_AND_QUEUE,
 )

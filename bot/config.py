@@ -80,20 +80,33 @@ class RoundConfig(Strict):
     duration: Duration
     sides: Literal["all"] | list[Annotated[int, Field(ge=1, le=10)]] = "all"
     per_person_limit: int | None = Field(default=None, ge=1, le=100)
+    # Reminders in the thread this long before the round closes; unset: the format's remind_before.
+    remind_before: list[Duration] | None = Field(default=None, max_length=5)
+
+    @model_validator(mode="after")
+    def _reminders_fit(self) -> "RoundConfig":
+        for before in self.remind_before or ():
+            if not timedelta(0) < before < self.duration:
+                raise SettingError("remind_before", f"a reminder {before} before the {self.name} round "
+                                   f"closes does not fit in the round, which lasts {self.duration}")
+        return self
 
 
 class FormatConfig(Strict):
     pre_vote: Duration
     post_vote: Duration
     rounds: list[RoundConfig] = Field(min_length=1, max_length=10)
+    # Reminders in the thread this long before each phase (votes and rounds) closes; a phase shorter than
+    # a reminder skips it.
+    remind_before: list[Duration] = Field(default=[], max_length=5)
 
     def to_format(self, name: str) -> Format:
         rounds = tuple(
             RoundSpec(r.name, r.duration, None if r.sides == "all" else tuple(r.sides),
-                      r.per_person_limit)
+                      r.per_person_limit, None if r.remind_before is None else tuple(r.remind_before))
             for r in self.rounds
         )
-        return Format(name, self.pre_vote, rounds, self.post_vote)
+        return Format(name, self.pre_vote, rounds, self.post_vote, tuple(self.remind_before))
 
 
 def _builtin_formats() -> dict[str, FormatConfig]:
@@ -190,7 +203,6 @@ class ScheduleSettings(Strict):
     min_interval: Duration = timedelta(hours=1)  # schedules may not run more often than this
     grace: Duration = timedelta(hours=1)  # a run missed while down still fires this late; later, skipped
     max_per_space: int = Field(default=10, ge=1, le=1000)
-    reminders: dict[str, Duration] = {}  # format -> how long before each round or vote closes to remind
 
 
 class SummarySettings(Strict):

@@ -353,6 +353,8 @@ async def _refused(item: OutboxItem, exc: PermanentDeliveryError, now: datetime,
         await uow.delivered(item.id, exc.receipt, now)
     else:
         await uow.delivery_failed(item.id, str(exc), now, None)
+    if item.out.direct_to:  # a member who takes no direct messages: nothing else is wrong, nothing stops
+        return
     await schedules.refused(uow, item, str(exc), now)  # schedules posting there are paused, saying why
     if not (item.out.open_thread and item.out.debate_id):
         return

@@ -38,6 +38,7 @@ class RoundSpec:
     duration: timedelta
     sides: tuple[int, ...] | None = None  # 1-based side positions allowed to post; None = every side
     per_person_limit: int | None = None
+    remind_before: tuple[timedelta, ...] | None = None  # reminders before it closes; None: the format's
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,16 @@ class Format:
     pre_vote: timedelta
     rounds: tuple[RoundSpec, ...]
     post_vote: timedelta
+    remind_before: tuple[timedelta, ...] = ()  # before each phase closes, a reminder in the thread
+
+    def reminders(self, phase: int) -> tuple[timedelta, ...]:
+        """How long before the phase closes each of its reminders comes (a round may set its own); one
+        as long as the phase itself or longer would come before it opens, so it is left out."""
+        spec = self.rounds[phase - 1] if 0 < phase < self.post_vote_phase else None
+        own = spec.remind_before if spec is not None else None
+        wanted = self.remind_before if own is None else own
+        fits = {b for b in wanted if timedelta(0) < b < self.phase_duration(phase)}
+        return tuple(sorted(fits, reverse=True))
 
     @property
     def post_vote_phase(self) -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import rules
 from bot.config import Settings
-from bot.domain import Job
+from bot.domain import Debate, Job
 from bot.ports import Summarizer, UnitOfWork
 
 
@@ -58,3 +58,54 @@ async def end_phase(ctx: JobCtx) -> bool:
         return False
     await entered(ctx.uow, rules.advance(debate, ctx.job.due_at), ctx.job.due_at, ctx.summarizer)
     return True
+
+
+REMINDER = "phase_reminder"
+
+
+def reminder_jobs(debate: Debate) -> list[Job]:
+    """The reminders of the debate's current phase, each due its span before the phase closes."""
+    if not debate.state.active or debate.phase_ends_at is None:
+        return []
+    return [Job(REMINDER, debate.phase_ends_at - before, debate.space_id,
+                f"debate:{debate.id}:{debate.phase}:remind:{int(before.total_seconds())}", debate.id,
+                debate.phase, {"before": before.total_seconds()})
+            for before in debate.format.reminders(debate.phase)]
+
+
+async def plan_reminders(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
+    """Drop the reminders queued for the debate and queue those of its phase as it stands now: a phase
+    ended early takes its reminders with it; an extended one has them again at their new times."""
+    await uow.unschedule(debate.id, REMINDER)
+    for job in reminder_jobs(debate):
+        if job.due_at > now:
+            await uow.schedule(job)
+
+
+@job_kind(REMINDER)
+async def remind(ctx: JobCtx) -> bool:
+    """'30 minutes left in the rebuttal round', once in the thread. A reminder of a phase that has since
+    ended, or whose deadline moved (its reminder was queued again), says nothing."""
+    from bot import render
+    from bot.handlers.common import announce
+
+    debate = await ctx.uow.debate_by_id(ctx.job.debate_id)
+    before = timedelta(seconds=ctx.job.payload.get("before", 0))
+    if debate is None or not debate.state.active or debate.phase != ctx.job.phase \
+            or debate.phase_ends_at is None or debate.phase_ends_at - before != ctx.job.due_at \
+            or ctx.now >= debate.phase_ends_at:
+        return False
+    name = debate.phase_name
+    phase = f"the {name}" if debate.phase in (0, debate.format.post_vote_phase) else f"the {name} round"
+    late = ctx.now - ctx.job.due_at > timedelta(minutes=1)  # woken late (a restart): say what is true
+    left = timedelta(minutes=(debate.phase_ends_at - ctx.now) // timedelta(minutes=1)) if late else before
+    text = f"{span(left)} left in {phase}: it closes {render.when(debate.phase_ends_at)}."
+    await announce(ctx.uow, debate, render.notice(debate, text), ctx.now)
+    return True
+
+
+def span(delta: timedelta) -> str:
+    """'30 minutes', '1 hour 30 minutes', '45 seconds'."""
+    total = int(delta.total_seconds())
+    parts = [(total // 3600, "hour"), (total % 3600 // 60, "minute"), (total % 60, "second")]
+    return " ".join(f"{n} {unit}{'s' * (n != 1)}" for n, unit in parts if n) or "0 minutes"

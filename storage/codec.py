@@ -36,7 +36,10 @@ def render_of(text: str) -> str | None:
 
 
 def stream_of(space_id: int, out: Outgoing) -> str:
-    """Messages of one debate (card, thread) go out in order; others are ordered per channel."""
+    """Messages of one debate (card, thread) go out in order; others are ordered per channel. A direct
+    message goes in its member's own stream: a refusal or a retry there holds up no thread."""
+    if out.direct_to:
+        return f"direct:{space_id}:{out.direct_to}"
     return f"debate:{out.debate_id}" if out.debate_id is not None else f"channel:{space_id}:{out.channel_id}"
 
 
@@ -61,9 +64,13 @@ def format_json(fmt: Format) -> str:
                     "duration": r.duration.total_seconds(),
                     "sides": list(r.sides) if r.sides is not None else None,
                     "per_person_limit": r.per_person_limit,
+                    **({"remind_before": [b.total_seconds() for b in r.remind_before]}
+                       if r.remind_before is not None else {}),
                 }
                 for r in fmt.rounds
             ],
+            **({"remind_before": [b.total_seconds() for b in fmt.remind_before]}
+               if fmt.remind_before else {}),
         }
     )
 
@@ -77,10 +84,16 @@ def format_from(text: str) -> Format:
             timedelta(seconds=r["duration"]),
             tuple(r["sides"]) if r["sides"] is not None else None,
             r["per_person_limit"],
+            _spans(r["remind_before"]) if "remind_before" in r else None,
         )
         for r in data["rounds"]
     )
-    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]))
+    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds,
+                  timedelta(seconds=data["post_vote"]), _spans(data.get("remind_before", ())))
+
+
+def _spans(seconds: list[float]) -> tuple[timedelta, ...]:
+    return tuple(timedelta(seconds=s) for s in seconds)
 
 
 def message_json(out: Outgoing) -> str:

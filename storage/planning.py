@@ -206,6 +206,13 @@ class PlanningStatements:
             == 1
         )
 
+    async def cancel_reminder(self, space_id: int, debate_id: int, member_id: str) -> bool:
+        """False if this member had not asked."""
+        return await self.db.run(
+            "DELETE FROM reminder_requests WHERE space_id = $1 AND debate_id = $2 AND member_id = $3",
+            space_id, debate_id, member_id,
+        ) == 1
+
     async def reminder_requests(self, space_id: int, debate_id: int) -> list[str]:
         found = await self.db.all(
             "SELECT member_id FROM reminder_requests WHERE space_id = $1 AND debate_id = $2",

@@ -141,6 +141,8 @@ class RecordsMixin:
             "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",
                                               space_id, member_id),
         }
+        await self.db.run("DELETE FROM reminder_requests WHERE space_id = $1 AND member_id = $2",
+                          space_id, member_id)
         await self.db.run("UPDATE debates SET started_by = $3, started_by_name = $3 WHERE space_id = $1 "
                           "AND started_by = $2", space_id, member_id, placeholder)
         await self.db.run("UPDATE mod_actions SET actor_id = $3, actor_name = $3 WHERE space_id = $1 "

@@ -55,6 +55,12 @@ async def test_console_transcript_of_a_whole_debate(store):
     for side in ("pause", "slow down", "go faster"):
         assert f"The case for {side}:\n        #" in results
     assert transcript.count("【Debate #1: opening】") == 1
+    # Dara asked (/remind me) for a direct message when the post-vote opens: shown as one, to Dara only
+    assert "I will send you a direct message once when the post-vote of debate #1 opens" in transcript
+    assert transcript.count("✉ direct message to dara — Steelman:") == 1
+    dm = transcript[transcript.index("✉ direct message to dara"):]
+    assert dm.index("【Debate #1: the post-vote is open】") < dm.index("\n[")
+    assert transcript.index("【Debate #1: post-vote】") < transcript.index("✉ direct message to dara")
 
 
 async def test_room_commands(sqlite_store):

@@ -332,3 +332,32 @@ async def test_an_archived_and_locked_thread_refuses_posts_with_50083(fake: Fake
     with pytest.raises(discord.HTTPException) as refused:
         await bot.get_partial_messageable(tid).send("one more")
     assert refused.value.code == 50083
+
+
+@pytest.mark.asyncio
+async def test_create_dm_is_as_strict_as_discord(fake: FakeDiscord) -> None:
+    """POST /users/@me/channels: exactly {"recipient_id"}; an unknown user is 10013, a bot 50007; the same
+    channel comes back each time; a user whose settings refuse the bot's DMs is 50007 when posting."""
+    url, auth = f"{fake.api_base}/users/@me/channels", {"Authorization": f"Bot {fake.token}"}
+    async with aiohttp.ClientSession(headers=auth) as http:
+        async def open_dm(body):
+            async with http.post(url, json=body) as resp:
+                return resp.status, await resp.json()
+
+        assert (await open_dm({}))[1]["code"] == 50035
+        assert (await open_dm({"recipient_id": "alice"}))[1]["code"] == 50035
+        assert (await open_dm({"recipient_id": "1", "extra": 1}))[1]["code"] == 50035
+        assert (await open_dm({"recipient_id": "12345"}))[1]["code"] == 10013
+        assert (await open_dm({"recipient_id": str(fake.bot_user.id)}))[1]["code"] == 50007
+        status, dm = await open_dm({"recipient_id": str(fake.member.id)})
+        assert status == 200 and dm["type"] == 1 and dm["recipients"][0]["id"] == str(fake.member.id)
+        assert (await open_dm({"recipient_id": str(fake.member.id)}))[1]["id"] == dm["id"]
+        post = f"{fake.api_base}/channels/{dm['id']}/messages"
+        async with http.post(post, json={"content": "hello"}) as resp:
+            assert resp.status == 200 and "guild_id" not in await resp.json()
+        fake.refuse_dms(fake.member)
+        async with http.post(post, json={"content": "again"}) as resp:
+            assert resp.status == 403 and (await resp.json())["code"] == 50007
+        threads = f"{fake.api_base}/channels/{dm['id']}/threads"
+        async with http.post(threads, json={"name": "x", "type": 11}) as resp:
+            assert (await resp.json())["code"] == 50024  # no threads in a DM (a channel type without them)

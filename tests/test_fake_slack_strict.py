@@ -73,3 +73,19 @@ async def test_chat_update_is_tier_3_and_posts_are_about_one_a_second_per_channe
         await client.chat_postMessage(channel=CHANNEL, text="burst")
     assert await refused(client.chat_postMessage(channel=CHANNEL, text="11th")) == "ratelimited"
     assert (await client.chat_postMessage(channel="C0GENERAL1", text="another channel"))["ok"]
+
+
+async def test_conversations_open_needs_im_write_and_one_real_person(fake):
+    client = fake.web_client()
+    assert await refused(client.api_call("conversations.open", params={})) == "users_list_not_supplied"
+    assert await refused(client.conversations_open(users="U0NOBODY01")) == "user_not_found"
+    assert await refused(client.conversations_open(users="U0BOT0001")) == "cannot_dm_bot"
+    fake.add_user("U0GONE0001", "gone", deleted=True)
+    assert await refused(client.conversations_open(users="U0GONE0001")) == "user_disabled"
+    first = await client.conversations_open(users="U0ALICE001")
+    again = await client.conversations_open(users="U0ALICE001")
+    assert first["channel"]["id"] == again["channel"]["id"] and again["already_open"]
+    assert (await client.chat_postMessage(channel=first["channel"]["id"], text="hi"))["ok"]
+    async with FakeSlack(scopes=Settings().scopes - {"im:write"}) as narrow:
+        answer = await refused(narrow.web_client().conversations_open(users="U0ALICE001"))
+        assert answer == "missing_scope"

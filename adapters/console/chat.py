@@ -52,6 +52,12 @@ class ConsoleChat:
             self.write(f"[{stamp}] #{out.channel_id} ✎ card updated: {one_line(out.message, self.ansi)}")
             return Receipt(item.edit_message_id)
         message_id = f"m{item.id}"  # the outbox id: unique, and the same after a restart
+        if out.direct_to:  # only that member would see it: shown as a direct message to them
+            text = _indent(to_text(out.message))
+            self.write(f"[{stamp}] ✉ direct message to {out.direct_to} — Steelman:\n{text}")
+            for path in self._save_files(item):
+                self.write(f"    📎 {path}")
+            return Receipt(message_id)
         where = f"#{out.channel_id}"
         if out.in_thread and item.thread_id:
             where = f"#{out.channel_id} › {item.thread_id}"

@@ -2,7 +2,9 @@
 
 Seven members (one moderator), three sides plus undecided, all three rounds of the Oxford format,
 endorsements across sides, rebuttals, minds changed with credit, a few mistakes members make, and the
-results with the steelman of every side. Then the community chooses what comes next: members propose and
+results with the steelman of every side. A member asks to be reminded (`/remind me`) and gets a direct
+message when the post-vote opens; a format may also post reminders in the thread before a round closes
+(`remind_before`). Then the community chooses what comes next: members propose and
 upvote motions, a moderator schedules a weekly debate from the queue, and a few days later it starts itself.
 """
 
@@ -25,6 +27,7 @@ SCRIPT: tuple[str, ...] = (
     "/as Femi", "/position side:pause confidence:65",
     "/as Gus", "/position side:undecided",
     "/as Eli", "/position side:accelerate",  # a side that does not exist: the reply lists the real ones
+    "/as Dara", "/remind me",  # a direct message when the post-vote opens, to come back and vote again
     "/as Ada", "/argue side:pause Too early: the rounds have not begun.",
     "/clock +15m",
     # opening round

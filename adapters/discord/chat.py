@@ -14,14 +14,18 @@ from bot.platform import OutboxItem, PermanentDeliveryError, Receipt
 log = logging.getLogger("steelman.discord")
 ARCHIVE_AFTER_MINUTES = 10080  # a week: debates last hours or days, the thread must not vanish mid-debate
 ARCHIVED_THREAD = 50083  # Discord: "Operation cannot be performed on an archived thread"
+CANNOT_DM = 50007  # Discord: "Cannot send messages to this user" (their privacy settings, or a bot)
 
 
 class DiscordChat:
     def __init__(self, client: discord.Client, tell: Any = None):
         self.client = client
         self.tell = tell  # async (item, reason): tells the moderator a debate could not be shown
+        self.dms: dict[str, int] = {}  # member id -> the DM channel Discord opened with them
 
     async def deliver(self, item: OutboxItem) -> Receipt:
+        if item.out.direct_to:
+            return await self._direct(item)
         try:
             if item.edit_message_id:
                 return await self._edit(item)
@@ -39,6 +43,29 @@ class DiscordChat:
             if exc.code == ARCHIVED_THREAD:  # a closed (locked) thread stays closed
                 raise PermanentDeliveryError(f"Discord refused it: {exc}") from exc
             raise
+
+    async def _direct(self, item: OutboxItem) -> Receipt:
+        """A direct message: open (or reuse) the DM channel with the member, then post there. A member
+        who takes no DMs from the bot (50007) is a refusal for good of this message alone."""
+        member = item.out.direct_to
+        try:
+            if member not in self.dms:
+                opened = await self.client.http.start_private_message(int(member))
+                self.dms[member] = int(opened["id"])
+            channel = self.client.get_partial_messageable(self.dms[member], type=discord.ChannelType.private)
+            first: discord.Message | None = None
+            for kwargs in sends(item.out.message):
+                sent = await channel.send(**kwargs)
+                first = first or sent
+        except (discord.Forbidden, discord.NotFound) as exc:
+            why = "they take no direct messages from the bot" if exc.code == CANNOT_DM else str(exc)
+            raise PermanentDeliveryError(f"Discord refused a direct message to {member}: {why}") from exc
+        except discord.HTTPException as exc:
+            if exc.code == CANNOT_DM:  # answered as a 400 when the member is a bot
+                raise PermanentDeliveryError(f"Discord refused a direct message to {member}: {exc}") from exc
+            raise
+        assert first is not None
+        return Receipt(str(first.id))
 
     async def _told(self, item: OutboxItem, exc: PermanentDeliveryError) -> None:
         """A refused card means the core cancels its debate: its moderator hears why."""

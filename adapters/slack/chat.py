@@ -29,6 +29,9 @@ log = logging.getLogger("steelman.slack")
 PERMANENT = {"channel_not_found", "method_not_supported_for_channel_type", "not_in_channel", "is_archived",
              "message_not_found", "cant_update_message", "invalid_blocks", "msg_too_long", "no_text",
              "restricted_action", "account_inactive", "invalid_auth", "not_authed"}
+# A direct message that cannot reach its member: refused for good, that message alone.
+DIRECT_REFUSED = {"user_not_found", "user_disabled", "cannot_dm_bot", "missing_scope", "channel_not_found",
+                  "not_allowed_token_type", "is_archived"}
 INLINE_WAIT = 5.0  # the longest a message's later part waits for Slack's rate limit in the delivery
 
 
@@ -43,27 +46,38 @@ class SlackChat:
     def __init__(self, client: AsyncWebClient, clock: Any):
         self.client, self.clock = client, clock
         self.pacer = EditPacer()
+        self.ims: dict[str, str] = {}  # member id -> the DM channel conversations.open gave
 
     async def deliver(self, item: OutboxItem) -> Receipt:
+        direct = item.out.direct_to
         try:
-            return await self._send(item)
+            if direct:
+                return await self._send(item, await self._im(direct))
+            return await self._send(item, item.out.channel_id)
         except SlackApiError as exc:
             error = exc.response.get("error", "")
             if exc.response.status_code == 429 or error == "ratelimited":
                 raise RateLimited(retry_after(exc), f"Slack rate-limited {item.out.channel_id}") from exc
-            if error in PERMANENT:
-                raise PermanentDeliveryError(f"Slack refused it: {error}") from exc
+            if error in PERMANENT or (direct and error in DIRECT_REFUSED):
+                to = f" a direct message to {direct}" if direct else " it"
+                raise PermanentDeliveryError(f"Slack refused{to}: {error}") from exc
             raise
 
-    async def _send(self, item: OutboxItem) -> Receipt:
+    async def _im(self, member: str) -> str:
+        """The DM channel with a member (conversations.open, which needs im:write), opened once."""
+        if member not in self.ims:
+            opened = await self.client.conversations_open(users=member)
+            self.ims[member] = opened["channel"]["id"]
+        return self.ims[member]
+
+    async def _send(self, item: OutboxItem, channel: str) -> Receipt:
         parts = messages(item.out.message)
-        channel = item.out.channel_id
         if item.edit_message_id:
             self.pacer.check(item.edit_message_id, self.clock.now())
             await self.client.chat_update(channel=channel, ts=item.edit_message_id, parse="none",
                                           **parts[0])
             return Receipt(item.edit_message_id)
-        thread_ts = item.thread_id if item.out.in_thread else None
+        thread_ts = item.thread_id if item.out.in_thread and not item.out.direct_to else None
         first_ts = None
         for part in parts:
             post = dict(channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,

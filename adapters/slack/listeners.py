@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.forms import field_error
 from adapters.slack.channels import Channels
+from adapters.slack.manifest import OUR_NAMES, slack_name
 from adapters.slack.modal import FORM, modal
 from adapters.slack.replies import Answers
 from adapters.text import channel_ids_in_command
@@ -35,7 +36,7 @@ OPENS_A_DEBATE = re.compile(r"^/debate\s+start\b")  # posts a new card, so the c
 
 
 def slash_commands() -> list[str]:
-    return sorted({f"/{c.path[0]}" for c in CATALOG})
+    return sorted({slack_name(c.path[0]) for c in CATALOG})
 
 
 def reaction_name(name: str) -> str:
@@ -95,7 +96,7 @@ class Listeners:
 
     async def _command(self, command: dict[str, Any], respond: Any, context: Any) -> None:
         channel, user = command["channel_id"], command["user_id"]
-        line = f"{command['command']} {command.get('text', '')}"
+        line = f"{OUR_NAMES.get(command['command'], command['command'])} {command.get('text', '')}"
         refusal = await self.channels.refusal(channel) if OPENS_A_DEBATE.match(line) else None
         if refusal:
             reply = Reply(Message(refusal, kind="error"), ephemeral=True)

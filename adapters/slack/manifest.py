@@ -14,8 +14,17 @@ BOT_SCOPES = [
     "reactions:read",  # a :+1: on an argument endorses it
     "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
     "files:write",  # charts and exports attached to a debate's messages
+    "im:write",  # open a direct message with a member (a reminder, an export, why a schedule paused)
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed"]
+# Slack keeps some names for its own built-in commands (/remind sets a Slack reminder): ours go by another.
+SLACK_NAMES = {"remind": "debate-remind"}
+OUR_NAMES = {f"/{slack}": f"/{ours}" for ours, slack in SLACK_NAMES.items()}
+
+
+def slack_name(group: str) -> str:
+    """The slash command a catalog group is registered as on Slack, e.g. `/debate-remind` for /remind."""
+    return f"/{SLACK_NAMES.get(group, group)}"
 
 
 def _commands(url: str | None) -> list[dict[str, Any]]:
@@ -30,7 +39,7 @@ def _commands(url: str | None) -> list[dict[str, Any]]:
         else:
             description = "Debates: " + ", ".join(c.path[1] for c in members)
             hint = "|".join(c.path[1] for c in members) + " [options]"
-        entry = {"command": f"/{name}", "description": description[:100], "usage_hint": hint[:1000],
+        entry = {"command": slack_name(name), "description": description[:100], "usage_hint": hint[:1000],
                  "should_escape": False}
         if url:
             entry["url"] = url

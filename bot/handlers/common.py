@@ -15,7 +15,7 @@ from bot.commands import Bound
 from bot.config import Settings
 from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Space, SpaceRef, State
 from bot.errors import NotFound, UserError
-from bot.jobs import PHASE_END, phase_end
+from bot.jobs import PHASE_END, phase_end, plan_reminders
 from bot.messages import File, Message, Outgoing
 from bot.ports import Summarizer, UnitOfWork
 from bot.summaries import ArgumentView, SteelmanReport, side_ratings
@@ -72,6 +72,12 @@ async def find_debate(ctx: Ctx, example: str, share: bool = False) -> Debate:
 
 async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> None:
     await ctx.uow.audit(AuditEntry(debate.id, ctx.actor.user_id, ctx.actor.name, action, detail, ctx.now))
+
+
+async def record_space(ctx: Ctx, action: str, detail: str = "") -> None:
+    """A moderator's action on the community rather than one debate (a schedule, a motion): audited."""
+    actor = ctx.actor
+    await ctx.uow.audit(AuditEntry(None, actor.user_id, actor.name, action, detail, ctx.now, ctx.space.id))
 
 
 async def tally(uow: UnitOfWork, debate: Debate) -> tuple[dict[str, int], int]:
@@ -141,12 +147,35 @@ async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Su
     await uow.unschedule(debate.id, PHASE_END)
     if debate.state.active and debate.phase_ends_at is not None:
         await uow.schedule(phase_end(debate.id, debate.space_id, debate.phase, debate.phase_ends_at))
+    await plan_reminders(uow, debate, now)
     if debate.state.active:
         await announce(uow, debate, render.phase_started(debate), now)
+    if debate.state is State.POST_VOTE:
+        await remind_members(uow, debate, now)
     elif debate.state is State.CLOSED:
         await post_results(uow, debate, now, summarizer)
     if card:
         await refresh_card(uow, debate, now)
+
+
+async def remind_members(uow: UnitOfWork, debate: Debate, now: datetime) -> None:
+    """The post-vote is open: each member who asked (/remind me) gets one direct message, unless they
+    have voted in it already."""
+    asked = await uow.reminder_requests(debate.space_id, debate.id)
+    if not asked:
+        return
+    voted = {p.member_id for p in await uow.positions(debate.id) if p.phase == debate.format.post_vote_phase}
+    keys = "|".join(debate.side_keys)
+    for member in asked:
+        if member in voted:
+            continue
+        text = (f"The post-vote of debate #{debate.number} is open: “{debate.motion}”. You voted in the "
+                f"pre-vote; where do you stand now, after the rounds? Vote in the debate's thread, or with "
+                f"`/position debate:{debate.number} side:<{keys}|undecided>`. "
+                f"It closes {render.when(debate.phase_ends_at)}.")
+        message = Message(text, title=f"Debate #{debate.number}: the post-vote is open", kind="announcement")
+        out = Outgoing(message, debate.channel_id, debate.id, direct_to=member)
+        await uow.enqueue(debate.space_id, out, now)
 
 
 def with_chart(message: Message) -> Message:

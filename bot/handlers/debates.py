@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot import render, rules
 from bot.errors import Conflict, UserError
 from bot.handlers.common import CARD, Ctx, entered, find_debate, record, refresh_card, tally
-from bot.jobs import PHASE_END, phase_end
+from bot.jobs import PHASE_END, phase_end, plan_reminders
 from bot.domain import Debate, State
 from bot.messages import Message, Outgoing, Reply
 from bot.cleaning import shorten
@@ -76,6 +76,7 @@ async def extend(ctx: Ctx) -> Reply:
     await ctx.uow.save_debate(debate)
     await ctx.uow.unschedule(debate.id, PHASE_END)
     await ctx.uow.schedule(phase_end(debate.id, debate.space_id, debate.phase, debate.phase_ends_at))
+    await plan_reminders(ctx.uow, debate, ctx.now)
     text = f"The {debate.phase_name} was extended by {minutes} min; it now ends {render.when(debate.phase_ends_at)}."
     await ctx.emit(Outgoing(render.notice(debate, text), debate.channel_id, debate.id, in_thread=True))
     await refresh_card(ctx.uow, debate, ctx.now)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 
 from bot.errors import Conflict, Forbidden, NotFound
-from bot.handlers.common import Ctx
+from bot.cleaning import shorten
+from bot.handlers.common import Ctx, record_space
 from bot.domain import Motion
 from bot.messages import Button, Message, Outgoing, Reply
 from bot.steelman.similarity import Corpus
@@ -129,13 +130,16 @@ async def withdraw(ctx: Ctx) -> Reply:
     await ctx.uow.close_motion(
         ctx.space.id, m.id, "withdrawn", ctx.now, by=(ctx.actor.user_id, ctx.actor.name)
     )
+    if m.proposer_id != ctx.actor.user_id:  # a moderator withdrawing another's motion acts as one
+        await record_space(ctx, "motion withdraw", f"motion #{m.number}: {shorten(m.text, 60)}")
     return Reply(Message(f"Motion #{m.number} is withdrawn from the queue."))
 
 
 async def reject(ctx: Ctx) -> Reply:
     m = await _find(ctx)
     reason = ctx.args.get("reason")
-    # The motion row keeps who rejected it, when and why: that is its audit record.
+    # The motion row keeps who rejected it, when and why; the audit log shows it with the others.
+    await record_space(ctx, "motion reject", f"motion #{m.number}: {shorten(m.text, 60)} (reason: {reason})")
     await ctx.uow.close_motion(
         ctx.space.id,
         m.id,

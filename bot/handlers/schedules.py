@@ -17,7 +17,7 @@ from bot import rules, scheduling
 from bot.config import Settings
 from bot.domain import Actor, Job, Schedule, State
 from bot.errors import Conflict, NotFound, UserError
-from bot.handlers.common import Ctx
+from bot.handlers.common import Ctx, record_space
 from bot.handlers.debates import launch
 from bot.jobs import JobCtx, job_kind
 from bot.messages import Message, OutboxItem, Outgoing, Reply
@@ -128,6 +128,8 @@ async def add(ctx: Ctx) -> Reply:
         )
     )
     await ctx.uow.schedule(run_job(s))
+    await record_space(ctx, "schedule add", f"schedule #{s.number}: {scheduling.describe(cron)} "
+                       f"({zone_name}) in #{channel}, {_what_text(s)}, format {fmt}")
     return Reply(
         Message(
             f"Schedule #{s.number}: {scheduling.describe(cron)} ({zone_name}) in #{channel}, "
@@ -187,6 +189,7 @@ async def pause(ctx: Ctx) -> Reply:
             f"Resume it with /schedule resume schedule:{s.number}.",
         )
     await _stop(ctx.uow, s, "paused", f"paused by {ctx.actor.name}")
+    await record_space(ctx, "schedule pause", f"schedule #{s.number}")
     return Reply(Message(f"Schedule #{s.number} is paused; nothing runs until it is resumed."))
 
 
@@ -198,6 +201,7 @@ async def resume(ctx: Ctx) -> Reply:
     s.state, s.note, s.next_run_at = "active", "", scheduling.next_run(s.cron, tz, ctx.now)
     await ctx.uow.save_schedule(s)
     await ctx.uow.schedule(run_job(s))
+    await record_space(ctx, "schedule resume", f"schedule #{s.number}")
     return Reply(
         Message(f"Schedule #{s.number} is running again. Next: {_times(s, tz, ctx.now, 1)}.")
     )
@@ -206,12 +210,14 @@ async def resume(ctx: Ctx) -> Reply:
 async def remove(ctx: Ctx) -> Reply:
     s = await _find(ctx)
     await _stop(ctx.uow, s, "removed", f"removed by {ctx.actor.name}")
+    await record_space(ctx, "schedule remove", f"schedule #{s.number}")
     return Reply(Message(f"Schedule #{s.number} is removed."))
 
 
 async def run_now(ctx: Ctx) -> Reply:
     s = await _find(ctx)
     what = await run(ctx.uow, s, ctx.now, ctx.settings, ctx.summarizer)
+    await record_space(ctx, "schedule run-now", f"schedule #{s.number}: {what}")
     return Reply(
         Message(f"Schedule #{s.number} ran now: {what}. Its next regular run is unchanged.")
     )
@@ -226,6 +232,8 @@ async def run(
         return "the prompt is posted"
     if s.format not in settings.formats:
         await _stop(uow, s, "paused", f"its format {s.format!r} is no longer configured")
+        await tell_paused(uow, s, now, f"Once the format {s.format!r} is configured again, resume it",
+                          "another format")
         return f"paused: {s.note}"
     active = [
         d
@@ -313,6 +321,21 @@ async def refused(uow: UnitOfWork, item: OutboxItem, error: str, now: datetime) 
     there are paused, not retried forever, with the reason their creator sees in /schedule list."""
     for s in await uow.schedules(item.space.id, ("active",)):
         if s.channel_id == item.out.channel_id:
-            s = await uow.schedule_of(s.space_id, schedule_id=s.id)
+            s = await uow.schedule_of(s.space_id, schedule_id=s.id)  # held: another refusal waits here
+            if s is None or s.state != "active":  # ...and finds it paused already: said once
+                continue
             await _stop(uow, s, "paused", f"I could not post in #{s.channel_id} ({error[:120]})")
             log.warning("schedule #%s of space %s paused: %s", s.number, s.space_id, s.note)
+            await tell_paused(uow, s, now, f"Once the bot can post in #{s.channel_id} again (the channel "
+                              "exists and the bot may send messages there), resume it", "another channel")
+
+
+async def tell_paused(uow: UnitOfWork, s: Schedule, now: datetime, fix: str, other: str) -> None:
+    """The moderator who made a schedule the bot paused hears it directly, once (at the pause: a paused
+    schedule posts nothing more, so nothing more is refused), with why and how to resume."""
+    text = (f"I paused your schedule #{s.number} ({scheduling.describe(s.cron)}, {s.zone}, "
+            f"in #{s.channel_id}): {s.note}. Nothing runs until it is resumed. "
+            f"{fix} with /schedule resume schedule:{s.number}; "
+            f"or remove it with /schedule remove schedule:{s.number} and add it again with {other}.")
+    message = Message(text, title=f"Schedule #{s.number} is paused", kind="announcement")
+    await uow.enqueue(s.space_id, Outgoing(message, s.channel_id, direct_to=s.created_by), now)

@@ -96,9 +96,9 @@ class ChannelRoutes:
         body = body or {}
         limits.check_message(body, has_files=bool(files))
         limits.check_files(files)
-        if files:
+        if files and not channel.is_dm:
             self.ctx.require(channel, Perm.ATTACH_FILES)
-        if body.get("embeds") and not (body.get("content") or "").strip():
+        if body.get("embeds") and not (body.get("content") or "").strip() and not channel.is_dm:
             # Without Embed Links an embed-only message is refused (discord-api-docs#2601).
             self.ctx.require(channel, Perm.EMBED_LINKS)
         self._check_reference(channel, body.get("message_reference"))

@@ -11,6 +11,8 @@ from .gateway import Gateway
 from .messages import MessageStore, StoredMessage, emoji_from_key
 from .model import Cast, Channel, Perm, World
 from .traffic import Traffic
+
+DIRECT_MESSAGES = 1 << 12
 from .wire import UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, DiscordError, missing_permissions, not_found
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -87,6 +89,8 @@ class Context:
         return message
 
     def require(self, channel: Channel, permission: int) -> None:
+        if channel.is_dm:  # threads, reactions by permission, channel edits: none of it in a DM
+            raise DiscordError(400, 50003, "Cannot execute action on a DM channel")
         if not self.world.bot_permissions(channel) & permission:
             raise missing_permissions()
 
@@ -100,11 +104,20 @@ class Context:
         return data
 
     async def announce_message(self, message: StoredMessage, event: str = "MESSAGE_CREATE") -> None:
+        session = self.gateway.session
+        if message.guild_id == 0 and not (session and session.intents & DIRECT_MESSAGES):
+            return  # a DM's events need the DIRECT_MESSAGES intent
         if not message.ephemeral:  # ephemeral messages are never dispatched on the gateway
             await self.announce(event, self.message_event(message))
 
     def prepare_post(self, channel: Channel) -> None:
-        """Discord's rules for posting: permissions, and threads that are archived or locked."""
+        """Discord's rules for posting: permissions, and threads that are archived or locked; in a DM,
+        whether the user takes the bot's direct messages."""
+        if channel.is_dm:
+            assert channel.recipient is not None
+            if channel.recipient.id in self.world.refuses_dms:
+                raise DiscordError(403, 50007, "Cannot send messages to this user")
+            return
         self.require(channel, Perm.SEND_MESSAGES_IN_THREADS if channel.is_thread else Perm.SEND_MESSAGES)
         if not channel.is_thread:
             return

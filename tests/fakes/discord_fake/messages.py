@@ -147,7 +147,7 @@ class MessageStore:
     def payload(self, message: StoredMessage) -> dict[str, Any]:
         everyone, users, roles = effective_mentions(self.world, message)
         data: dict[str, Any] = {
-            "id": str(message.id), "channel_id": str(message.channel_id), "guild_id": str(message.guild_id),
+            "id": str(message.id), "channel_id": str(message.channel_id),
             "author": message.author.payload(), "content": message.content, "timestamp": message.created_at,
             "edited_timestamp": message.edited_at, "tts": False, "mention_everyone": everyone,
             "mentions": [self.world.users[u].payload() for u in users if u in self.world.users],
@@ -155,6 +155,8 @@ class MessageStore:
             "embeds": message.embeds, "components": message.components, "pinned": False, "type": 0,
             "flags": message.flags, "reactions": self._reactions(message),
         }
+        if message.guild_id:  # a direct message has no guild
+            data["guild_id"] = str(message.guild_id)
         data.update(message.extra)
         if message.thread_id and (thread := self.world.channel(message.thread_id)):
             data["thread"] = thread.payload()

@@ -53,6 +53,7 @@ BOT_PERMS = EVERYONE_DEFAULT | Perm.MANAGE_THREADS | Perm.MANAGE_MESSAGES | Perm
 
 TEXT, PUBLIC_THREAD, PRIVATE_THREAD = 0, 11, 12
 THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
+DM = 1  # a direct message channel between the bot and one user: no guild, no permissions
 VOICE_TYPES = (2, 13)
 
 
@@ -142,12 +143,21 @@ class Channel:
     message_count: int = 0
     created_at: str = field(default_factory=iso_now)
     last_message_id: int | None = None
+    recipient: "User | None" = None  # a DM channel's other end
 
     @property
     def is_thread(self) -> bool:
         return self.type in THREAD_TYPES
 
+    @property
+    def is_dm(self) -> bool:
+        return self.type == DM
+
     def payload(self) -> dict[str, Any]:
+        if self.is_dm:
+            assert self.recipient is not None
+            return {"id": str(self.id), "type": DM, "flags": 0, "recipients": [self.recipient.payload()],
+                    "last_message_id": str(self.last_message_id) if self.last_message_id else None}
         data: dict[str, Any] = {
             "id": str(self.id), "guild_id": str(self.guild_id), "name": self.name, "type": self.type,
             "position": self.position, "parent_id": str(self.parent_id) if self.parent_id else None,
@@ -229,12 +239,21 @@ class World:
     app_id: int
     guilds: dict[int, Guild] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
+    dms: dict[int, Channel] = field(default_factory=dict)  # user id -> the bot's DM channel with them
+    # Users whose privacy settings refuse the bot's direct messages (Discord answers 50007)
+    refuses_dms: set[int] = field(default_factory=set)
 
     def channel(self, channel_id: int) -> Channel | None:
         for guild in self.guilds.values():
             if channel_id in guild.channels:
                 return guild.channels[channel_id]
-        return None
+        return next((c for c in self.dms.values() if c.id == channel_id), None)
+
+    def dm_with(self, user: User) -> Channel:
+        """The one DM channel with `user`, opened the first time (Discord returns the same one after)."""
+        if user.id not in self.dms:
+            self.dms[user.id] = Channel(self.ids.next(), 0, "", type=DM, recipient=user)
+        return self.dms[user.id]
 
     def guild_of(self, channel: Channel) -> Guild:
         return self.guilds[channel.guild_id]

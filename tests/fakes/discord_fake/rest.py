@@ -24,6 +24,7 @@ class CoreRoutes:
         guild_cmds = base + "/applications/{app_id}/guilds/{guild_id}/commands"
         routes = [
             ("GET", "/users/@me", self.me), ("GET", "/users/{user_id}", self.user),
+            ("POST", "/users/@me/channels", self.open_dm),
             ("GET", "/gateway", self.gateway), ("GET", "/gateway/bot", self.gateway_bot),
             ("GET", "/applications/@me", self.application),
             ("GET", "/oauth2/applications/@me", self.application),  # what discord.py's login calls
@@ -48,6 +49,21 @@ class CoreRoutes:
         if user is None:
             raise not_found(UNKNOWN_USER, "User")
         return json_body(user.payload())
+
+    async def open_dm(self, request: web.Request) -> web.Response:
+        """Create DM: the body is exactly {"recipient_id": snowflake}; the same channel comes back each time.
+        A bot (the bot itself too) cannot be messaged."""
+        body, _ = await read_body(request)
+        recipient = body.get("recipient_id") if isinstance(body, dict) else None
+        if not isinstance(body, dict) or set(body) != {"recipient_id"} or not str(recipient).isdigit():
+            raise DiscordError(400, 50035, "Invalid Form Body", {"recipient_id": {"_errors": [
+                {"code": "NUMBER_TYPE_COERCE", "message": f"Value \"{recipient}\" is not snowflake."}]}})
+        user = self.ctx.world.users.get(int(recipient))
+        if user is None:
+            raise not_found(UNKNOWN_USER, "User")
+        if user.bot:
+            raise DiscordError(400, 50007, "Cannot send messages to this user")
+        return json_body(self.ctx.world.dm_with(user).payload())
 
     async def gateway(self, request: web.Request) -> web.Response:
         return json_body({"url": self.gateway_url()})

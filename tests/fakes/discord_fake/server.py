@@ -247,6 +247,15 @@ class FakeDiscord:
     def messages_in(self, channel: Channel | int) -> list[StoredMessage]:
         return self.ctx.messages.in_channel(channel if isinstance(channel, int) else channel.id)
 
+    def direct_messages(self, user: Member | User) -> list[StoredMessage]:
+        """What the bot sent `user` in their DM channel, oldest first."""
+        dm = self.world.dms.get(user.id)
+        return self.ctx.messages.in_channel(dm.id) if dm else []
+
+    def refuse_dms(self, user: Member | User) -> None:
+        """The user's privacy settings refuse the bot's direct messages (Discord then answers 50007)."""
+        self.world.refuses_dms.add(user.id)
+
     def message_payload(self, message: StoredMessage | int) -> dict[str, Any]:
         return self.ctx.messages.payload(self.message(message))
 

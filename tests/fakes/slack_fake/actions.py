@@ -19,6 +19,11 @@ from .traffic import Delivery
 DEFAULT_USER, DEFAULT_CHANNEL = "U0ALICE001", "C0DEBATE01"
 
 
+# Slack's own commands: typed, they run Slack's feature, and an app cannot register the name.
+BUILT_IN_COMMANDS = frozenset({"/remind", "/away", "/dnd", "/feed", "/invite", "/leave", "/msg", "/dm",
+                               "/mute", "/shrug", "/status", "/topic", "/who", "/open", "/search", "/remove"})
+
+
 class MemberActions:
     state: State
     mode: str
@@ -32,7 +37,10 @@ class MemberActions:
     async def slash_command(self, command: str, text: str = "", user: str = DEFAULT_USER,
                             channel: str = DEFAULT_CHANNEL, team: str | None = None, *, mode: str | None = None,
                             wait_ack: bool = True, **http_options: Any) -> Delivery:
-        """`/command text` typed by `user` in `channel`. http_options: bad_signature, stale_timestamp."""
+        """`/command text` typed by `user` in `channel`. http_options: bad_signature, stale_timestamp.
+        A built-in command's name (/remind, /invite...) never reaches an app: Slack runs its own."""
+        if command in BUILT_IN_COMMANDS:
+            raise ValueError(f"{command} is a Slack built-in command: Slack runs it, no app receives it")
         payload = self.payloads.slash_command(command, text, user, channel, team or self.state.world.team_id)
         return await self._deliver("slash_commands", payload, mode=mode, wait_ack=wait_ack,
                                    accepts_response_payload=True, **http_options)

@@ -90,7 +90,41 @@ def conversations_replies(state: State, p: Params) -> dict[str, Any]:
     return _page(root + replies, p, 1000)
 
 
+MAX_OPEN_USERS = 8  # conversations.open takes at most 8 users (beyond one: a group DM)
+
+
+def conversations_open(state: State, p: Params) -> dict[str, Any]:
+    """Open (or find) the bot's DM with a user: exactly one of `users` (comma-separated ids) or `channel`.
+    Needs im:write (the method's scope); a bot, a deactivated user or an unknown id cannot be opened."""
+    users, channel = p.text("users"), p.text("channel")
+    if bool(users) == bool(channel):
+        raise SlackError("users_list_not_supplied" if not users else "invalid_arguments")
+    if channel:
+        found = require_channel(state.world, channel, member=False)
+        return {"ok": True, "channel": {"id": found.id}, "no_op": True, "already_open": True}
+    ids = [u.strip() for u in (users or "").split(",") if u.strip()]
+    if len(ids) > MAX_OPEN_USERS:
+        raise SlackError("too_many_users")
+    if len(ids) != 1:
+        raise SlackError("not_implemented", detail="the fake opens one-to-one DMs only")
+    user = state.world.users.get(ids[0])
+    if user is None:
+        raise SlackError("user_not_found")
+    if user.is_bot:
+        raise SlackError("cannot_dm_bot")
+    if user.deleted:
+        raise SlackError("user_disabled")
+    already = state.world.im_of(user.id) is not None
+    im = state.world.open_im(user.id)
+    shown = im.to_api() if p.flag("return_im") else {"id": im.id}
+    answer: dict[str, Any] = {"ok": True, "channel": shown}
+    if already:
+        answer.update(no_op=True, already_open=True)
+    return answer
+
+
 METHODS = {
+    "conversations.open": Method(conversations_open, scope="im:write"),
     "auth.test": Method(auth_test),
     "users.info": Method(users_info, scope="users:read"),
     "conversations.info": Method(conversations_info),

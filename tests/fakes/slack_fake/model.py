@@ -269,11 +269,19 @@ class World:
         if ref in self.channels:
             return self.channels[ref]
         if ref in self.users and not self.users[ref].is_bot:
-            dm_id = "D" + ref[1:]
-            return self.channels.get(dm_id) or self.add_channel(
-                Channel(dm_id, dm_id, is_im=True, members={ref, BOT_USER_ID}))  # the bot is in its own DMs
+            return self.open_im(ref)
         name = ref.lstrip("#")
         return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
+
+    def im_of(self, user: str) -> Channel | None:
+        """The bot's DM with the user, if it was ever opened."""
+        return self.channels.get("D" + user[1:])
+
+    def open_im(self, user: str) -> Channel:
+        """The bot's DM with the user: one per user, the bot always in it."""
+        dm_id = "D" + user[1:]
+        return self.channels.get(dm_id) or self.add_channel(
+            Channel(dm_id, dm_id, is_im=True, members={user, BOT_USER_ID}))
 
     def new_trigger(self, user: str) -> str:
         serial = int(self.ids.make("t")[1:])  # Slack's shape: "<digits>.<digits>.<32 hex>"
