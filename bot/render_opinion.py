@@ -32,8 +32,9 @@ def groups(debate: Debate, result: OpinionResult, arguments: Mapping[int, Argume
     consensus argument is also there."""
     title = f"Opinion groups · debate #{debate.number}"
     if not result.found:
-        return Message(f"No opinion groups yet: {result.reason}. Vote agree, disagree or pass on the "
-                       "arguments (the buttons under each) to find them.", title=title, kind="opinion")
+        reason = result.reason[:1].upper() + result.reason[1:]
+        return Message(f"{reason}. Vote agree, disagree or pass on the arguments (the buttons under each) "
+                       "to find the opinion groups.", title=title, kind="opinion")
     fields = []
     for g in result.groups:
         lines = [f"{g.size} member{'s' if g.size != 1 else ''}: {_side_names(debate, g.sides)}"]

@@ -4,10 +4,13 @@ Seven members (one moderator), three sides plus undecided, all three rounds of t
 endorsements across sides, rebuttals, minds changed with credit, a few mistakes members make, and the
 results with the steelman of every side. Then the community chooses what comes next: members propose and
 upvote motions, a moderator schedules a weekly debate from the queue, and a few days later it starts itself.
+Last, a debate whose two declared sides hide three opinion groups, found from members' votes
+(demo_groups.py).
 """
 
 from __future__ import annotations
 
+from adapters.console.demo_groups import script as groups_script
 from adapters.console.room import ConsoleRoom
 
 MOTION = "Frontier AI labs should pause training runs above 10^26 FLOP"
@@ -110,7 +113,11 @@ SCRIPT: tuple[str, ...] = (
 )
 
 
-async def play(room: ConsoleRoom, script: tuple[str, ...] = SCRIPT) -> None:
+# then a third debate (the second is the scheduled one), whose two declared sides hide three opinion groups
+DEMO: tuple[str, ...] = (*SCRIPT, "/in #ai-policy", *groups_script(debate=3))
+
+
+async def play(room: ConsoleRoom, script: tuple[str, ...] = DEMO) -> None:
     await room.start()
     for line in script:
         await room.handle(line)
