@@ -117,7 +117,7 @@ SCRIPT: tuple[str, ...] = (
 DEMO: tuple[str, ...] = (*SCRIPT, "/in #ai-policy", *groups_script(debate=3))
 
 
-async def play(room: ConsoleRoom, script: tuple[str, ...] = DEMO) -> None:
+async def play(room: ConsoleRoom, script: tuple[str, ...] = SCRIPT) -> None:
     await room.start()
     for line in script:
         await room.handle(line)
