@@ -3,6 +3,7 @@ the console, on both stores."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from adapters.console.demo_groups import script
@@ -180,3 +181,18 @@ async def test_console_shows_the_three_groups_and_the_map(store, tmp_path, monke
     assert "Every group agrees: #7 “Whatever we choose" in shown
     attached = shown.split("📎 ", 1)[1].split("\n", 1)[0]  # the console writes the map and shows its path
     assert attached.endswith("opinion-map.png") and Path(attached).read_bytes().startswith(b"\x89PNG")
+
+
+async def test_the_html_report_holds_the_groups_and_the_map_without_names(harness: Harness):
+    from tests.export_support import exported
+
+    await play_script(harness, script(debate=1))
+    space = (await harness.store.transact(lambda uow: uow.spaces()))[0]
+    for pseudonymize in (False, True):
+        page = (await exported(harness.store, space, "html", pseudonymize=pseudonymize)).decode()
+        part = page[page.index("<h2>Opinion groups</h2>"):page.index("<h2>Arguments by side</h2>")]
+        assert "3 opinion groups among 12 members" in part and "go faster 2, pause 2" in part
+        assert "Every group agrees with: #7" in part
+        assert part.count('id="chart-opinion-map-1"><img alt="Opinion map" src="data:image/png;base64,') == 1
+        shown = re.sub(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', "", part)
+        assert not re.search(r"\b(Ines|Mo|Quin|ines|mo)\b", shown)  # who is where stays out
