@@ -1,12 +1,13 @@
 """Benchmark of the opinion-group engine: Polis's own groups recovered, consensus chosen, and
 speed.
 
-    python bench/opinion_groups.py --data ../shared/data --out opinion.json
+    python bench/opinion_groups.py --data ../shared/data/polis --out opinion.json
 
-Every folder under DATA/polis holding ``votes.csv`` and ``participants-votes.csv`` (Polis's export
+Every folder under DATA (or DATA/polis) holding ``votes.csv`` and ``participants-votes.csv`` (Polis's export
 layout) is one conversation. Its votes (the latest per voter and comment; comments moderated out,
 -1 in ``comments.csv``, left out as Polis leaves them out of its math) go through ``find_groups``
-with default settings, nothing tuned per conversation. Scored against Polis's ``group-id`` per
+with default settings, nothing tuned per conversation; the number of comments moderated out is
+passed along, since Polis counts each as a pass by everyone when it places participants. Scored against Polis's ``group-id`` per
 participant:
 
 - ``ari``: adjusted Rand index between our groups and Polis's, over the participants both placed.
@@ -48,7 +49,8 @@ GOALS = {"min_ari": 0.8, "min_consensus_vs_best": 0.9, "speed_seconds": 2.0}
 
 
 def conversations(data: Path) -> list[Path]:
-    root = data / "polis"
+    """The conversations in DATA/polis, or in DATA itself when it is that folder."""
+    root = data / "polis" if (data / "polis").is_dir() else data
     return sorted(p for p in root.iterdir()
                   if (p / "votes.csv").is_file() and (p / "participants-votes.csv").is_file())
 
@@ -127,7 +129,7 @@ def consensus_vs_best(result: OpinionResult, truth: dict[int, float]) -> tuple[f
 def score(folder: Path) -> dict:
     votes, polis = load_votes(folder), polis_groups(folder)
     started = time.perf_counter()
-    result = find_groups(votes)
+    result = find_groups(votes, moderated_out=len(moderated_out(folder)))
     seconds = time.perf_counter() - started
     ours = {p.member_id: p.group for p in result.points}
     both = sorted(set(ours) & set(polis))
@@ -199,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folders = conversations(args.data)
     if not folders:
-        parser.error(f"no Polis conversations under {args.data / 'polis'}")
+        parser.error(f"no Polis conversations under {args.data}")
     per = {folder.name: score(folder) for folder in folders}
     worst_ari = min(per, key=lambda n: per[n]["ari"])
     worst_cons = min(per, key=lambda n: per[n]["consensus_vs_best"])

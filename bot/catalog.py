@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
 from bot.handlers import (debates, members, motions, privacy, reading, records, reminders, schedules,
-                          standing, steelman)
+                          standing, steelman, votes)
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -132,6 +132,20 @@ CATALOG: tuple[Command, ...] = (
             _DEBATE,
         ),
     ),
+    entry(
+        votes.vote,
+        "vote",
+        "Agree, disagree or pass on an argument (agree is the same as endorsing it); finds opinion groups",
+        (
+            Option("argument", ARGUMENT, "Argument number", required=True, min=1),
+            Option("vote", CHOICE, "agree, disagree or pass (withdraw: take your vote back)", required=True,
+                   choices=votes.CHOICES),
+            _DEBATE,
+        ),
+        example="/vote argument:3 vote:disagree",
+    ),
+    entry(votes.groups, "groups", "The opinion groups members' votes reveal so far, and the opinion map",
+          (_DEBATE,), slow=True),
     entry(
         members.position,
         "position",

@@ -30,7 +30,7 @@ from storage.schema import SchemaTooNew
 
 
 async def _demo(settings: Settings, db: Path) -> int:
-    from adapters.console.demo import play
+    from adapters.console.demo import DEMO, play
     from adapters.console.room import ConsoleRoom
     from bot.clock import ManualClock
 
@@ -43,7 +43,7 @@ async def _demo(settings: Settings, db: Path) -> int:
     clock = ManualClock()
     async with bootstrap.core(settings, clock) as core:
         room = ConsoleRoom(core, settings, clock, ansi=sys.stdout.isatty())  # bold on a terminal
-        await play(room)
+        await play(room, DEMO)
     print(f"\nThe whole debate is stored in the SQLite file: {db.resolve()}")
     return 0
 

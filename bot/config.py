@@ -172,7 +172,7 @@ class DiscordSettings(Strict):
     token_env: str = "DISCORD_TOKEN"  # name of the environment variable holding the bot token
     dev_guilds: list[int] = []  # sync commands to these guilds only (instant), not globally
     moderator_roles: list[str] = []  # role names or ids who moderate, besides Manage Server etc.
-    reactions_endorse: bool = True  # a 👍 on an argument endorses it; removing it withdraws
+    reactions_endorse: bool = True  # 👍 on an argument agrees (endorses), 👎 disagrees; removing withdraws
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: list[int] | None = None  # the shards this process runs (processes share the load)
 
@@ -205,6 +205,22 @@ class ScheduleSettings(Strict):
     max_per_space: int = Field(default=10, ge=1, le=1000)
 
 
+class OpinionConfig(Strict):
+    """Opinion groups found from agree / disagree / pass votes (issue 18), shown in the results."""
+
+    min_votes: int = Field(default=7, ge=1, le=1000)  # a member is counted with min(this, arguments) votes
+    min_members: int = Field(default=5, ge=3, le=1000)  # fewer counted members: no groups, and why
+    min_groups: int = Field(default=2, ge=2, le=20)  # silhouette chooses the count in this range
+    max_groups: int = Field(default=5, ge=2, le=20)
+
+    @model_validator(mode="after")
+    def _range(self) -> "OpinionConfig":
+        if self.min_groups > self.max_groups:
+            raise SettingError("opinion.max_groups",
+                               f"{self.max_groups} is below min_groups ({self.min_groups})")
+        return self
+
+
 class SummarySettings(Strict):
     # "llm" makes a language model available; each space still opts in (/steelman-engine use:llm).
     engine: Literal["extractive", "llm"] = "extractive"
@@ -226,6 +242,7 @@ class Settings(Strict):
     slack: SlackSettings = SlackSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     summary: SummarySettings = SummarySettings()
+    opinion: OpinionConfig = OpinionConfig()
     formats: dict[str, FormatConfig] = Field(default_factory=_builtin_formats)
     ops: OpsSettings = OpsSettings()
 

@@ -146,18 +146,29 @@ class Core:
         return await self.store.transact(work)
 
     async def endorse_message(self, request: Request, message_id: str, withdraw: bool) -> Reply | None:
-        """A reaction on a message: if it shows an argument, endorse (or withdraw) it. None otherwise."""
+        """A 👍 on a message: if it shows an argument, agree with it (the endorsement), or take it back."""
+        return await self.vote_message(request, message_id, "agree", withdraw)
+
+    async def vote_message(self, request: Request, message_id: str, vote: str,
+                           withdraw: bool) -> Reply | None:
+        """A reaction on a message (👍 agree, 👎 disagree): if it shows an argument, vote on it; removing
+        the reaction takes that vote back, and only that one (a vote changed since is left alone). None
+        when the message shows no argument or there is nothing to take back."""
         async def shown(uow: UnitOfWork, space: Any) -> Any:
             subject = await uow.subject_of(space.id, message_id)
             if not subject or subject[0] != "argument":
                 return None
             debate = await uow.debate_by_id(subject[2])
-            return (subject[1], debate.number) if debate else None
+            if debate is None:
+                return None
+            held = await uow.current_vote(debate.id, subject[1], request.actor.user_id)
+            return subject[1], debate.number, held
 
         found = await self._read(request, shown)
-        if found is None:
+        if found is None or withdraw and found[2] != vote:
             return None
-        return await self.execute(request, "endorse", {"argument": found[0], "debate": found[1], "withdraw": withdraw})
+        return await self.execute(request, "vote", {"argument": found[0], "debate": found[1],
+                                                    "vote": "withdraw" if withdraw else vote})
 
     # ---- reads for adapters (autocomplete, forms) ----------------------------------------------------------
 

@@ -178,6 +178,23 @@ class Endorsement:
     created_at: datetime
 
 
+VOTES = ("agree", "disagree", "pass")
+WITHDRAWN = "withdrawn"  # a vote taken back: the member no longer votes on that argument
+
+
+@dataclass(frozen=True)
+class ArgumentVote:
+    """One entry of a member's append-only votes on an argument: the latest one is their vote. An
+    endorsement is the agree vote (issue 18: one vocabulary), so endorsing appends an "agree" here."""
+
+    debate_id: int
+    argument: int
+    member_id: str
+    member_name: str
+    vote: str  # one of VOTES, or WITHDRAWN
+    created_at: datetime
+
+
 @dataclass(frozen=True)
 class Position:
     """One entry of a member's append-only position history in one debate."""

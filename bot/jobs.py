@@ -56,7 +56,8 @@ async def end_phase(ctx: JobCtx) -> bool:
     debate = await ctx.uow.debate_by_id(ctx.job.debate_id)
     if debate is None or not debate.state.active or debate.phase != ctx.job.phase:
         return False
-    await entered(ctx.uow, rules.advance(debate, ctx.job.due_at), ctx.job.due_at, ctx.summarizer)
+    await entered(ctx.uow, rules.advance(debate, ctx.job.due_at), ctx.job.due_at, ctx.summarizer,
+                  opinion=ctx.settings.opinion)
     return True
 
 

@@ -56,7 +56,7 @@ class Message:
     footer: str | None = None
     chart: Chart | None = None
     files: tuple[File, ...] = ()
-    kind: str = "info"  # card | argument | announcement | results | steelman | info | error
+    kind: str = "info"  # card | argument | announcement | results | opinion | steelman | info | error
 
 
 @dataclass(frozen=True)

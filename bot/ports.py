@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.domain import (Argument, AuditEntry, Debate, Endorsement, Job, Motion, Position, Schedule, Space,
-                        SpaceRef, State)
+from bot.domain import (Argument, ArgumentVote, AuditEntry, Debate, Endorsement, Job, Motion, Position,
+                        Schedule, Space, SpaceRef, State)
 from bot.messages import OutboxItem, Outgoing, Receipt
 from bot.summaries import ArgumentView, Rating, SteelmanReport
 
@@ -54,6 +54,11 @@ class UnitOfWork(Protocol):
     async def endorse(self, e: Endorsement) -> bool: ...  # False if already endorsed
     async def withdraw(self, debate_id: int, argument: int, member_id: str) -> bool: ...
     async def endorsements(self, debate_id: int) -> list[Endorsement]: ...
+
+    # agree / disagree / pass, append-only; an endorsement is the agree vote (kept in step by cast_vote)
+    async def cast_vote(self, v: ArgumentVote) -> None: ...
+    async def current_vote(self, debate_id: int, argument: int, member_id: str) -> str | None: ...
+    async def votes(self, debate_id: int) -> list[ArgumentVote]: ...  # every change, oldest first
 
     async def append_position(self, p: Position) -> Position: ...
     async def positions(self, debate_id: int, member_id: str | None = None) -> list[Position]: ...

@@ -86,6 +86,11 @@ def phase_started(debate: Debate) -> Message:
     return Message(text=text, title=f"Debate #{debate.number}: {name}", kind="announcement")
 
 
+# Agree is the endorsement (one vocabulary): the button records both.
+VOTE_BUTTONS = (("Agree", "agree", "success"), ("Disagree", "disagree", "danger"),
+                ("Pass", "pass", "secondary"))
+
+
 def argument(debate: Debate, arg: Argument) -> Message:
     answering = f" (rebuts #{arg.rebuts})" if arg.rebuts else ""
     return Message(
@@ -93,7 +98,8 @@ def argument(debate: Debate, arg: Argument) -> Message:
         title=f"#{arg.number} · {debate.label(arg.side)}{answering}",
         footer=f"{arg.author_name} · {debate.format.phase_name(arg.phase)}",
         buttons=(
-            Button("Endorse", "endorse", (("argument", arg.number), ("debate", debate.number)), "success"),
+            *(Button(label, "vote", (("argument", arg.number), ("vote", value), ("debate", debate.number)),
+                     style) for label, value, style in VOTE_BUTTONS),
             Button("Rebut", "rebut", (("argument", arg.number), ("debate", debate.number)), form=True),
         ),
         kind="argument",

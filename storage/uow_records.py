@@ -133,7 +133,8 @@ class RecordsMixin:
         names = await self.db.all(
             "SELECT author_name FROM arguments WHERE space_id = $1 AND author_id = $2 UNION "
             "SELECT member_name FROM positions WHERE space_id = $1 AND member_id = $2 UNION "
-            "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+            "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT member_name FROM argument_votes WHERE space_id = $1 AND member_id = $2", space_id, member_id)
         done: dict[str, Any] = {
             "names": sorted(r[0] for r in names),
             "positions": await self.db.run("DELETE FROM positions WHERE space_id = $1 AND member_id = $2",
@@ -143,6 +144,8 @@ class RecordsMixin:
         }
         await self.db.run("DELETE FROM reminder_requests WHERE space_id = $1 AND member_id = $2",
                           space_id, member_id)
+        # their votes go too (the endorsements were their agree votes)
+        await self.db.run("DELETE FROM argument_votes WHERE space_id = $1 AND member_id = $2", space_id, member_id)
         await self.db.run("UPDATE debates SET started_by = $3, started_by_name = $3 WHERE space_id = $1 "
                           "AND started_by = $2", space_id, member_id, placeholder)
         await self.db.run("UPDATE mod_actions SET actor_id = $3, actor_name = $3 WHERE space_id = $1 "

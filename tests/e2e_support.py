@@ -20,6 +20,7 @@ class Stored:
     positions: list
     arguments: list
     endorsements: list
+    votes: list = ()  # every agree / disagree / pass, changes included, oldest first
 
 
 async def stored_debate(store: Any, platform: str, space: str, number: int = 1) -> Stored:
@@ -29,7 +30,7 @@ async def stored_debate(store: Any, platform: str, space: str, number: int = 1) 
         debate = await uow.debate(found.id, number)
         assert debate is not None, f"no debate #{number} stored"
         return Stored(debate, await uow.positions(debate.id), await uow.arguments(debate.id),
-                      await uow.endorsements(debate.id))
+                      await uow.endorsements(debate.id), await uow.votes(debate.id))
 
     return await store.transact(read)
 

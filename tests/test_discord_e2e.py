@@ -85,7 +85,9 @@ async def test_commands_from_the_catalog_are_synced_on_start(fake, sqlite_store,
         assert fake.commands(None if dev else fake.guild.id) == {}  # one scope only
         assert set(commands) == {"debate", "argue", "rebut", "endorse", "position", "steelman", "history", "help",
                                  "export", "audit", "leaderboard", "credit", "argument", "forget-me", "schedule", "motion", "steelman-engine",
-                                 "remind"}  # "steelman rate" is reached by its buttons
+                                 "remind", "vote", "groups"}  # "steelman rate" is reached by its buttons
+        vote = {o["name"]: o for o in commands["vote"]["options"]}
+        assert [c["value"] for c in vote["vote"]["choices"]] == ["agree", "disagree", "pass", "withdraw"]
         debate = {o["name"]: o for o in commands["debate"]["options"]}
         assert set(debate) == {"start", "status", "list", "next", "extend", "close", "cancel"}
         start = {o["name"]: o for o in debate["start"]["options"]}
@@ -152,10 +154,15 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, set
         await bot.settle()
         assert title_of(argument_message(fake, thread, 3)) == "#3 · slow down (rebuts #2)"
 
-        # Endorsements: the button (twice: counted once) and the 👍 reaction (removed: withdrawn).
+        # Votes: the Agree button is the endorsement (twice: counted once); Disagree and Pass; the 👍 and
+        # 👎 reactions, skin tones alike (removed: withdrawn).
         first = argument_message(fake, thread, 1)
-        assert "You endorsed #1" in await click(fake, first, "Endorse", bob)
-        assert "already endorsed" in await click(fake, first, "Endorse", bob)
+        assert list(buttons(first)) == ["Agree", "Disagree", "Pass", "Rebut"]
+        assert "You agree with #1 (pause). That is also your endorsement." in await click(fake, first, "Agree", bob)
+        assert "You already agree with #1" in await click(fake, first, "Agree", bob)
+        assert "You disagree with #2 (go faster)" in await click(fake, argument_message(fake, thread, 2),
+                                                                 "Disagree", alice)
+        assert "You pass on #3" in await click(fake, argument_message(fake, thread, 3), "Pass", alice)
         await fake.add_reaction(argument_message(fake, thread, 2), "👍", user=dave)
         await fake.add_reaction(first, "👍", user=carol)
         await eventually(lambda: stored(sqlite_store, fake.guild.id),
@@ -163,6 +170,15 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, set
         await fake.remove_reaction(first, "👍", user=carol)
         await eventually(lambda: stored(sqlite_store, fake.guild.id),
                          lambda s: len(s.endorsements) == 2)
+        await fake.add_reaction(first, "👎🏽", user=carol)
+        voted = await eventually(lambda: stored(sqlite_store, fake.guild.id),
+                                 lambda s: len(s.votes) == 7)
+        assert sorted((v.argument, v.member_id, v.vote) for v in voted.votes if v.member_id != str(carol.id)) == [
+            (1, str(bob.id), "agree"), (2, str(alice.id), "disagree"), (2, str(dave.id), "agree"),
+            (3, str(alice.id), "pass")]
+        assert [(v.argument, v.vote) for v in voted.votes if v.member_id == str(carol.id)] == [
+            (1, "agree"), (1, "withdrawn"), (1, "disagree")]  # every change kept, in order
+        await fake.remove_reaction(first, "👍", user=dave)  # no 👍 of his there: nothing to take back
 
         await bot.advance(hours=2, minutes=30)  # rebuttal and closing rounds; the post-vote opens
         await click(fake, card, "go faster", carol)
@@ -174,9 +190,13 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, set
         titles = [title_of(m) for m in posts]
         assert [t.split(": ")[1] for t in titles if t.startswith("Debate #1: ")] == [
             "pre-vote", "opening", "rebuttal", "closing", "post-vote"]
-        assert titles[-3:] == [f"Results of debate #1: {MOTION}", "Steelman of debate #1", "Debate #1"]
-        results = text_of(posts[-3])
+        assert titles[-4:] == [f"Results of debate #1: {MOTION}", "Opinion groups · debate #1",
+                               "Steelman of debate #1", "Debate #1"]
+        results = text_of(posts[-4])
         assert "go faster" in results and "Undecided → go faster" in results
+        # four members voted on arguments, too few to find groups: the results say so, and what is needed
+        assert "Too few votes to find groups: 1 of 4 voting members voted on at least 3 of the 3 arguments" in \
+            text_of(posts[-3])
         assert card_field(fake, card, "Now") == "closed" and buttons(fake.message(card.id)) == {}
         # The closing notice closes the thread: archived; not locked, as the invite asks no Manage Threads.
         assert "This debate is closed" in text_of(posts[-1])
@@ -427,8 +447,8 @@ async def test_buttons_posted_before_a_restart_still_work(fake, sqlite_store, cl
     async with Bot(fake, sqlite_store, clock, settings) as second:
         edits_before = len(fake.requests("PATCH", f"/channels/{fake.channel.id}/messages/{card.id}"))
         assert "stand with go faster" in await click(fake, card, "go faster", fake.other_member)
-        assert "You endorsed #1" in await click(fake, argument_message(fake, thread, 1), "Endorse",
-                                                fake.other_member)
+        assert "That is also your endorsement" in await click(fake, argument_message(fake, thread, 1), "Agree",
+                                                              fake.other_member)
         assert "Argument #2" in await fill_form(fake, card, "Add argument", fake.other_member, {
             "text": "Software progress, once published, cannot be taken back."})
         await second.settle()

@@ -215,3 +215,30 @@ def test_adjusted_rand_index():
     assert ari([0, 0, 1, 1], [5, 5, 9, 9]) == 1.0  # same partition, other names
     assert ari([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(-0.5)
     assert ari([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]) == pytest.approx(0.2424, abs=1e-4)
+
+
+def test_agreeing_with_everything_weighs_down_the_tallies_not_the_map():
+    votes, _ = hidden_groups_debate(agree_all=6)
+    light, full = find_groups(votes), find_groups(votes, OpinionSettings(agree_all_weight=1.0))
+    assert [(p.member_id, p.x, p.y, p.group) for p in light.points] == \
+        [(p.member_id, p.x, p.y, p.group) for p in full.points]  # placed where they stand
+    # ...but their blanket agrees count for less in what each group is said to believe
+    assert [c.score for c in light.ranking] != [c.score for c in full.ranking]
+
+
+def test_arguments_moderated_out_count_as_passes_when_members_are_placed():
+    """Polis zeroes a moderated-out comment's column for everyone: it adds to every member's count, so a
+    member who voted on few arguments is pushed out from the centre less."""
+    votes, _ = hidden_groups_debate()
+    few = {"compute-caps-0"}
+    votes = [v for v in votes if v.member_id not in few or v.argument <= 12]
+    plain, moderated = find_groups(votes), find_groups(votes, moderated_out=20)
+    radius = lambda r, m: next((p.x ** 2 + p.y ** 2) ** 0.5 for p in r.points if p.member_id == m)  # noqa: E731
+    typical = "compute-caps-1"
+    assert radius(moderated, "compute-caps-0") / radius(moderated, typical) < \
+        radius(plain, "compute-caps-0") / radius(plain, typical)
+
+
+def test_the_benchmark_reads_the_polis_folder_itself_too():
+    bench = bench_module()
+    assert bench.conversations(POLIS) == bench.conversations(POLIS.parent)

@@ -340,7 +340,8 @@ async def test_migrate_store_round_trip_of_the_demo(db_url, tmp_path):
         maya = Request(SpaceRef("console", "local", "Console"), Actor("maya", "Maya", True), "ai-policy")
         reply = await Harness(moved).core.execute_text(
             maya, '/debate start motion:"Open-weight frontier models are a safety problem" format:quick')
-        assert "Debate #3 has started" in reply.message.text  # the demo's second debate came from its schedule
+        # the demo's second debate came from its schedule, its third shows opinion groups
+        assert "Debate #4 has started" in reply.message.text
         listed = await Harness(moved).core.execute_text(maya, "/schedule list")
         assert "#1 every friday 18:00 (Europe/Berlin)" in listed.message.text  # schedules carry over too
     finally:

@@ -60,15 +60,23 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, mod
         assert [title_of(m) for m in posts(fake, card) if title_of(m).startswith("#")] == [
             "#1 · pause", "#2 · go faster"]
 
-        # Endorsements: the button (twice: counted once) and the :+1: reaction (removed: withdrawn).
+        # Votes: the Agree button is the endorsement (twice: counted once), Disagree, and the :+1: and :-1:
+        # reactions, skin tones alike (removed: withdrawn).
         first, second = argument_ts(fake, card, 1), argument_ts(fake, card, 2)
-        assert "You endorsed #1" in await click(fake, first, "Endorse", BOB)
-        assert "already endorsed" in await click(fake, first, "Endorse", BOB)
+        assert "You agree with #1 (pause). That is also your endorsement." in await click(fake, first, "Agree", BOB)
+        assert "You already agree with #1" in await click(fake, first, "Agree", BOB)
+        assert "You disagree with #2 (go faster)" in await click(fake, second, "Disagree", ALICE)
         await fake.add_reaction(DAVE, CHANNEL, second, "+1")
         await fake.add_reaction(CAROL, CHANNEL, first, "thumbsup")
         await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 3)
         await fake.remove_reaction(CAROL, CHANNEL, first, "thumbsup")
         await eventually(lambda: stored(sqlite_store), lambda s: len(s.endorsements) == 2)
+        await fake.add_reaction(CAROL, CHANNEL, first, "-1::skin-tone-4")
+        voted = await eventually(lambda: stored(sqlite_store), lambda s: len(s.votes) == 6)
+        assert sorted((v.argument, v.member_id, v.vote) for v in voted.votes if v.member_id != CAROL) == [
+            (1, BOB, "agree"), (2, ALICE, "disagree"), (2, DAVE, "agree")]
+        assert [(v.argument, v.vote) for v in voted.votes if v.member_id == CAROL] == [
+            (1, "agree"), (1, "withdrawn"), (1, "disagree")]  # every change kept, in order
         await fake.add_reaction(ALICE, CHANNEL, card, "+1")  # not an argument: ignored
 
         await bot.advance(hours=2, minutes=30)  # rebuttal and closing rounds; the post-vote opens
@@ -80,9 +88,11 @@ async def test_a_debate_runs_from_card_to_results(fake, sqlite_store, clock, mod
         assert [t.split(": ")[1] for t in titles if t.startswith("Debate #1: ")][1:] == [
             "pre-vote", "opening", "rebuttal", "closing", "post-vote"]
         # The results, their chart as an image in the thread (a file share), the steelman, the closing notice.
-        assert titles[-4:] == [f"Results of debate #1: {MOTION}", "", "Steelman of debate #1", "Debate #1"]
-        assert [f["name"] for f in thread[-3].files] == ["results-chart.png"]
-        assert "Undecided → go faster" in text_of(thread[-4])
+        assert titles[-5:] == [f"Results of debate #1: {MOTION}", "", "Opinion groups · debate #1",
+                               "Steelman of debate #1", "Debate #1"]
+        assert [f["name"] for f in thread[-4].files] == ["results-chart.png"]
+        assert "Undecided → go faster" in text_of(thread[-5])
+        assert "Too few votes to find groups" in text_of(thread[-3])  # and what is needed
         assert "The case for" in text_of(thread[-2])
         # Slack threads cannot be closed: the closing notice is the thread's last word, the card says so
         assert "This debate is closed" in text_of(thread[-1])

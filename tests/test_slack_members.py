@@ -59,8 +59,8 @@ async def test_answers_to_buttons_in_a_debate_stay_in_its_thread(fake, sqlite_st
         assert "Steelman" in said
         assert [m.ts for m in posts(fake)] == [card]  # nothing landed at the channel's root
         assert "Steelman" in title_of(posts(fake, card)[-1])
-        assert "You endorsed #1" in await click(fake, first, "Endorse", BOB)  # a private answer
-        [private] = [e for e in fake.ephemerals(BOB) if "You endorsed" in e.text]
+        assert "You agree with #1" in await click(fake, first, "Agree", BOB)  # a private answer
+        [private] = [e for e in fake.ephemerals(BOB) if "You agree with" in e.text]
         assert private.thread_ts == card
 
 

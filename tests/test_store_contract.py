@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.domain import Actor, Argument, Debate, Endorsement, Job, Position, Side, SpaceRef, State
+from bot.domain import Actor, Argument, ArgumentVote, Debate, Endorsement, Job, Position, Side, SpaceRef, State
 from bot.errors import StoreUnavailable
 from bot.jobs import phase_end
 from bot.messages import Message, Outgoing, Receipt
@@ -205,6 +205,33 @@ async def test_endorse_once_and_withdraw_once(store):
         assert await uow.withdraw(d.id, 1, "bo") is True
         assert await uow.withdraw(d.id, 1, "bo") is False
         assert await uow.endorsements(d.id) == []
+
+    await store.transact(work)
+
+
+async def test_votes_are_append_only_and_the_agree_is_the_endorsement(store):
+    d = await debate(store, (await space(store)).id)
+    later = [T0 + timedelta(minutes=m) for m in range(4)]
+
+    async def work(uow):
+        await uow.add_argument(Argument(d.id, 0, "ada", "Ada", "pause", 1, "Weights cannot be un-trained.", T0))
+        assert await uow.current_vote(d.id, 1, "bo") is None
+        for vote, at in zip(("agree", "disagree", "withdrawn", "pass"), later):
+            await uow.cast_vote(ArgumentVote(d.id, 1, "bo", "Bo", vote, at))
+            if vote == "agree":  # the agree vote is the endorsement, in the same transaction
+                assert [e.member_id for e in await uow.endorsements(d.id)] == ["bo"]
+            else:
+                assert await uow.endorsements(d.id) == []
+            assert await uow.current_vote(d.id, 1, "bo") == (None if vote == "withdrawn" else vote)
+        await uow.cast_vote(ArgumentVote(d.id, 1, "cy", "Cy", "agree", later[0]))
+        every = await uow.votes(d.id)
+        assert [(v.member_id, v.vote, v.created_at) for v in every] == [
+            ("bo", "agree", later[0]), ("bo", "disagree", later[1]), ("bo", "withdrawn", later[2]),
+            ("bo", "pass", later[3]), ("cy", "agree", later[0])]  # every change kept, in order
+        assert await uow.current_vote(d.id, 1, "cy") == "agree"
+        erased = await uow.erase_member(d.space_id, "bo", "a former member")
+        assert "Bo" in erased["names"]
+        assert [v.member_id for v in await uow.votes(d.id)] == ["cy"]  # forget-me takes the votes too
 
     await store.transact(work)
 

@@ -6,10 +6,13 @@ results with the steelman of every side. A member asks to be reminded (`/remind 
 message when the post-vote opens; a format may also post reminders in the thread before a round closes
 (`remind_before`). Then the community chooses what comes next: members propose and
 upvote motions, a moderator schedules a weekly debate from the queue, and a few days later it starts itself.
+Last, a debate whose two declared sides hide three opinion groups, found from members' votes
+(demo_groups.py).
 """
 
 from __future__ import annotations
 
+from adapters.console.demo_groups import script as groups_script
 from adapters.console.room import ConsoleRoom
 
 MOTION = "Frontier AI labs should pause training runs above 10^26 FLOP"
@@ -111,6 +114,10 @@ SCRIPT: tuple[str, ...] = (
     "/clock +92h",  # to Friday 17:00 UTC (18:00 in Berlin): the top motion's debate starts by itself
     "/debate list",
 )
+
+
+# then a third debate (the second is the scheduled one), whose two declared sides hide three opinion groups
+DEMO: tuple[str, ...] = (*SCRIPT, "/in #ai-policy", *groups_script(debate=3))
 
 
 async def play(room: ConsoleRoom, script: tuple[str, ...] = SCRIPT) -> None:

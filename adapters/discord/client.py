@@ -18,6 +18,7 @@ from bot.platform import Actor, Core, Request, Settings, SpaceRef
 
 log = logging.getLogger("steelman.discord")
 ENDORSE_EMOJI = "👍"
+VOTE_EMOJI = {ENDORSE_EMOJI: "agree", "👎": "disagree"}  # 👍 agrees, which is the endorsement
 SKIN_TONES = dict.fromkeys(range(0x1F3FB, 0x1F400))  # Fitzpatrick modifiers: 👍🏽 is still a 👍
 
 
@@ -28,7 +29,7 @@ def plain_emoji(emoji: object) -> str:
 def intents() -> discord.Intents:
     chosen = discord.Intents.none()
     chosen.guilds = True  # threads and channels the bot works in
-    chosen.guild_reactions = True  # 👍 on an argument endorses it
+    chosen.guild_reactions = True  # 👍 / 👎 on an argument agrees / disagrees with it
     return chosen
 
 
@@ -94,7 +95,8 @@ async def on_reaction(client: discord.Client, core: Core, settings: Settings,
                       payload: discord.RawReactionActionEvent, withdraw: bool) -> None:
     if not settings.discord.reactions_endorse or payload.guild_id is None:
         return
-    if plain_emoji(payload.emoji) != ENDORSE_EMOJI:
+    vote = VOTE_EMOJI.get(plain_emoji(payload.emoji))
+    if vote is None:
         return
     if client.user is not None and payload.user_id == client.user.id:
         return
@@ -102,7 +104,7 @@ async def on_reaction(client: discord.Client, core: Core, settings: Settings,
     actor = Actor(str(payload.user_id), name)
     request = Request(SpaceRef("discord", str(payload.guild_id)), actor, str(payload.channel_id),
                       str(payload.channel_id))
-    reply = await core.endorse_message(request, str(payload.message_id), withdraw)
+    reply = await core.vote_message(request, str(payload.message_id), vote, withdraw)
     if reply is not None and reply.message.kind == "error":
         # the reason may quote what members and moderators wrote (a side's name): only at DEBUG
         log.info("reaction by %s on %s not counted", payload.user_id, payload.message_id)

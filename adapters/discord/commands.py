@@ -34,8 +34,8 @@ def _option(option: Option, limits: Any, formats: list[str]) -> dict[str, Any]:
             data["max_length"] = min(limit, 6000)
         if option.type == SIDE:
             data["autocomplete"] = True
-        if option.type == CHOICE:
-            data["choices"] = [{"name": f, "value": f} for f in formats[:25]]
+        if option.type == CHOICE:  # its own choices (a vote, an export format), else the debate formats
+            data["choices"] = [{"name": f, "value": f} for f in (option.choices or formats)[:25]]
     return data
 
 

@@ -19,7 +19,7 @@ from adapters.text import split_text
 from bot.platform import Message, bars, encode_button, shorten
 
 COLOURS = {"card": 0x3B82F6, "argument": 0x64748B, "announcement": 0xF59E0B, "results": 0x10B981,
-           "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
+           "opinion": 0x14B8A6, "steelman": 0x8B5CF6, "error": 0xEF4444, "info": 0x94A3B8}
 MESSAGE_TOTAL, EMBEDS, FIELDS, FIELD_VALUE, DESCRIPTION, TITLE, FIELD_NAME, FOOTER = (
     6000, 10, 25, 1024, 4096, 256, 256, 2048)
 CONTENT, FILES, FILE_BYTES = 2000, 10, 10 * 1024 * 1024  # attachments: 10 per message, 10 MiB each

@@ -29,6 +29,8 @@ from bot.platform import (BUTTON_PREFIX, CATALOG, Actor, Core, Message, Reply, R
 
 log = logging.getLogger("steelman.slack")
 ENDORSE_REACTIONS = {"+1", "thumbsup"}
+# :+1: agrees (the endorsement), :-1: disagrees
+VOTE_REACTIONS = {**dict.fromkeys(ENDORSE_REACTIONS, "agree"), "-1": "disagree", "thumbsdown": "disagree"}
 PROFILE_TTL = 300.0
 ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
 OURS = re.compile(r"^" + BUTTON_PREFIX + r":")  # our buttons and forms; anything else is not ours
@@ -176,12 +178,12 @@ class Listeners:
     async def _reaction(self, event: dict[str, Any], body: dict[str, Any], context: Any,
                         withdraw: bool) -> None:
         item = event.get("item", {})
-        endorses = reaction_name(event.get("reaction", "")) in ENDORSE_REACTIONS
-        if not self.settings.slack.reactions_endorse or not endorses or item.get("type") != "message":
+        vote = VOTE_REACTIONS.get(reaction_name(event.get("reaction", "")))
+        if not self.settings.slack.reactions_endorse or vote is None or item.get("type") != "message":
             return
         request = await self.request(context, event["user"], item["channel"], None,
                                      f"event:{body['event_id']}")
-        reply = await self.core.endorse_message(request, item["ts"], withdraw)
+        reply = await self.core.vote_message(request, item["ts"], vote, withdraw)
         if reply is not None and reply.message.kind == "error":
             log.info("reaction by %s on %s not counted", event["user"], item["ts"])  # the reason at DEBUG:
             log.debug("reaction not counted: %s", reply.message.text)  # it may quote a side's name

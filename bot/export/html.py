@@ -11,7 +11,7 @@ from html import escape
 from typing import IO
 
 from bot.domain import UNDECIDED
-from bot.export import charts
+from bot.export import charts, opinion_section
 from bot.export.document import DebateDoc, flows, load, per_phase
 from bot.export.markdown import _verdict
 from bot.export.source import Source
@@ -78,7 +78,8 @@ def _steelman(doc: DebateDoc) -> list[str]:
     return out
 
 
-def section(doc: DebateDoc) -> str:
+def section(doc: DebateDoc, opinion: str = "") -> str:
+    """`opinion`: the opinion groups' part (bot/export/opinion_section.py), after the charts."""
     d, r = doc.debate, doc.outcome
     timeline = "".join(f"<li>{escape(d.format.phase_name(n))}: "
                        f"{d.format.phase_duration(n).total_seconds() / 60:.0f} min</li>"
@@ -87,7 +88,7 @@ def section(doc: DebateDoc) -> str:
                      for k in (*d.side_keys, UNDECIDED))
     parts = [f'<section class="debate" id="debate-{d.number}"><h1>Debate #{d.number}: {escape(d.motion)}</h1>',
              f"<h2>Timeline</h2><ol>{timeline}</ol>",
-             f"<h2>Results</h2><p>{escape(_verdict(doc))}</p><ul>{shares}</ul>", *_charts(doc),
+             f"<h2>Results</h2><p>{escape(_verdict(doc))}</p><ul>{shares}</ul>", *_charts(doc), opinion,
              "<h2>Arguments by side</h2>", *_arguments(doc), *_steelman(doc), "</section>"]
     return "\n".join(parts)
 
@@ -97,7 +98,8 @@ async def write_html(source: Source, out: IO[bytes], summarizer: Summarizer) -> 
     text.write(f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Steelman report</title>'
                f"<style>{STYLE}</style></head><body>\n")
     async for row in source.rows("debates"):
-        text.write(section(await load(source, row, summarizer)) + "\n")
+        doc = await load(source, row, summarizer)
+        text.write(section(doc, await opinion_section.section(source, doc.debate)) + "\n")
     text.write("</body></html>\n")
     text.flush()
     text.detach()

@@ -141,7 +141,8 @@ async def summarize(uow: UnitOfWork, debate: Debate, summarizer: Summarizer, per
 
 
 async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer,
-                  card: bool = True) -> None:
+                  card: bool = True, opinion: Any = None) -> None:
+    """`opinion`: the `[opinion]` settings the results' groups are found with (None: the defaults)."""
     """Effects of a debate entering its current phase: deadline, announcement, card, results."""
     await uow.save_debate(debate)
     await uow.unschedule(debate.id, PHASE_END)
@@ -153,7 +154,7 @@ async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Su
     if debate.state is State.POST_VOTE:
         await remind_members(uow, debate, now)
     elif debate.state is State.CLOSED:
-        await post_results(uow, debate, now, summarizer)
+        await post_results(uow, debate, now, summarizer, opinion)
     if card:
         await refresh_card(uow, debate, now)
 
@@ -189,14 +190,28 @@ def with_chart(message: Message) -> Message:
     return replace(message, files=(*message.files, File("results-chart.png", png, "image/png")))
 
 
-async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer) -> None:
+async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer,
+                       opinion: Any = None) -> None:
     outcome = results.compute(debate, await uow.positions(debate.id))
     arguments = {a.number: a for a in await uow.arguments(debate.id)}
     await announce(uow, debate, with_chart(render.results(debate, outcome, arguments)), now)
     report = await summarize(uow, debate, summarizer)
+    await post_groups(uow, debate, now, arguments, {p.number for p in report.common_ground}, opinion)
     ratings = side_ratings(await uow.steelman_ratings(debate.id))  # how each side rated its case so far
     await announce(uow, debate, render.steelman_summary(debate, report, ratings=ratings), now)
     said = "Thank you all for arguing well." if arguments else "No argument was posted."
     closing = render.notice(debate, f"This debate is closed. {said}")
     await uow.enqueue(debate.space_id, Outgoing(closing, debate.channel_id, debate.id, in_thread=True,
                                                 close_thread=True), now)
+
+
+async def post_groups(uow: UnitOfWork, debate: Debate, now: datetime, arguments: dict,
+                      common_ground: set[int], opinion: Any = None) -> None:
+    """The opinion groups of the debate's votes, with the opinion map (nothing without numpy)."""
+    from bot import render_opinion
+    from bot.handlers.votes import groups_of  # here: votes builds on this module
+
+    found = await groups_of(uow, debate, opinion)
+    if found is not None:
+        message = render_opinion.groups(debate, found, arguments, common_ground)
+        await announce(uow, debate, render_opinion.with_map(message, debate, found), now)

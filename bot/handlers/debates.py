@@ -63,7 +63,7 @@ async def next_(ctx: Ctx) -> Reply:
     rules.check_ends(debate, ctx.args.get("phase"), ctx.now)
     before = debate.phase_name
     debate = rules.advance(debate, ctx.now)
-    await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer, opinion=ctx.settings.opinion)
     await record(ctx, debate, "next", f"{before} -> {debate.phase_name}")
     return Reply(Message(f"Debate #{debate.number}: {before} ended early; now {debate.phase_name}."))
 
@@ -88,7 +88,7 @@ async def close(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/debate close debate:1")
     rules.require_active(debate, "close it")
     debate = rules.finish(debate, ctx.now)
-    await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer, opinion=ctx.settings.opinion)
     await record(ctx, debate, "close")
     return Reply(Message(f"Debate #{debate.number} is closed; the results are in its thread."))
 
@@ -97,7 +97,7 @@ async def cancel(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/debate cancel debate:1")
     debate = rules.cancel(debate, ctx.now)
     reason = ctx.args.get("reason")
-    await entered(ctx.uow, debate, ctx.now, ctx.summarizer)
+    await entered(ctx.uow, debate, ctx.now, ctx.summarizer, opinion=ctx.settings.opinion)
     text = f"A moderator cancelled debate #{debate.number}." + (f" Reason: {reason}" if reason else "")
     await ctx.emit(Outgoing(render.notice(debate, text), debate.channel_id, debate.id, in_thread=True))
     await record(ctx, debate, "cancel", reason or "")

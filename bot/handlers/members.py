@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot import render, rules
 from bot.errors import Conflict, NotFound, UserError
 from bot.handlers.common import Ctx, find_debate, refresh_card
-from bot.domain import Argument, Debate, Endorsement, Position, UNDECIDED
+from bot.handlers.votes import cast
+from bot.domain import WITHDRAWN, Argument, Debate, Position, UNDECIDED
 from bot.messages import Message, Outgoing, Reply
 
 
@@ -57,20 +58,25 @@ async def rebut(ctx: Ctx) -> Reply:
 
 
 async def endorse(ctx: Ctx) -> Reply:
+    """An endorsement is the agree vote (one vocabulary, see handlers/votes.py): recorded as one."""
     debate = await find_debate(ctx, "/endorse debate:1 argument:3", share=True)
     rules.require_active(debate, "endorse arguments")
     number = ctx.args.get("argument")
     arg = await _existing(ctx, debate, number)
     if ctx.args.get("withdraw"):
-        if not await ctx.uow.withdraw(debate.id, number, ctx.actor.user_id):
+        if await ctx.uow.current_vote(debate.id, number, ctx.actor.user_id) != "agree":
             raise Conflict(f"You had not endorsed #{number}, so there is nothing to withdraw.")
+        await cast(ctx, debate, number, WITHDRAWN)
         return Reply(Message(f"Your endorsement of #{number} is withdrawn."))
     if arg.author_id == ctx.actor.user_id:
         raise Conflict(f"#{number} is your own argument, and endorsements are for other people's points.",
                        "Endorse the strongest points you read from others, on any side.")
-    if not await ctx.uow.endorse(Endorsement(debate.id, number, ctx.actor.user_id, ctx.actor.name, ctx.now)):
+    held, changed = await cast(ctx, debate, number, "agree")
+    if not changed:
         return Reply(Message(f"You already endorsed #{number}."))
-    return Reply(Message(f"You endorsed #{number} ({debate.label(arg.side)})."))
+    before = f" (you had voted {held})" if held else ""
+    label = debate.label(arg.side)
+    return Reply(Message(f"You endorsed #{number} ({label}){before}: that is your agree vote."))
 
 
 async def position(ctx: Ctx) -> Reply:

@@ -38,7 +38,8 @@ def available() -> bool:
     return True
 
 
-def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) -> OpinionResult:
+def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None,
+                moderated_out: int = 0) -> OpinionResult:
     """Opinion groups, their representative arguments, group-informed consensus and the map."""
     try:
         from .engine import find_groups as run
@@ -46,7 +47,7 @@ def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) 
         if missing.name == "numpy" or (missing.name or "").startswith("numpy."):
             raise OpinionEngineUnavailable() from missing
         raise
-    return run(votes, settings)
+    return run(votes, settings, moderated_out)
 
 
 __all__ = [

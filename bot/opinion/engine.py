@@ -53,7 +53,10 @@ def _groups(ballot: Ballot, labels: np.ndarray, tallies, settings: OpinionSettin
     return tuple(out)
 
 
-def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) -> OpinionResult:
+def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None,
+                moderated_out: int = 0) -> OpinionResult:
+    """``moderated_out``: how many arguments were removed by moderators (their votes left out of
+    ``votes``); Polis counts each as a pass by everyone when it places members on the map."""
     settings = settings or OpinionSettings()
     everyone = build_ballot(votes)
     n_args = len(everyone.arguments)
@@ -70,9 +73,13 @@ def find_groups(votes: Iterable[Vote], settings: OpinionSettings | None = None) 
             f"({base['votes']} votes in all); at least {settings.min_members} such members are "
             "needed"))
     flagged = agrees_with_everything(ballot, settings.agree_all_share, need)
+    # Members who agree with everything are placed on the map and grouped as Polis places them (the
+    # map shows where they stand), but weigh less in what a group is said to believe and in what
+    # all groups share, where their blanket agrees would pass for consensus (polis#2025).
     weights = np.where(flagged, settings.agree_all_weight, 1.0)
-    projection = project(ballot.values, weights, settings.seed)
-    grouping = choose_groups(projection.points, weights, settings.groups, settings.seed,
+    everyone_alike = np.ones(len(ballot.members))
+    projection = project(ballot.values, everyone_alike, settings.seed, moderated_out)
+    grouping = choose_groups(projection.points, everyone_alike, settings.groups, settings.seed,
                              settings.restarts, settings.group_margin, settings.silhouette_sample)
     if grouping is None:
         return _too_few(base, (

@@ -3,7 +3,9 @@
 A missing vote is read as the argument's mean vote, so after centring it contributes nothing.
 Projecting a member who voted on few arguments then lands them near the centre only because they
 said little, so, as Polis does, each member's projection is scaled up by sqrt(arguments / arguments
-they voted on).
+they voted on). An argument moderated out counts, as in Polis (which zeroes its column for everyone),
+as a pass by every member: it adds to both counts, which evens the scaling out between members who
+voted on many arguments and members who voted on few.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def _fixed_signs(components: np.ndarray) -> np.ndarray:
     return out
 
 
-def project(values: np.ndarray, weights: np.ndarray, seed: int) -> Projection:
+def project(values: np.ndarray, weights: np.ndarray, seed: int, moderated_out: int = 0) -> Projection:
     x, center = centred(values, weights)
     components, eigenvalues = top_components(x, weights, seed)
     if len(eigenvalues) < COMPONENTS:  # a single argument: the map has one real axis
@@ -80,7 +82,7 @@ def project(values: np.ndarray, weights: np.ndarray, seed: int) -> Projection:
         components = np.vstack([components, np.zeros((pad, x.shape[1]))])
         eigenvalues = np.concatenate([eigenvalues, np.zeros(pad)])
     voted = (~np.isnan(values)).sum(axis=1)
-    scale = np.sqrt(values.shape[1] / np.maximum(voted, 1))
+    scale = np.sqrt((values.shape[1] + moderated_out) / np.maximum(voted + moderated_out, 1))
     points = (x @ components.T) * scale[:, None]
     total = float(weights @ (x * x).sum(axis=1))
     explained = tuple(float(v / total) if total > 0 else 0.0 for v in eigenvalues[:COMPONENTS])

@@ -52,7 +52,7 @@ class OpinionSettings:
     restarts: int = 10  # k-means starts per group count; the tightest wins
     # agreeing with at least this share of one's votes flags a member
     agree_all_share: float = 0.95
-    # a flagged member counts this much in the map, groups and tallies
+    # a flagged member counts this much in the tallies: representative arguments and consensus
     agree_all_weight: float = 0.25
     representative: int = 5  # at most this many representative arguments per group
     # one-sided 90% significance, the level Polis's representativeness test uses
