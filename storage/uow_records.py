@@ -51,6 +51,30 @@ def _page_sql(table: str, after: bool, debate: bool) -> str:
             f"ORDER BY {', '.join(key)} LIMIT ${n}")
 
 
+# The same tables as text, for the tabular formats: the key first, then the exported columns in their
+# order, with times written by the database itself as ISO 8601 with the UTC offset (as `isoformat` writes
+# them: no fraction when it is zero). A row then goes to a CSV or JSON writer as it comes, unparsed.
+_TEXT: dict[str, tuple[str, ...]] = {
+    "arguments": ("a.id", "d.number", "a.number", "a.author_id", "a.author_name", "a.side", "a.phase", "a.text",
+                  "a.rebuts", "@a.created_at"),
+    "endorsements": ("e.debate_id", "e.argument", "e.member_id", "d.number", "e.argument", "e.member_id",
+                     "e.member_name", "@e.created_at"),
+    "positions": ("p.id", "d.number", "p.member_id", "p.member_name", "p.side", "p.confidence", "p.reason",
+                  "p.credited", "p.phase", "@p.recorded_at"),
+    "audit": ("m.id", "d.number", "m.actor_id", "m.actor_name", "m.action", "m.detail", "@m.at"),
+}
+
+
+def _iso(db: Any, column: str) -> str:
+    text = db.utc_text(column)
+    return f"CASE WHEN substr({text}, 21) = '000000' THEN substr({text}, 1, 19) ELSE {text} END || '+00:00'"
+
+
+def _text_sql(db: Any, table: str, after: bool, debate: bool) -> str:
+    columns = ", ".join(_iso(db, c[1:]) if c.startswith("@") else c for c in _TEXT[table])
+    return _page_sql(table, after, debate).replace(_TABLES[table][0], columns, 1)
+
+
 def _decode(names: Sequence[str], row: Any) -> tuple:
     return tuple(from_ts(v) if n in _TIMES else json.loads(v) if n in _JSON else v for n, v in zip(names, row))
 
@@ -76,6 +100,20 @@ class RecordsMixin:
         cursor = (last["debate_id"], last["argument"], last["member_id"]) if width == 3 else (last[0],)
         page = [_decode(names, r) for r in found]
         return names, page, cursor if len(found) == limit else None
+
+    async def export_text_page(self, space_id: int, table: str, after: tuple | None, limit: int,
+                               debate_id: int | None = None) -> tuple[list[tuple], tuple | None]:
+        """One page of a table as text (see `_TEXT`): each row its page key, then the exported columns;
+        and the cursor of the next page (None at the end). Not for `debates`, whose cells are JSON."""
+        args: list[Any] = [space_id]
+        if debate_id is not None:
+            args.append(debate_id)
+        args.extend(after or ())
+        found = await self.db.tuples(_text_sql(self.db, table, after is not None, debate_id is not None),
+                                     *args, limit)
+        width = len(_TABLES[table][2])
+        cursor = found[-1][:width] if len(found) == limit else None
+        return found, cursor
 
     async def count_records(self, space_id: int, debate_id: int | None = None) -> int:
         """Rows an export of the space (or of one debate) holds: what tells a quick reply from a job."""

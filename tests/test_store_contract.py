@@ -459,6 +459,43 @@ async def test_export_pages_cover_every_row_once_in_key_order_within_the_space(s
     assert await store.transact(lambda uow: uow.count_records(a.id)) == 14
 
 
+async def test_export_text_pages_match_the_typed_pages_with_times_as_isoformat_writes_them(store):
+    """The tabular exports' text rows: the same values as the typed pages, times as `isoformat` of UTC
+    (with a fraction only when there is one), on every engine."""
+    from bot.domain import AuditEntry
+
+    a, b = await space(store, "guild-a"), await space(store, "guild-b")
+    d, other = await debate(store, a.id), await debate(store, b.id)
+    odd = T0 + timedelta(microseconds=120)
+
+    async def fill(uow):
+        for n in range(5):
+            await uow.add_argument(Argument(d.id, 0, f"m{n}", f"Mé {n}", "pause", 1, f'say "{n}", ok', odd))
+            await uow.endorse(Endorsement(d.id, 1, f"m{n}", f"M{n}", T0))
+        await uow.add_argument(Argument(other.id, 0, "x", "X", "pause", 1, "elsewhere", T0))
+        await uow.audit(AuditEntry(None, "maya", "Maya", "export", "all", T0, a.id))
+
+    await store.transact(fill)
+    width = {"arguments": 1, "endorsements": 3, "audit": 1}
+    for table in width:
+        typed, text, cursor = [], [], None
+        while True:
+            names, rows, cursor = await store.transact(lambda uow, c=cursor: uow.export_page(a.id, table, c, 2))
+            typed += [tuple(v.isoformat() if isinstance(v, datetime) else v for n, v in zip(names, r)
+                            if n not in ("id", "debate_id")) for r in rows]
+            if cursor is None:
+                break
+        while True:
+            rows, cursor = await store.transact(lambda uow, c=cursor: uow.export_text_page(a.id, table, c, 2))
+            text += [tuple(r[width[table]:]) for r in rows]
+            if cursor is None:
+                break
+        assert text == typed and text, table
+    assert text[0][-1] == "2026-11-23T18:00:00+00:00"
+    rows, _ = await store.transact(lambda uow: uow.export_text_page(a.id, "arguments", None, 10))
+    assert rows[0][-1] == "2026-11-23T18:00:00.000120+00:00" and len(rows) == 5
+
+
 async def test_a_space_secret_is_made_once_and_kept(store):
     s = await space(store)
     first = await store.transact(lambda uow: uow.space_secret(s.id, "one", T0))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from bot.ports import UnitOfWork
 
 PAGE = 5000
+TEXT_PAGE = 20000  # rows per page of text: few trips to the store, a few MB at a time
 # Reads one unit of work: inside a command, the command's own; from the command line, a transaction each.
 Reader = Callable[[Callable[[UnitOfWork], Awaitable[Any]]], Awaitable[Any]]
 TABLES = ("debates", "arguments", "endorsements", "positions", "audit")
@@ -26,6 +28,8 @@ MEMBER_COLUMNS = {
     "positions": (("member_id", "member_name"),),
     "audit": (("actor_id", "actor_name"),),
 }
+KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1}  # leading key columns of a text row
+TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1}  # exported column: the member's id
 PLATFORM_COLUMNS = frozenset({"channel_id", "thread_id"})
 INTERNAL = frozenset({"id", "debate_id"})  # the store's own keys: paging only, not part of the record
 
@@ -77,6 +81,33 @@ class Source:
                 if self.progress:
                     self.progress(len(found))
                 yield [self._clean(table, dict(zip(names, r))) for r in found]
+            if cursor is None:
+                return
+
+    async def text_pages(self, table: str, debate_id: int | None = None) -> AsyncIterator[list[tuple]]:
+        """The table's rows as text tuples in the order of its exported columns (`tables.COLUMNS`), in big
+        pages: what the tabular formats write as it comes. Pseudonyms applied (cached per member)."""
+        debate = debate_id if debate_id is not None else self.debate_id
+        key = KEY_WIDTH[table]
+        strip = operator.itemgetter(slice(key, None))
+        spot = TEXT_MEMBER[table] + key  # the member's id, followed by their name
+
+        def read(after: tuple | None) -> Awaitable[Any]:
+            return self.read(lambda uow: uow.export_text_page(self.space_id, table, after, TEXT_PAGE, debate))
+
+        pending = asyncio.ensure_future(read(None)) if self.overlap else None
+        cursor: tuple | None = None
+        while True:
+            found, cursor = await (pending if pending is not None else read(cursor))
+            pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
+            if found:
+                if self.progress:
+                    self.progress(len(found))
+                if self.names is None:
+                    yield list(map(strip, found))
+                else:
+                    of = self.names.of
+                    yield [(*r[key:spot], of(r[spot]), of(r[spot]), *r[spot + 2:]) for r in found]
             if cursor is None:
                 return
 

@@ -24,6 +24,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                   "recorded_at"),
     "audit": ("debate", "actor_id", "actor_name", "action", "detail", "at"),
 }
+TEXT_TABLES = frozenset({"arguments", "endorsements", "positions", "audit"})
 
 
 def cell(value: Any) -> Any:
@@ -47,6 +48,12 @@ async def write_csv(source: Source, out: IO[bytes], now: datetime) -> None:
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 writer = csv.writer(text)
                 writer.writerow(COLUMNS[table])
+                if table in TEXT_TABLES:  # the big ones: rows as the store wrote them, in bulk
+                    async for rows in source.text_pages(table):
+                        writer.writerows(rows)
+                    text.flush()
+                    text.detach()
+                    continue
                 async for page in source.pages(read):
                     if table == "rounds":
                         writer.writerows(_csv_row(table, r) for d in page for r in rounds_of(d))
@@ -85,21 +92,22 @@ async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[
         text.write(body[:-1])
         for table in ("arguments", "endorsements", "positions"):
             text.write(f', "{table}": [')
-            await _array(text, source.rows(table, debate["id"]))
+            await _array(text, source, table, debate["id"])
             text.write("]")
         text.write("}")
     text.write('\n], "audit": [')
-    await _array(text, source.rows("audit"))
+    await _array(text, source, "audit")
     text.write("]}\n")
     text.flush()
     text.detach()
 
 
-async def _array(text: io.TextIOWrapper, rows: Any) -> None:
-    first = True
-    async for row in rows:
-        text.write(("" if first else ", ") + _dumps(_record(row)))
-        first = False
+async def _array(text: io.TextIOWrapper, source: Source, table: str, debate_id: int | None = None) -> None:
+    columns, first = COLUMNS[table], True
+    async for rows in source.text_pages(table, debate_id):
+        for row in rows:
+            text.write(("" if first else ", ") + _dumps(dict(zip(columns, row))))
+            first = False
 
 
 async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any]) -> None:
@@ -111,9 +119,14 @@ async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict
         for phase in rounds_of(debate):
             text.write(_dumps({"type": "round", **phase}) + "\n")
         for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"), ("positions", "position")):
-            async for page in source.pages(table, debate["id"]):
-                text.writelines(_dumps({"type": kind, **_record(r)}) + "\n" for r in page)
-    async for page in source.pages("audit"):
-        text.writelines(_dumps({"type": "audit", **_record(r)}) + "\n" for r in page)
+            await _lines(text, source, table, kind, debate["id"])
+    await _lines(text, source, "audit", "audit")
     text.flush()
     text.detach()
+
+
+async def _lines(text: io.TextIOWrapper, source: Source, table: str, kind: str, debate_id: int | None = None
+                 ) -> None:
+    columns = ("type", *COLUMNS[table])
+    async for rows in source.text_pages(table, debate_id):
+        text.writelines(_dumps(dict(zip(columns, (kind, *r)))) + "\n" for r in rows)
