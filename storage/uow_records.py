@@ -164,23 +164,46 @@ class RecordsMixin:
                                   "AND author_id = $2 ORDER BY id", space_id, member_id)
         return [(r[0], r[1], r[2]) for r in found]
 
-    async def erase_member(self, space_id: int, member_id: str, placeholder: str) -> dict[str, Any]:
-        """Delete the member's positions and endorsements; unlink them from what they started or did as
-        a moderator (shown as `placeholder`); the names they went by and counts. Call it before their
-        arguments are replaced (it reads their names from those too)."""
+    async def erase_member(self, space_id: int, member_id: str, placeholder: str, removed: str
+                           ) -> dict[str, Any]:
+        """Delete the member's positions, endorsements, steelman ratings, motion votes and reminders; the
+        text of motions they proposed that were never debated becomes `removed`; unlink them from what they
+        started, proposed, scheduled or did as a moderator (shown as `placeholder`); the names they went
+        by, their motions' texts and counts. Call it before their arguments are replaced (it reads their
+        names from those too)."""
         names = await self.db.all(
             "SELECT author_name FROM arguments WHERE space_id = $1 AND author_id = $2 UNION "
             "SELECT member_name FROM positions WHERE space_id = $1 AND member_id = $2 UNION "
-            "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+            "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT member_name FROM steelman_ratings WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT proposer_name FROM motions WHERE space_id = $1 AND proposer_id = $2 UNION "
+            "SELECT created_by_name FROM schedules WHERE space_id = $1 AND created_by = $2",
+            space_id, member_id)
+        texts = await self.db.all("SELECT text FROM motions WHERE space_id = $1 AND proposer_id = $2 "
+                                  "AND debate_id IS NULL", space_id, member_id)
         done: dict[str, Any] = {
             "names": sorted(r[0] for r in names),
+            "texts": [r[0] for r in texts],
             "positions": await self.db.run("DELETE FROM positions WHERE space_id = $1 AND member_id = $2",
                                            space_id, member_id),
             "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",
                                               space_id, member_id),
         }
-        await self.db.run("UPDATE debates SET started_by = $3, started_by_name = $3 WHERE space_id = $1 "
-                          "AND started_by = $2", space_id, member_id, placeholder)
+        done["ratings"] = await self.db.run("DELETE FROM steelman_ratings WHERE space_id = $1 AND member_id = $2",
+                                            space_id, member_id)
+        for table in ("motion_votes", "reminder_requests"):
+            await self.db.run(f"DELETE FROM {table} WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+        # A motion the member proposed that was never debated is their text: it goes too.
+        await self.db.run("UPDATE motions SET text = $3 WHERE space_id = $1 AND proposer_id = $2 "
+                          "AND debate_id IS NULL", space_id, member_id, removed)
+        for table, who, name in (("debates", "started_by", "started_by_name"),
+                                 ("motions", "proposer_id", "proposer_name"),
+                                 ("motions", "closed_by", "closed_by_name"),
+                                 ("schedules", "created_by", "created_by_name")):
+            await self.db.run(f"UPDATE {table} SET {who} = $3, {name} = $3 WHERE space_id = $1 AND {who} = $2",
+                              space_id, member_id, placeholder)
+        await self.db.run("UPDATE steelman_engines SET set_by = $3 WHERE space_id = $1 AND set_by = $2",
+                          space_id, member_id, placeholder)
         await self.db.run("UPDATE mod_actions SET actor_id = $3, actor_name = $3 WHERE space_id = $1 "
                           "AND actor_id = $2", space_id, member_id, placeholder)
         return done

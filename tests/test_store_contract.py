@@ -515,7 +515,7 @@ async def test_erasing_a_member_and_scrubbing_bodies_that_name_them(store):
     await store.transact(fill)
 
     async def erase(uow):
-        done = await uow.erase_member(s.id, "u-77", "(gone)")
+        done = await uow.erase_member(s.id, "u-77", "(gone)", "(removed)")
         await uow.replace_argument(d.id, 1, "(removed)", True)
         return done, await uow.scrub(s.id, ["Quillon", "My own words"], "(scrubbed)")
 
@@ -525,6 +525,38 @@ async def test_erasing_a_member_and_scrubbing_bodies_that_name_them(store):
     assert (arg.text, arg.author_id, arg.author_name) == ("(removed)", "", "")
     texts = [i.out.message.text for i in await claim_outbox(store, T0, "c")]
     assert texts == ["(scrubbed)", "unrelated"]
+async def test_erasing_a_member_reaches_ratings_motions_votes_reminders_schedules_and_the_engine(store):
+    from bot.domain import Motion
+    from bot.summaries import Rating
+
+    s = await space(store)
+    d = await debate(store, s.id)
+
+    async def fill(uow):
+        await uow.rate_steelman(Rating(d.id, "pause", "u-77", "Quillon", "pause", 4, "extractive", T0))
+        mine = await uow.add_motion(Motion(0, s.id, 0, "Quillon's own motion", "u-77", "Quillon", "open", T0))
+        theirs = await uow.add_motion(Motion(0, s.id, 0, "Another motion", "u-8", "Ann", "open", T0))
+        await uow.upvote(s.id, theirs.id, "u-77", T0)
+        await uow.upvote(s.id, mine.id, "u-8", T0)
+        await uow.request_reminder(s.id, d.id, "u-77", T0)
+        await uow.add_schedule(a_schedule(s.id, created_by="u-77", created_by_name="Quillon"))
+        await uow.set_steelman_engine(s.id, "llm", "u-77", T0)
+
+    await store.transact(fill)
+    done = await store.transact(lambda uow: uow.erase_member(s.id, "u-77", "(gone)", "(removed)"))
+    assert done["ratings"] == 1 and done["names"] == ["Quillon"] and done["texts"] == ["Quillon's own motion"]
+
+    async def read(uow):
+        return (await uow.steelman_ratings(d.id), await uow.open_motions(s.id),
+                await uow.reminder_requests(s.id, d.id), await uow.schedules(s.id))
+
+    ratings, motions, reminders, schedules = await store.transact(read)
+    assert ratings == [] and reminders == [] and [sc.created_by for sc in schedules] == ["(gone)"]
+    assert sorted((m.text, m.proposer_id, m.upvotes) for m in motions) == [
+        ("(removed)", "(gone)", 1), ("Another motion", "u-8", 0)]
+    assert await store.transact(lambda uow: uow.steelman_engine(s.id)) == "llm"  # the choice stays, unlinked
+
+
 # ---- schedules, the motion queue, reminder requests -------------------------------------------------
 
 
