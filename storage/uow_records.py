@@ -30,6 +30,8 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
                   ("p.id",)),
     "audit": ("m.id, d.number AS debate, m.actor_id, m.actor_name, m.action, m.detail, m.at",
               "mod_actions m LEFT JOIN debates d ON d.id = m.debate_id", ("m.id",)),
+    "ratings": ("r.id, d.number AS debate, r.side, r.member_id, r.member_name, r.member_side, r.stars, r.engine, "
+                "r.created_at", "steelman_ratings r JOIN debates d ON d.id = r.debate_id", ("r.id",)),
 }
 _TIMES = frozenset({"created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at", "recorded_at", "at"})
 _JSON = frozenset({"sides", "format"})
@@ -62,6 +64,8 @@ _TEXT: dict[str, tuple[str, ...]] = {
     "positions": ("p.id", "d.number", "p.member_id", "p.member_name", "p.side", "p.confidence", "p.reason",
                   "p.credited", "p.phase", "@p.recorded_at"),
     "audit": ("m.id", "d.number", "m.actor_id", "m.actor_name", "m.action", "m.detail", "@m.at"),
+    "ratings": ("r.id", "d.number", "r.side", "r.member_id", "r.member_name", "r.member_side", "r.stars",
+                "r.engine", "@r.created_at"),
 }
 
 

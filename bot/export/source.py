@@ -18,7 +18,7 @@ PAGE = 5000
 TEXT_PAGE = 20000  # rows per page of text: few trips to the store, a few MB at a time
 # Reads one unit of work: inside a command, the command's own; from the command line, a transaction each.
 Reader = Callable[[Callable[[UnitOfWork], Awaitable[Any]]], Awaitable[Any]]
-TABLES = ("debates", "arguments", "endorsements", "positions", "audit")
+TABLES = ("debates", "arguments", "endorsements", "positions", "ratings", "audit")
 
 # Columns naming a member (id, name) per table, and platform ids that a pseudonymised export leaves out.
 MEMBER_COLUMNS = {
@@ -27,9 +27,11 @@ MEMBER_COLUMNS = {
     "endorsements": (("member_id", "member_name"),),
     "positions": (("member_id", "member_name"),),
     "audit": (("actor_id", "actor_name"),),
+    "ratings": (("member_id", "member_name"),),
 }
-KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1}  # leading key columns of a text row
-TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1}  # exported column: the member's id
+# leading key columns of a text row, and which exported column is the member's id (their name follows)
+KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1, "ratings": 1}
+TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1, "ratings": 2}
 PLATFORM_COLUMNS = frozenset({"channel_id", "thread_id"})
 INTERNAL = frozenset({"id", "debate_id"})  # the store's own keys: paging only, not part of the record
 
