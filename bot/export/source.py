@@ -33,6 +33,7 @@ MEMBER_COLUMNS = {
 KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1, "ratings": 1}
 TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1, "ratings": 2}
 PLATFORM_COLUMNS = frozenset({"channel_id", "thread_id"})
+COUNTED = frozenset({"arguments", "endorsements", "positions"})  # what `total` counts, and progress reports
 INTERNAL = frozenset({"id", "debate_id"})  # the store's own keys: paging only, not part of the record
 
 
@@ -60,7 +61,7 @@ class Source:
     space_id: int
     debate_id: int | None = None  # None: every debate of the space
     names: Pseudonyms | None = None
-    progress: Callable[[int], None] | None = None  # told how many rows each page brought
+    progress: Callable[[int], None] | None = None  # told how many rows (of COUNTED tables) each page brought
     # read the next page while this one is written: only where each read is its own transaction (the
     # command line), never inside one unit of work, whose connection runs one statement at a time
     overlap: bool = False
@@ -80,7 +81,7 @@ class Source:
             names, found, cursor = await (pending if pending is not None else read(cursor))
             pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
             if found:
-                if self.progress:
+                if self.progress and table in COUNTED:
                     self.progress(len(found))
                 yield [self._clean(table, dict(zip(names, r))) for r in found]
             if cursor is None:
@@ -103,7 +104,7 @@ class Source:
             found, cursor = await (pending if pending is not None else read(cursor))
             pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
             if found:
-                if self.progress:
+                if self.progress and table in COUNTED:
                     self.progress(len(found))
                 if self.names is None:
                     yield list(map(strip, found))

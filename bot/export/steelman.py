@@ -8,6 +8,7 @@ has none, and `/steelman` or the `md` and `html` formats (which hold one debate 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot.export.document import engine_of, load
@@ -38,7 +39,8 @@ async def summary(source: Source, row: dict[str, Any], summarizer: Summarizer) -
         return {"debate": row["debate"], "engine": None, "model": None, "sides": [], "common_ground": [],
                 "cruxes": [], "note": f"Not summarised in this format: the debate holds {records:,} records "
                                       f"(the limit is {SUMMARY_LIMIT:,}); the md or html export has it."}
-    return record(row["debate"], (await load(source, row, summarizer)).report, summarizer)
+    quiet = dataclasses.replace(source, progress=None)  # a second read of rows already counted once
+    return record(row["debate"], (await load(quiet, row, summarizer)).report, summarizer)
 
 
 def csv_rows(summary: dict[str, Any]) -> list[tuple]:
