@@ -138,7 +138,8 @@ def main() -> None:
               "ratio": round(statistics.median(ratios), 3), "ratios": [round(r, 3) for r in ratios],
               "floor_rows_per_s": round(args.arguments / floor_s),
               "floor_ratio": round(statistics.median(c / f for f, c in zip(runs["floor"], runs["cli"])), 3),
-              "ratio_vs_floor": round(statistics.median(f / o for o, f in zip(runs["ours"], runs["floor"])), 3),
+              "ratio_vs_floor": round(statistics.median(f / o for o, f in zip(runs["ours"], runs["floor"])),
+                                      3),
               **sizes}
     for key, value in result.items():
         print(f"{key:24} {value}")

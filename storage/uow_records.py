@@ -30,8 +30,9 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
                   ("p.id",)),
     "audit": ("m.id, d.number AS debate, m.actor_id, m.actor_name, m.action, m.detail, m.at",
               "mod_actions m LEFT JOIN debates d ON d.id = m.debate_id", ("m.id",)),
-    "ratings": ("r.id, d.number AS debate, r.side, r.member_id, r.member_name, r.member_side, r.stars, r.engine, "
-                "r.created_at", "steelman_ratings r JOIN debates d ON d.id = r.debate_id", ("r.id",)),
+    "ratings": ("r.id, d.number AS debate, r.side, r.member_id, r.member_name, r.member_side, r.stars, "
+                "r.engine, r.created_at", "steelman_ratings r JOIN debates d ON d.id = r.debate_id",
+                ("r.id",)),
 }
 _TIMES = frozenset({"created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at", "recorded_at", "at"})
 _JSON = frozenset({"sides", "format"})
@@ -57,8 +58,8 @@ def _page_sql(table: str, after: bool, debate: bool) -> str:
 # order, with times written by the database itself as ISO 8601 with the UTC offset (as `isoformat` writes
 # them: no fraction when it is zero). A row then goes to a CSV or JSON writer as it comes, unparsed.
 _TEXT: dict[str, tuple[str, ...]] = {
-    "arguments": ("a.id", "d.number", "a.number", "a.author_id", "a.author_name", "a.side", "a.phase", "a.text",
-                  "a.rebuts", "@a.created_at"),
+    "arguments": ("a.id", "d.number", "a.number", "a.author_id", "a.author_name", "a.side", "a.phase",
+                  "a.text", "a.rebuts", "@a.created_at"),
     "endorsements": ("e.debate_id", "e.argument", "e.member_id", "d.number", "e.argument", "e.member_id",
                      "e.member_name", "@e.created_at"),
     "positions": ("p.id", "d.number", "p.member_id", "p.member_name", "p.side", "p.confidence", "p.reason",
@@ -193,10 +194,11 @@ class RecordsMixin:
             "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",
                                               space_id, member_id),
         }
-        done["ratings"] = await self.db.run("DELETE FROM steelman_ratings WHERE space_id = $1 AND member_id = $2",
-                                            space_id, member_id)
+        done["ratings"] = await self.db.run(
+            "DELETE FROM steelman_ratings WHERE space_id = $1 AND member_id = $2", space_id, member_id)
         for table in ("motion_votes", "reminder_requests"):
-            await self.db.run(f"DELETE FROM {table} WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+            await self.db.run(f"DELETE FROM {table} WHERE space_id = $1 AND member_id = $2",
+                              space_id, member_id)
         # A motion the member proposed that was never debated is their text: it goes too.
         await self.db.run("UPDATE motions SET text = $3 WHERE space_id = $1 AND proposer_id = $2 "
                           "AND debate_id IS NULL", space_id, member_id, removed)
@@ -204,8 +206,8 @@ class RecordsMixin:
                                  ("motions", "proposer_id", "proposer_name"),
                                  ("motions", "closed_by", "closed_by_name"),
                                  ("schedules", "created_by", "created_by_name")):
-            await self.db.run(f"UPDATE {table} SET {who} = $3, {name} = $3 WHERE space_id = $1 AND {who} = $2",
-                              space_id, member_id, placeholder)
+            await self.db.run(f"UPDATE {table} SET {who} = $3, {name} = $3 "
+                              f"WHERE space_id = $1 AND {who} = $2", space_id, member_id, placeholder)
         await self.db.run("UPDATE steelman_engines SET set_by = $3 WHERE space_id = $1 AND set_by = $2",
                           space_id, member_id, placeholder)
         await self.db.run("UPDATE mod_actions SET actor_id = $3, actor_name = $3 WHERE space_id = $1 "

@@ -14,7 +14,8 @@ from tests.export_support import all_bytes, exported
 
 def _forms(needle: str) -> list[str]:
     """The needle as text, and as JSON writes it (escaped), which is how message bodies are stored."""
-    return list(dict.fromkeys([needle, json.dumps(needle)[1:-1], json.dumps(needle, ensure_ascii=False)[1:-1]]))
+    escaped = json.dumps(needle)[1:-1], json.dumps(needle, ensure_ascii=False)[1:-1]
+    return list(dict.fromkeys([needle, *escaped]))
 
 
 def _found(haystack: str, needles: list[str]) -> list[str]:

@@ -68,14 +68,15 @@ async def test_a_moderator_deletes_one_argument_with_a_reason_edited_and_audited
     async with Bot(fake, sqlite_store, clock, discord_settings(fake, moderator_roles=["Debate host"])) as bot:
         _, thread = await start_debate(fake, bot)
         await bot.advance(minutes=15)
-        await argue(fake, thread, fake.member, "You are all idiots and the pause is obviously right.", side="pause")
+        await argue(fake, thread, fake.member, "You are all idiots and the pause is obviously right.",
+                    side="pause")
         await bot.settle()
 
-        refused = await answer(fake, await fake.send_slash_command(
-            "argument delete", {"debate": 1, "argument": 1, "reason": "personal attack"}, user=fake.other_member))
+        delete = {"debate": 1, "argument": 1, "reason": "personal attack"}
+        refused = await answer(fake, await fake.send_slash_command("argument delete", delete,
+                                                                   user=fake.other_member))
         assert refused.ephemeral and "moderator" in refused.text.lower()
-        removed = await answer(fake, await fake.send_slash_command(
-            "argument delete", {"debate": 1, "argument": 1, "reason": "personal attack"}, user=maya))
+        removed = await answer(fake, await fake.send_slash_command("argument delete", delete, user=maya))
         assert "Argument #1 of debate #1 is removed" in removed.text
         await bot.settle()
 
@@ -84,6 +85,5 @@ async def test_a_moderator_deletes_one_argument_with_a_reason_edited_and_audited
         assert "idiots" not in text_of(message) and title_of(message).startswith("#1 ·")
         audit = await answer(fake, await fake.send_slash_command("audit", {}, user=maya))
         assert "argument delete · debate #1 · #1: personal attack" in audit.text
-        again = await answer(fake, await fake.send_slash_command(
-            "argument delete", {"debate": 1, "argument": 1, "reason": "personal attack"}, user=maya))
+        again = await answer(fake, await fake.send_slash_command("argument delete", delete, user=maya))
         assert "already removed" in again.text

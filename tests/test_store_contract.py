@@ -480,7 +480,8 @@ async def test_export_text_pages_match_the_typed_pages_with_times_as_isoformat_w
     for table in width:
         typed, text, cursor = [], [], None
         while True:
-            names, rows, cursor = await store.transact(lambda uow, c=cursor: uow.export_page(a.id, table, c, 2))
+            names, rows, cursor = await store.transact(
+                lambda uow, c=cursor: uow.export_page(a.id, table, c, 2))
             typed += [tuple(v.isoformat() if isinstance(v, datetime) else v for n, v in zip(names, r)
                             if n not in ("id", "debate_id")) for r in rows]
             if cursor is None:

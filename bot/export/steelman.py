@@ -51,7 +51,8 @@ def csv_rows(summary: dict[str, Any]) -> list[tuple]:
     for side in summary["sides"]:
         rows += [(*head, "case", side["side"], n, p["argument"], p["text"], None)
                  for n, p in enumerate(side["picks"], 1)]
-        rows += [(*head, "point", side["side"], n, None, text, None) for n, text in enumerate(side["points"], 1)]
+        rows += [(*head, "point", side["side"], n, None, text, None)
+                 for n, text in enumerate(side["points"], 1)]
     rows += [(*head, "common_ground", None, n, p["argument"], p["text"], None)
              for n, p in enumerate(summary["common_ground"], 1)]
     rows += [(*head, "crux", c["side"], n, c["argument"], c["text"], " ".join(map(str, c["rebuttals"])))

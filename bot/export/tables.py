@@ -57,7 +57,8 @@ async def write_csv(source: Source, out: IO[bytes], now: datetime, summarizer: S
                         writer.writerows(rows)
                 elif table == "steelman":
                     async for debate in source.rows("debates"):
-                        writer.writerows(steelman.csv_rows(await steelman.summary(source, debate, summarizer)))
+                        summary = await steelman.summary(source, debate, summarizer)
+                        writer.writerows(steelman.csv_rows(summary))
                 else:
                     async for page in source.pages("debates"):
                         if table == "rounds":
@@ -100,7 +101,8 @@ async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[
             text.write(f', "{table}": [')
             await _array(text, source, table, debate["id"])
             text.write("]")
-        text.write(', "steelman": ' + _dumps(_brief(await steelman.summary(source, debate, summarizer))) + "}")
+        summary = await steelman.summary(source, debate, summarizer)
+        text.write(', "steelman": ' + _dumps(_brief(summary)) + "}")
     text.write('\n], "audit": [')
     await _array(text, source, "audit")
     text.write("]}\n")
@@ -130,8 +132,8 @@ async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict
         text.write(_dumps({"type": "debate", **_record(debate)}) + "\n")
         for phase in rounds_of(debate):
             text.write(_dumps({"type": "round", **phase}) + "\n")
-        for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"), ("positions", "position"),
-                            ("ratings", "rating")):
+        for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"),
+                            ("positions", "position"), ("ratings", "rating")):
             await _lines(text, source, table, kind, debate["id"])
         text.write(_dumps({"type": "steelman", **await steelman.summary(source, debate, summarizer)}) + "\n")
     await _lines(text, source, "audit", "audit")

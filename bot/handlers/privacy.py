@@ -1,8 +1,8 @@
 """Handlers of removal: /forget-me (a member's right to be forgotten) and /argument delete (a moderator's).
 
 Forgetting keeps the debate readable: argument numbers stay, their text becomes a removal note and the
-posted messages are edited to it; positions, endorsements and steelman ratings go. Aggregates already published (results
-posts) stay as published; everything stored that still names the member is scrubbed.
+posted messages are edited to it; positions, endorsements and steelman ratings go. Aggregates already
+published (results posts) stay as published; everything stored that still names the member is scrubbed.
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ async def forget(uow: UnitOfWork, space: Space, member_id: str, actor: str, now:
 async def forget_me(ctx: Ctx) -> Reply:
     if not ctx.args.get("confirm"):
         return Reply(Message(
-            "This deletes your positions, endorsements and steelman ratings in this community and replaces the text of your "
-            "arguments with a removal note (their numbers stay, so threads still make sense). It cannot be "
-            "undone. Results already posted stay as they were posted.",
+            "This deletes your positions, endorsements and steelman ratings in this community and replaces "
+            "the text of your arguments with a removal note (their numbers stay, so threads still make "
+            "sense). It cannot be undone. Results already posted stay as they were posted.",
             title="Forget me?",
             buttons=(Button("Yes, forget me", "forget-me", (("confirm", True),), "danger"),)))
     done = await forget(ctx.uow, ctx.space, ctx.actor.user_id, PLACEHOLDER, ctx.now)
