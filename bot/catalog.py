@@ -214,7 +214,8 @@ CATALOG: tuple[Command, ...] = (
         ),
         moderator=True,
     ),
-    entry(privacy.forget_me, "forget-me", "Delete your positions and endorsements and remove your arguments' text",
+    entry(privacy.forget_me, "forget-me",
+          "Delete your positions, endorsements and ratings and remove your arguments' text",
           (Option("confirm", BOOL, "Yes: really forget me (asked with a button first)"),)),
     entry(
         steelman.rate,

@@ -125,7 +125,13 @@ def _progress(total: int):
     from tqdm import tqdm
 
     bar = tqdm(total=total, unit="rows", disable=total < 10_000)  # a bar only where it takes a while
-    return bar.update
+
+    def update(rows: int) -> None:
+        bar.update(rows)
+        if bar.n >= total:
+            bar.close()
+
+    return update
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:

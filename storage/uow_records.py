@@ -30,6 +30,9 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
                   ("p.id",)),
     "audit": ("m.id, d.number AS debate, m.actor_id, m.actor_name, m.action, m.detail, m.at",
               "mod_actions m LEFT JOIN debates d ON d.id = m.debate_id", ("m.id",)),
+    "ratings": ("r.id, d.number AS debate, r.side, r.member_id, r.member_name, r.member_side, r.stars, "
+                "r.engine, r.created_at", "steelman_ratings r JOIN debates d ON d.id = r.debate_id",
+                ("r.id",)),
 }
 _TIMES = frozenset({"created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at", "recorded_at", "at"})
 _JSON = frozenset({"sides", "format"})
@@ -49,6 +52,32 @@ def _page_sql(table: str, after: bool, debate: bool) -> str:
         n += len(key)
     return (f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} "
             f"ORDER BY {', '.join(key)} LIMIT ${n}")
+
+
+# The same tables as text, for the tabular formats: the key first, then the exported columns in their
+# order, with times written by the database itself as ISO 8601 with the UTC offset (as `isoformat` writes
+# them: no fraction when it is zero). A row then goes to a CSV or JSON writer as it comes, unparsed.
+_TEXT: dict[str, tuple[str, ...]] = {
+    "arguments": ("a.id", "d.number", "a.number", "a.author_id", "a.author_name", "a.side", "a.phase",
+                  "a.text", "a.rebuts", "@a.created_at"),
+    "endorsements": ("e.debate_id", "e.argument", "e.member_id", "d.number", "e.argument", "e.member_id",
+                     "e.member_name", "@e.created_at"),
+    "positions": ("p.id", "d.number", "p.member_id", "p.member_name", "p.side", "p.confidence", "p.reason",
+                  "p.credited", "p.phase", "@p.recorded_at"),
+    "audit": ("m.id", "d.number", "m.actor_id", "m.actor_name", "m.action", "m.detail", "@m.at"),
+    "ratings": ("r.id", "d.number", "r.side", "r.member_id", "r.member_name", "r.member_side", "r.stars",
+                "r.engine", "@r.created_at"),
+}
+
+
+def _iso(db: Any, column: str) -> str:
+    text = db.utc_text(column)
+    return f"CASE WHEN substr({text}, 21) = '000000' THEN substr({text}, 1, 19) ELSE {text} END || '+00:00'"
+
+
+def _text_sql(db: Any, table: str, after: bool, debate: bool) -> str:
+    columns = ", ".join(_iso(db, c[1:]) if c.startswith("@") else c for c in _TEXT[table])
+    return _page_sql(table, after, debate).replace(_TABLES[table][0], columns, 1)
 
 
 def _decode(names: Sequence[str], row: Any) -> tuple:
@@ -76,6 +105,20 @@ class RecordsMixin:
         cursor = (last["debate_id"], last["argument"], last["member_id"]) if width == 3 else (last[0],)
         page = [_decode(names, r) for r in found]
         return names, page, cursor if len(found) == limit else None
+
+    async def export_text_page(self, space_id: int, table: str, after: tuple | None, limit: int,
+                               debate_id: int | None = None) -> tuple[list[tuple], tuple | None]:
+        """One page of a table as text (see `_TEXT`): each row its page key, then the exported columns;
+        and the cursor of the next page (None at the end). Not for `debates`, whose cells are JSON."""
+        args: list[Any] = [space_id]
+        if debate_id is not None:
+            args.append(debate_id)
+        args.extend(after or ())
+        found = await self.db.tuples(_text_sql(self.db, table, after is not None, debate_id is not None),
+                                     *args, limit)
+        width = len(_TABLES[table][2])
+        cursor = found[-1][:width] if len(found) == limit else None
+        return found, cursor
 
     async def count_records(self, space_id: int, debate_id: int | None = None) -> int:
         """Rows an export of the space (or of one debate) holds: what tells a quick reply from a job."""
@@ -126,28 +169,50 @@ class RecordsMixin:
                                   "AND author_id = $2 ORDER BY id", space_id, member_id)
         return [(r[0], r[1], r[2]) for r in found]
 
-    async def erase_member(self, space_id: int, member_id: str, placeholder: str) -> dict[str, Any]:
-        """Delete the member's positions and endorsements; unlink them from what they started or did as
-        a moderator (shown as `placeholder`); the names they went by and counts. Call it before their
-        arguments are replaced (it reads their names from those too)."""
+    async def erase_member(self, space_id: int, member_id: str, placeholder: str, removed: str
+                           ) -> dict[str, Any]:
+        """Delete the member's positions, endorsements, steelman ratings, motion votes and reminders; the
+        text of motions they proposed that were never debated becomes `removed`; unlink them from what they
+        started, proposed, scheduled or did as a moderator (shown as `placeholder`); the names they went
+        by, their motions' texts and counts. Call it before their arguments are replaced (it reads their
+        names from those too)."""
         names = await self.db.all(
             "SELECT author_name FROM arguments WHERE space_id = $1 AND author_id = $2 UNION "
             "SELECT member_name FROM positions WHERE space_id = $1 AND member_id = $2 UNION "
             "SELECT member_name FROM endorsements WHERE space_id = $1 AND member_id = $2 UNION "
-            "SELECT member_name FROM argument_votes WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+            "SELECT member_name FROM argument_votes WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT member_name FROM steelman_ratings WHERE space_id = $1 AND member_id = $2 UNION "
+            "SELECT proposer_name FROM motions WHERE space_id = $1 AND proposer_id = $2 UNION "
+            "SELECT created_by_name FROM schedules WHERE space_id = $1 AND created_by = $2",
+            space_id, member_id)
+        texts = await self.db.all("SELECT text FROM motions WHERE space_id = $1 AND proposer_id = $2 "
+                                  "AND debate_id IS NULL", space_id, member_id)
         done: dict[str, Any] = {
             "names": sorted(r[0] for r in names),
+            "texts": [r[0] for r in texts],
             "positions": await self.db.run("DELETE FROM positions WHERE space_id = $1 AND member_id = $2",
                                            space_id, member_id),
             "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",
                                               space_id, member_id),
         }
-        await self.db.run("DELETE FROM reminder_requests WHERE space_id = $1 AND member_id = $2",
-                          space_id, member_id)
         # their votes go too (the endorsements were their agree votes)
         await self.db.run("DELETE FROM argument_votes WHERE space_id = $1 AND member_id = $2", space_id, member_id)
-        await self.db.run("UPDATE debates SET started_by = $3, started_by_name = $3 WHERE space_id = $1 "
-                          "AND started_by = $2", space_id, member_id, placeholder)
+        done["ratings"] = await self.db.run(
+            "DELETE FROM steelman_ratings WHERE space_id = $1 AND member_id = $2", space_id, member_id)
+        for table in ("motion_votes", "reminder_requests"):
+            await self.db.run(f"DELETE FROM {table} WHERE space_id = $1 AND member_id = $2",
+                              space_id, member_id)
+        # A motion the member proposed that was never debated is their text: it goes too.
+        await self.db.run("UPDATE motions SET text = $3 WHERE space_id = $1 AND proposer_id = $2 "
+                          "AND debate_id IS NULL", space_id, member_id, removed)
+        for table, who, name in (("debates", "started_by", "started_by_name"),
+                                 ("motions", "proposer_id", "proposer_name"),
+                                 ("motions", "closed_by", "closed_by_name"),
+                                 ("schedules", "created_by", "created_by_name")):
+            await self.db.run(f"UPDATE {table} SET {who} = $3, {name} = $3 "
+                              f"WHERE space_id = $1 AND {who} = $2", space_id, member_id, placeholder)
+        await self.db.run("UPDATE steelman_engines SET set_by = $3 WHERE space_id = $1 AND set_by = $2",
+                          space_id, member_id, placeholder)
         await self.db.run("UPDATE mod_actions SET actor_id = $3, actor_name = $3 WHERE space_id = $1 "
                           "AND actor_id = $2", space_id, member_id, placeholder)
         return done

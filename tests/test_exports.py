@@ -16,11 +16,12 @@ async def _counts(store, space):
     async def read(uow):
         debates = await uow.debates(space.id)
         counts = {"arguments": 0, "endorsements": 0, "positions": 0, "rounds": 0, "debates": len(debates),
-                  "audit": len(await uow.space_audit(space.id, 1000))}
+                  "ratings": 0, "audit": len(await uow.space_audit(space.id, 1000))}
         for d in debates:
             counts["arguments"] += len(await uow.arguments(d.id))
             counts["endorsements"] += len(await uow.endorsements(d.id))
             counts["positions"] += len(await uow.positions(d.id))
+            counts["ratings"] += len(await uow.steelman_ratings(d.id))
             counts["rounds"] += d.format.post_vote_phase + 1
         return debates[0], counts
     return await store.transact(read)
@@ -30,7 +31,7 @@ async def test_csv_has_one_file_per_table_with_the_database_row_counts(store):
     space = await demo(store)
     debate, counts = await _counts(store, space)
     files = unzip(await exported(store, space, "csv"))
-    assert sorted(files) == sorted(f"{t}.csv" for t in counts)
+    assert sorted(files) == sorted(f"{t}.csv" for t in [*counts, "steelman"])
     for table, expected in counts.items():
         assert len(csv_rows(files[f"{table}.csv"])) == expected, table
     assert counts["arguments"] > 10 and counts["endorsements"] > 5
@@ -41,10 +42,10 @@ async def test_json_validates_against_the_shipped_schema_and_jsonl_records_too(s
     _, counts = await _counts(store, space)
     doc = json.loads(await exported(store, space, "json"))
     jsonschema.validate(doc, schema())
-    assert doc["schema_version"] == "1.0" and len(doc["debates"][0]["arguments"]) == counts["arguments"]
+    assert doc["schema_version"] == "1.1" and len(doc["debates"][0]["arguments"]) == counts["arguments"]
     defs = schema()["$defs"]
     kinds = {"debate": "debate_record", "round": "round", "argument": "argument", "endorsement": "endorsement",
-             "position": "position", "audit": "audit"}
+             "position": "position", "rating": "rating", "steelman": "steelman", "audit": "audit"}
     lines = (await exported(store, space, "jsonl")).decode().splitlines()
     assert json.loads(lines[0])["type"] == "export"
     for line in lines[1:]:
@@ -52,6 +53,38 @@ async def test_json_validates_against_the_shipped_schema_and_jsonl_records_too(s
         kind = record.pop("type")
         jsonschema.validate(record, {**defs[kinds[kind]], "$defs": defs})
     assert sum('"type": "argument"' in line for line in lines) == counts["arguments"]
+
+
+async def test_every_format_says_which_engine_wrote_each_debates_steelman(store):
+    space = await demo(store)
+    debates = await store.transact(lambda uow: uow.debates(space.id))
+    doc = json.loads(await exported(store, space, "json"))
+    summaries = [d["steelman"] for d in doc["debates"]]
+    assert [(s["engine"], s["model"]) for s in summaries] == [("extractive", None)] * len(debates)
+    assert [p["argument"] for p in summaries[0]["sides"][0]["picks"]]  # the closed debate has its picks
+    lines = [json.loads(line) for line in (await exported(store, space, "jsonl")).decode().splitlines()]
+    assert [r["debate"] for r in lines if r["type"] == "steelman" and r["engine"] == "extractive"] == [
+        d.number for d in debates]
+    rows = csv_rows(unzip(await exported(store, space, "csv"))["steelman.csv"])
+    assert rows and {(r["engine"], r["model"]) for r in rows} == {("extractive", "")}
+    picked = {int(r["argument"]) for r in rows if r["part"] == "case" and r["debate"] == "1"}
+    assert picked == {p["argument"] for side in summaries[0]["sides"] for p in side["picks"]}
+    line = "Chosen from members' own words by the extractive engine."
+    assert (await exported(store, space, "md")).decode().count(line) == len(debates)
+    assert (await exported(store, space, "html")).decode().count(line.replace("'", "&#x27;")) == len(debates)
+
+
+async def test_a_debate_too_large_to_summarise_in_a_stream_says_so_and_names_no_engine(store, monkeypatch):
+    from bot.export import steelman
+
+    space = await demo(store)
+    monkeypatch.setattr(steelman, "SUMMARY_LIMIT", 5)
+    doc = json.loads(await exported(store, space, "json"))
+    jsonschema.validate(doc, schema())
+    first = doc["debates"][0]["steelman"]
+    assert first["engine"] is None and first["sides"] == [] and "records" in first["note"]
+    rows = csv_rows(unzip(await exported(store, space, "csv"))["steelman.csv"])
+    assert [r["part"] for r in rows if r["debate"] == "1"] == ["none"]
 
 
 async def test_markdown_names_every_argument_with_results_and_steelman(store):
@@ -100,6 +133,7 @@ async def _named_debate(h):
     await h.say("Zembla", "/endorse argument:1", thread=thread)
     await h.advance(seconds=30)  # the endorsements come before the change of mind
     await h.say("Orvantis", "/position side:pause credit:1", thread=thread)
+    await h.say("Zembla", "/steelman rate side:go-faster stars:4", thread=thread)
     return number, thread
 
 
@@ -117,5 +151,7 @@ async def test_a_pseudonymised_export_holds_no_member_id_or_name_and_pseudonyms_
     authors = [a["author_id"] for a in first["debates"][0]["arguments"]]
     assert authors == [a["author_id"] for a in again["debates"][0]["arguments"]]
     assert len(set(authors)) == 2 and all(a.startswith("member-") for a in authors)
+    [rating] = first["debates"][0]["ratings"]
+    assert rating["member_id"] == rating["member_name"] == authors[1] and rating["engine"] == "extractive"
     plain = (await exported(harness.store, space, "json")).decode()
     assert "Quillon" in plain  # the test would catch a leak: names are there without pseudonyms

@@ -530,6 +530,44 @@ async def test_export_pages_cover_every_row_once_in_key_order_within_the_space(s
     assert await store.transact(lambda uow: uow.count_records(a.id)) == 14
 
 
+async def test_export_text_pages_match_the_typed_pages_with_times_as_isoformat_writes_them(store):
+    """The tabular exports' text rows: the same values as the typed pages, times as `isoformat` of UTC
+    (with a fraction only when there is one), on every engine."""
+    from bot.domain import AuditEntry
+
+    a, b = await space(store, "guild-a"), await space(store, "guild-b")
+    d, other = await debate(store, a.id), await debate(store, b.id)
+    odd = T0 + timedelta(microseconds=120)
+
+    async def fill(uow):
+        for n in range(5):
+            await uow.add_argument(Argument(d.id, 0, f"m{n}", f"Mé {n}", "pause", 1, f'say "{n}", ok', odd))
+            await uow.endorse(Endorsement(d.id, 1, f"m{n}", f"M{n}", T0))
+        await uow.add_argument(Argument(other.id, 0, "x", "X", "pause", 1, "elsewhere", T0))
+        await uow.audit(AuditEntry(None, "maya", "Maya", "export", "all", T0, a.id))
+
+    await store.transact(fill)
+    width = {"arguments": 1, "endorsements": 3, "audit": 1}
+    for table in width:
+        typed, text, cursor = [], [], None
+        while True:
+            names, rows, cursor = await store.transact(
+                lambda uow, c=cursor: uow.export_page(a.id, table, c, 2))
+            typed += [tuple(v.isoformat() if isinstance(v, datetime) else v for n, v in zip(names, r)
+                            if n not in ("id", "debate_id")) for r in rows]
+            if cursor is None:
+                break
+        while True:
+            rows, cursor = await store.transact(lambda uow, c=cursor: uow.export_text_page(a.id, table, c, 2))
+            text += [tuple(r[width[table]:]) for r in rows]
+            if cursor is None:
+                break
+        assert text == typed and text, table
+    assert text[0][-1] == "2026-11-23T18:00:00+00:00"
+    rows, _ = await store.transact(lambda uow: uow.export_text_page(a.id, "arguments", None, 10))
+    assert rows[0][-1] == "2026-11-23T18:00:00.000120+00:00" and len(rows) == 5
+
+
 async def test_a_space_secret_is_made_once_and_kept(store):
     s = await space(store)
     first = await store.transact(lambda uow: uow.space_secret(s.id, "one", T0))
@@ -549,7 +587,7 @@ async def test_erasing_a_member_and_scrubbing_bodies_that_name_them(store):
     await store.transact(fill)
 
     async def erase(uow):
-        done = await uow.erase_member(s.id, "u-77", "(gone)")
+        done = await uow.erase_member(s.id, "u-77", "(gone)", "(removed)")
         await uow.replace_argument(d.id, 1, "(removed)", True)
         return done, await uow.scrub(s.id, ["Quillon", "My own words"], "(scrubbed)")
 
@@ -559,6 +597,38 @@ async def test_erasing_a_member_and_scrubbing_bodies_that_name_them(store):
     assert (arg.text, arg.author_id, arg.author_name) == ("(removed)", "", "")
     texts = [i.out.message.text for i in await claim_outbox(store, T0, "c")]
     assert texts == ["(scrubbed)", "unrelated"]
+async def test_erasing_a_member_reaches_ratings_motions_votes_reminders_schedules_and_the_engine(store):
+    from bot.domain import Motion
+    from bot.summaries import Rating
+
+    s = await space(store)
+    d = await debate(store, s.id)
+
+    async def fill(uow):
+        await uow.rate_steelman(Rating(d.id, "pause", "u-77", "Quillon", "pause", 4, "extractive", T0))
+        mine = await uow.add_motion(Motion(0, s.id, 0, "Quillon's own motion", "u-77", "Quillon", "open", T0))
+        theirs = await uow.add_motion(Motion(0, s.id, 0, "Another motion", "u-8", "Ann", "open", T0))
+        await uow.upvote(s.id, theirs.id, "u-77", T0)
+        await uow.upvote(s.id, mine.id, "u-8", T0)
+        await uow.request_reminder(s.id, d.id, "u-77", T0)
+        await uow.add_schedule(a_schedule(s.id, created_by="u-77", created_by_name="Quillon"))
+        await uow.set_steelman_engine(s.id, "llm", "u-77", T0)
+
+    await store.transact(fill)
+    done = await store.transact(lambda uow: uow.erase_member(s.id, "u-77", "(gone)", "(removed)"))
+    assert done["ratings"] == 1 and done["names"] == ["Quillon"] and done["texts"] == ["Quillon's own motion"]
+
+    async def read(uow):
+        return (await uow.steelman_ratings(d.id), await uow.open_motions(s.id),
+                await uow.reminder_requests(s.id, d.id), await uow.schedules(s.id))
+
+    ratings, motions, reminders, schedules = await store.transact(read)
+    assert ratings == [] and reminders == [] and [sc.created_by for sc in schedules] == ["(gone)"]
+    assert sorted((m.text, m.proposer_id, m.upvotes) for m in motions) == [
+        ("(removed)", "(gone)", 1), ("Another motion", "u-8", 0)]
+    assert await store.transact(lambda uow: uow.steelman_engine(s.id)) == "llm"  # the choice stays, unlinked
+
+
 # ---- schedules, the motion queue, reminder requests -------------------------------------------------
 
 

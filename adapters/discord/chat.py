@@ -76,7 +76,9 @@ class DiscordChat:
         return self.client.get_partial_messageable(int(channel_id), guild_id=int(item.space.external_id))
 
     async def _edit(self, item: OutboxItem) -> Receipt:
-        message = self._channel(item, item.out.channel_id).get_partial_message(int(item.edit_message_id))
+        # A thread is a channel of its own on Discord: an argument posted in it is edited there.
+        where = item.thread_id if item.out.in_thread and item.thread_id else item.out.channel_id
+        message = self._channel(item, where).get_partial_message(int(item.edit_message_id))
         await message.edit(**edit(item.out.message))
         return Receipt(item.edit_message_id)
 

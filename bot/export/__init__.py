@@ -26,7 +26,7 @@ from bot.ports import Summarizer
 
 # name -> (file suffix, media type, what it is)
 FORMATS: dict[str, tuple[str, str, str]] = {
-    "csv": (".zip", "application/zip", "a zip of one CSV per table"),
+    "csv": (".zip", "application/zip", "a zip of one CSV per table, the steelman's included"),
     "json": (".json", "application/json", "one nested document with a schema version"),
     "jsonl": (".jsonl", "application/x-ndjson", "one record per line, for large exports"),
     "md": (".md", "text/markdown", "a readable transcript with results and steelman"),
@@ -70,11 +70,11 @@ async def source_for(read: Reader, space: Space, debate_id: int | None, pseudony
 async def write(fmt: str, source: Source, out: IO[bytes], now: datetime, summarizer: Summarizer,
                 space: dict[str, str]) -> None:
     if fmt == "csv":
-        await write_csv(source, out, now)
+        await write_csv(source, out, now, summarizer)
     elif fmt == "json":
-        await write_json(source, out, now, space)
+        await write_json(source, out, now, space, summarizer)
     elif fmt == "jsonl":
-        await write_jsonl(source, out, now, space)
+        await write_jsonl(source, out, now, space, summarizer)
     elif fmt == "md":
         await write_markdown(source, out, summarizer)
     elif fmt == "html":

@@ -29,6 +29,7 @@ class DebateDoc:
     report: SteelmanReport
     endorsed: Counter = field(default_factory=Counter)  # argument number -> endorsements
     rebuttals: dict[int, list[int]] = field(default_factory=dict)  # argument -> the arguments answering it
+    engine: tuple[str, str | None] = ("extractive", None)  # who wrote `report`: engine, language model
 
     def names(self) -> dict[str, str]:
         """Member id -> the name shown (their latest), over everyone who took part."""
@@ -38,6 +39,19 @@ class DebateDoc:
                                              (self.positions, "member_id", "member_name")):
             found.update((r[id_column], r[name_column]) for r in rows if r[id_column])
         return found
+
+
+def engine_of(summarizer: Summarizer, report: SteelmanReport) -> tuple[str, str | None]:
+    """(engine, model): the engine that wrote the report, and the language model's name if it was one."""
+    model = getattr(summarizer, "model", None) if report.engine == "llm" else None
+    return report.engine, model or None
+
+
+def engine_line(engine: str | None, model: str | None) -> str:
+    """How a readable export says who wrote its steelman."""
+    if engine == "llm":
+        return f"Written by a language model ({model or 'unnamed'}) from members' arguments; quotes checked."
+    return f"Chosen from members' own words by the {engine} engine."
 
 
 def debate_of(row: dict[str, Any]) -> Debate:
@@ -72,6 +86,7 @@ async def load(source: Source, row: dict[str, Any], summarizer: Summarizer) -> D
                           tuple(endorsers.get(a["number"], ()))) for a in tables["arguments"]]
     doc = DebateDoc(debate, row, tables["arguments"], tables["endorsements"], tables["positions"],
                     results.compute(debate, positions), summarizer.summarize(views, debate.side_keys, 3))
+    doc.engine = engine_of(summarizer, doc.report)
     doc.endorsed.update(e["argument"] for e in tables["endorsements"])
     for a in tables["arguments"]:
         if a["rebuts"]:

@@ -12,7 +12,7 @@ from typing import IO
 
 from bot.domain import UNDECIDED
 from bot.export import charts, opinion_section
-from bot.export.document import DebateDoc, flows, load, per_phase
+from bot.export.document import DebateDoc, engine_line, flows, load, per_phase
 from bot.export.markdown import _verdict
 from bot.export.source import Source
 from bot.messages import Chart
@@ -66,7 +66,7 @@ def _arguments(doc: DebateDoc) -> list[str]:
 
 def _steelman(doc: DebateDoc) -> list[str]:
     d, report = doc.debate, doc.report
-    out = ["<h2>Steelman</h2>"]
+    out = ["<h2>Steelman</h2>", f'<p class="meta engine">{escape(engine_line(*doc.engine))}</p>']
     for side in d.sides:
         picks = "".join(f"<li>#{p.number} {escape(p.text)}</li>" for p in report.sides.get(side.key, []))
         out.append(f"<h3>The case for {escape(side.label)}</h3><ul>{picks or '<li>No arguments.</li>'}</ul>")

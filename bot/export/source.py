@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +15,10 @@ from typing import Any
 from bot.ports import UnitOfWork
 
 PAGE = 5000
+TEXT_PAGE = 20000  # rows per page of text: few trips to the store, a few MB at a time
 # Reads one unit of work: inside a command, the command's own; from the command line, a transaction each.
 Reader = Callable[[Callable[[UnitOfWork], Awaitable[Any]]], Awaitable[Any]]
-TABLES = ("debates", "arguments", "endorsements", "positions", "audit")
+TABLES = ("debates", "arguments", "endorsements", "positions", "ratings", "audit")
 
 # Columns naming a member (id, name) per table, and platform ids that a pseudonymised export leaves out.
 MEMBER_COLUMNS = {
@@ -25,8 +27,13 @@ MEMBER_COLUMNS = {
     "endorsements": (("member_id", "member_name"),),
     "positions": (("member_id", "member_name"),),
     "audit": (("actor_id", "actor_name"),),
+    "ratings": (("member_id", "member_name"),),
 }
+# leading key columns of a text row, and which exported column is the member's id (their name follows)
+KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1, "ratings": 1}
+TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1, "ratings": 2}
 PLATFORM_COLUMNS = frozenset({"channel_id", "thread_id"})
+COUNTED = frozenset({"arguments", "endorsements", "positions"})  # what `total` counts, and progress reports
 INTERNAL = frozenset({"id", "debate_id"})  # the store's own keys: paging only, not part of the record
 
 
@@ -54,7 +61,7 @@ class Source:
     space_id: int
     debate_id: int | None = None  # None: every debate of the space
     names: Pseudonyms | None = None
-    progress: Callable[[int], None] | None = None  # told how many rows each page brought
+    progress: Callable[[int], None] | None = None  # told how many rows (of COUNTED tables) each page brought
     # read the next page while this one is written: only where each read is its own transaction (the
     # command line), never inside one unit of work, whose connection runs one statement at a time
     overlap: bool = False
@@ -74,9 +81,36 @@ class Source:
             names, found, cursor = await (pending if pending is not None else read(cursor))
             pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
             if found:
-                if self.progress:
+                if self.progress and table in COUNTED:
                     self.progress(len(found))
                 yield [self._clean(table, dict(zip(names, r))) for r in found]
+            if cursor is None:
+                return
+
+    async def text_pages(self, table: str, debate_id: int | None = None) -> AsyncIterator[list[tuple]]:
+        """The table's rows as text tuples in the order of its exported columns (`tables.COLUMNS`), in big
+        pages: what the tabular formats write as it comes. Pseudonyms applied (cached per member)."""
+        debate = debate_id if debate_id is not None else self.debate_id
+        key = KEY_WIDTH[table]
+        strip = operator.itemgetter(slice(key, None))
+        spot = TEXT_MEMBER[table] + key  # the member's id, followed by their name
+
+        def read(after: tuple | None) -> Awaitable[Any]:
+            return self.read(lambda uow: uow.export_text_page(self.space_id, table, after, TEXT_PAGE, debate))
+
+        pending = asyncio.ensure_future(read(None)) if self.overlap else None
+        cursor: tuple | None = None
+        while True:
+            found, cursor = await (pending if pending is not None else read(cursor))
+            pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
+            if found:
+                if self.progress and table in COUNTED:
+                    self.progress(len(found))
+                if self.names is None:
+                    yield list(map(strip, found))
+                else:
+                    of = self.names.of
+                    yield [(*r[key:spot], of(r[spot]), of(r[spot]), *r[spot + 2:]) for r in found]
             if cursor is None:
                 return
 

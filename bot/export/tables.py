@@ -11,9 +11,11 @@ import zipfile
 from datetime import datetime
 from typing import IO, Any
 
+from bot.export import steelman
 from bot.export.source import Source, public, rounds_of
+from bot.ports import Summarizer
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: each debate's steelman (with its engine) and members' ratings of it
 COLUMNS: dict[str, tuple[str, ...]] = {
     "debates": ("debate", "motion", "sides", "format", "state", "phase", "started_by", "started_by_name",
                 "channel_id", "thread_id", "created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at"),
@@ -22,8 +24,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "endorsements": ("debate", "argument", "member_id", "member_name", "created_at"),
     "positions": ("debate", "member_id", "member_name", "side", "confidence", "reason", "credited", "phase",
                   "recorded_at"),
+    "ratings": ("debate", "side", "member_id", "member_name", "member_side", "stars", "engine", "created_at"),
     "audit": ("debate", "actor_id", "actor_name", "action", "detail", "at"),
+    "steelman": steelman.CSV_COLUMNS,
 }
+TEXT_TABLES = frozenset({"arguments", "endorsements", "positions", "ratings", "audit"})
+CSV_FILES = ("debates", "rounds", "arguments", "endorsements", "positions", "ratings", "steelman", "audit")
 
 
 def cell(value: Any) -> Any:
@@ -39,19 +45,26 @@ def _csv_row(table: str, row: dict[str, Any]) -> list[Any]:
     return [cell(v) if v is None or isinstance(v, datetime) else v for v in values]
 
 
-async def write_csv(source: Source, out: IO[bytes], now: datetime) -> None:
+async def write_csv(source: Source, out: IO[bytes], now: datetime, summarizer: Summarizer) -> None:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for table in ("debates", "rounds", "arguments", "endorsements", "positions", "audit"):
-            read = "debates" if table == "rounds" else table
+        for table in CSV_FILES:
             with archive.open(f"{table}.csv", "w") as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 writer = csv.writer(text)
                 writer.writerow(COLUMNS[table])
-                async for page in source.pages(read):
-                    if table == "rounds":
-                        writer.writerows(_csv_row(table, r) for d in page for r in rounds_of(d))
-                    else:
-                        writer.writerows(_csv_row(table, r) for r in page)
+                if table in TEXT_TABLES:  # the big ones: rows as the store wrote them, in bulk
+                    async for rows in source.text_pages(table):
+                        writer.writerows(rows)
+                elif table == "steelman":
+                    async for debate in source.rows("debates"):
+                        summary = await steelman.summary(source, debate, summarizer)
+                        writer.writerows(steelman.csv_rows(summary))
+                else:
+                    async for page in source.pages("debates"):
+                        if table == "rounds":
+                            writer.writerows(_csv_row(table, r) for d in page for r in rounds_of(d))
+                        else:
+                            writer.writerows(_csv_row(table, r) for r in page)
                 text.flush()
                 text.detach()
 
@@ -70,7 +83,8 @@ def header(source: Source, now: datetime, space: dict[str, Any]) -> dict[str, An
             "debate": None if source.debate_id is None else "selected"}
 
 
-async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any]) -> None:
+async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any],
+                     summarizer: Summarizer) -> None:
     """One document; arrays are written element by element, so it streams like the others."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
     head = _dumps(header(source, now, space))
@@ -83,26 +97,34 @@ async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[
         item["rounds"] = rounds_of(debate)
         body = _dumps(item)
         text.write(body[:-1])
-        for table in ("arguments", "endorsements", "positions"):
+        for table in ("arguments", "endorsements", "positions", "ratings"):
             text.write(f', "{table}": [')
-            await _array(text, source.rows(table, debate["id"]))
+            await _array(text, source, table, debate["id"])
             text.write("]")
-        text.write("}")
+        summary = await steelman.summary(source, debate, summarizer)
+        text.write(', "steelman": ' + _dumps(_brief(summary)) + "}")
     text.write('\n], "audit": [')
-    await _array(text, source.rows("audit"))
+    await _array(text, source, "audit")
     text.write("]}\n")
     text.flush()
     text.detach()
 
 
-async def _array(text: io.TextIOWrapper, rows: Any) -> None:
-    first = True
-    async for row in rows:
-        text.write(("" if first else ", ") + _dumps(_record(row)))
-        first = False
+async def _array(text: io.TextIOWrapper, source: Source, table: str, debate_id: int | None = None) -> None:
+    columns, first = COLUMNS[table], True
+    async for rows in source.text_pages(table, debate_id):
+        for row in rows:
+            text.write(("" if first else ", ") + _dumps(dict(zip(columns, row))))
+            first = False
 
 
-async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any]) -> None:
+def _brief(summary: dict[str, Any]) -> dict[str, Any]:
+    """A steelman inside its debate's object: without the debate number, which the debate has."""
+    return {k: v for k, v in summary.items() if k != "debate"}
+
+
+async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict[str, Any],
+                      summarizer: Summarizer) -> None:
     """A header line, then one line per record, each with its `type` (the record of the JSON schema)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
     text.write(_dumps({"type": "export", **header(source, now, space)}) + "\n")
@@ -110,10 +132,17 @@ async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict
         text.write(_dumps({"type": "debate", **_record(debate)}) + "\n")
         for phase in rounds_of(debate):
             text.write(_dumps({"type": "round", **phase}) + "\n")
-        for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"), ("positions", "position")):
-            async for page in source.pages(table, debate["id"]):
-                text.writelines(_dumps({"type": kind, **_record(r)}) + "\n" for r in page)
-    async for page in source.pages("audit"):
-        text.writelines(_dumps({"type": "audit", **_record(r)}) + "\n" for r in page)
+        for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"),
+                            ("positions", "position"), ("ratings", "rating")):
+            await _lines(text, source, table, kind, debate["id"])
+        text.write(_dumps({"type": "steelman", **await steelman.summary(source, debate, summarizer)}) + "\n")
+    await _lines(text, source, "audit", "audit")
     text.flush()
     text.detach()
+
+
+async def _lines(text: io.TextIOWrapper, source: Source, table: str, kind: str, debate_id: int | None = None
+                 ) -> None:
+    columns = ("type", *COLUMNS[table])
+    async for rows in source.text_pages(table, debate_id):
+        text.writelines(_dumps(dict(zip(columns, (kind, *r)))) + "\n" for r in rows)

@@ -1,8 +1,8 @@
 """Handlers of removal: /forget-me (a member's right to be forgotten) and /argument delete (a moderator's).
 
 Forgetting keeps the debate readable: argument numbers stay, their text becomes a removal note and the
-posted messages are edited to it; positions and endorsements go. Aggregates already published (results
-posts) stay as published; everything stored that still names the member is scrubbed.
+posted messages are edited to it; positions, endorsements and steelman ratings go. Aggregates already
+published (results posts) stay as published; everything stored that still names the member is scrubbed.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ class Forgotten:
     arguments: int
     positions: int
     endorsements: int
+    ratings: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.arguments} arguments replaced, {self.positions} positions and "
-                f"{self.endorsements} endorsements deleted")
+        return (f"{self.arguments} arguments replaced, {self.positions} positions, "
+                f"{self.endorsements} endorsements and {self.ratings} steelman ratings deleted")
 
 
 async def _replace(uow: UnitOfWork, space: Space, debate_id: int, number: int, note: str, unlink: bool,
@@ -59,11 +60,12 @@ def needles(member_id: str, names: list[str], texts: list[str]) -> list[str]:
 async def forget(uow: UnitOfWork, space: Space, member_id: str, actor: str, now: datetime) -> Forgotten:
     """Erase a member from a community; audited without content (the action and counts only)."""
     written = await uow.member_arguments(space.id, member_id)
-    erased = await uow.erase_member(space.id, member_id, PLACEHOLDER)
+    erased = await uow.erase_member(space.id, member_id, PLACEHOLDER, FORGOTTEN)
     for debate_id, number, _ in written:
         await _replace(uow, space, debate_id, number, FORGOTTEN, True, now)
-    await uow.scrub(space.id, needles(member_id, erased["names"], [t for _, _, t in written]), SCRUBBED)
-    done = Forgotten(len(written), erased["positions"], erased["endorsements"])
+    texts = [t for _, _, t in written] + erased["texts"]
+    await uow.scrub(space.id, needles(member_id, erased["names"], texts), SCRUBBED)
+    done = Forgotten(len(written), erased["positions"], erased["endorsements"], erased["ratings"])
     await uow.audit(AuditEntry(None, actor, actor, "forget-me", str(done), now, space.id))
     return done
 
@@ -71,9 +73,9 @@ async def forget(uow: UnitOfWork, space: Space, member_id: str, actor: str, now:
 async def forget_me(ctx: Ctx) -> Reply:
     if not ctx.args.get("confirm"):
         return Reply(Message(
-            "This deletes your positions and endorsements in this community and replaces the text of your "
-            "arguments with a removal note (their numbers stay, so threads still make sense). It cannot be "
-            "undone. Results already posted stay as they were posted.",
+            "This deletes your positions, endorsements and steelman ratings in this community and replaces "
+            "the text of your arguments with a removal note (their numbers stay, so threads still make "
+            "sense). It cannot be undone. Results already posted stay as they were posted.",
             title="Forget me?",
             buttons=(Button("Yes, forget me", "forget-me", (("confirm", True),), "danger"),)))
     done = await forget(ctx.uow, ctx.space, ctx.actor.user_id, PLACEHOLDER, ctx.now)

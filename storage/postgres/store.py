@@ -336,6 +336,9 @@ class PgDb:
     def skip_locked(self, alias: str) -> str:
         return f" FOR UPDATE OF {alias} SKIP LOCKED"
 
+    def utc_text(self, column: str) -> str:
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+
     def _noting_xid(self, sql: str) -> str:
         if self.xid is None and " RETURNING " in sql:
             return sql + ", txid_current() AS txid_"
@@ -386,6 +389,9 @@ class PgDb:
     async def value(self, sql: str, *args: Any) -> Any:
         row = await self.one(sql, *args)
         return row[0] if row is not None else None
+
+    async def tuples(self, sql: str, *args: Any) -> list[tuple]:
+        return [tuple(r) for r in await self.conn.fetch(sql, *args)]
 
     async def run(self, sql: str, *args: Any) -> int:
         """Rows an INSERT/UPDATE/DELETE touched, from its command tag ("INSERT 0 1", "UPDATE 3")."""

@@ -50,6 +50,9 @@ class SqliteDb:
     def skip_locked(self, alias: str) -> str:
         return ""
 
+    def utc_text(self, column: str) -> str:
+        return column  # times are stored so (storage.codec.ts)
+
     def _cursor(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
         native = self._statements.get(sql)
         if native is None:
@@ -74,6 +77,11 @@ class SqliteDb:
 
     async def flush(self) -> None:
         return None
+
+    async def tuples(self, sql: str, *args: Any) -> list[tuple]:
+        cursor = self._cursor(sql, args)
+        cursor.row_factory = None  # plain tuples: no Row object per row (set before the first fetch)
+        return cursor.fetchall()
 
 
 def run_to_end(coro: Coroutine[Any, Any, T]) -> T:
