@@ -28,8 +28,8 @@ async def test_forget_me_asks_first_then_edits_the_thread_and_leaves_no_trace(fa
             await argue(fake, thread, zoe, text, side="pause")
         await argue(fake, thread, bob, "A unilateral pause moves frontier work elsewhere.", side="go-faster")
         await bot.settle()
-        await click(fake, argument_message(fake, thread, 3), "Endorse", zoe)
-        await click(fake, argument_message(fake, thread, 1), "Endorse", bob)
+        await click(fake, argument_message(fake, thread, 3), "Agree", zoe)
+        await click(fake, argument_message(fake, thread, 1), "Agree", bob)
         summary = await answer(fake, await fake.send_slash_command("steelman", {}, user=bob, channel=thread))
         [shown] = [m for m in fake.messages_in(thread) if "pause 4★" in buttons(m)]
         assert "You rated" in await click(fake, shown, "pause 4★", zoe)  # zoe rates her side's case

@@ -35,8 +35,8 @@ async def test_forget_me_asks_first_then_edits_the_thread_and_leaves_no_trace(fa
             assert "Argument #" in await command(fake, "/argue", f"debate:1 side:pause {text}", ZOE)
         await command(fake, "/argue", "debate:1 side:go-faster A unilateral pause moves work elsewhere.", BOB)
         await bot.settle()
-        assert "You endorsed #3" in await click(fake, argument_ts(fake, card, 3), "Endorse", ZOE)
-        assert "You endorsed #1" in await click(fake, argument_ts(fake, card, 1), "Endorse", BOB)
+        assert "You agree with #3" in await click(fake, argument_ts(fake, card, 3), "Agree", ZOE)
+        assert "You agree with #1" in await click(fake, argument_ts(fake, card, 1), "Agree", BOB)
 
         # Without the confirmation nothing changes: a warning, only to her, with a button.
         since = len(fake.traffic.responses.items)

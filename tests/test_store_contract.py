@@ -229,7 +229,7 @@ async def test_votes_are_append_only_and_the_agree_is_the_endorsement(store):
             ("bo", "agree", later[0]), ("bo", "disagree", later[1]), ("bo", "withdrawn", later[2]),
             ("bo", "pass", later[3]), ("cy", "agree", later[0])]  # every change kept, in order
         assert await uow.current_vote(d.id, 1, "cy") == "agree"
-        erased = await uow.erase_member(d.space_id, "bo", "a former member")
+        erased = await uow.erase_member(d.space_id, "bo", "a former member", "(removed)")
         assert "Bo" in erased["names"]
         assert [v.member_id for v in await uow.votes(d.id)] == ["cy"]  # forget-me takes the votes too
 
