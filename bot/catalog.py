@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import debates, members, motions, privacy, reading, records, schedules, standing, steelman
+from bot.handlers import debates, itt, members, motions, privacy, reading, records, schedules, standing, steelman
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -216,6 +216,24 @@ CATALOG: tuple[Command, ...] = (
         (Option("use", TEXT, "extractive (nothing leaves the bot) or llm (sends arguments to a model)",
                 required=True, max_length=20),),
         moderator=True,
+    ),
+    entry(
+        itt.write,
+        "itt write",
+        "In an ITT round: write the strongest case for a side you do not hold (posted without your name)",
+        (Option("side", SIDE, "The side whose case you write (not your own)", required=True),
+         Option("text", TEXT, "That side's strongest case, as one of them would put it", required=True,
+                limit_key="max_text", long=True), _DEBATE),
+        example='/itt write side:pause text:"Weights cannot be un-trained: evaluations have to come first."',
+    ),
+    entry(
+        itt.rate,
+        "itt rate",
+        "Judge an ITT entry written for your side: could someone on your side have written it?",
+        (Option("entry", INT, "ITT entry number (shown in the thread)", required=True, min=1),
+         Option("verdict", CHOICE, "yes (one of us could have written it) or no (it misses our case)",
+                required=True, choices=("yes", "no")), _DEBATE),
+        example="/itt rate entry:2 verdict:yes",
     ),
     entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
     entry(reading.help_, "help", "What the bot does and how to use it", (Option("command", TEXT, "A command name"),)),

@@ -80,37 +80,32 @@ class RoundConfig(Strict):
     duration: Duration
     sides: Literal["all"] | list[Annotated[int, Field(ge=1, le=10)]] = "all"
     per_person_limit: int | None = Field(default=None, ge=1, le=100)
+    kind: Literal["arguments", "itt"] = "arguments"  # itt: an ideological Turing test round
 
 
 class FormatConfig(Strict):
     pre_vote: Duration
     post_vote: Duration
     rounds: list[RoundConfig] = Field(min_length=1, max_length=10)
+    restate: bool = False  # a rebuttal must start with a one-line restatement of what it answers
+    voting: list[Literal["hidden", "anonymous"]] = []  # hidden: counts unseen until close; anonymous: no names
 
     def to_format(self, name: str) -> Format:
         rounds = tuple(
             RoundSpec(r.name, r.duration, None if r.sides == "all" else tuple(r.sides),
-                      r.per_person_limit)
+                      r.per_person_limit, r.kind)
             for r in self.rounds
         )
-        return Format(name, self.pre_vote, rounds, self.post_vote)
+        return Format(name, self.pre_vote, rounds, self.post_vote, self.restate, tuple(dict.fromkeys(self.voting)))
+
+
+_FORMATS_FILE = Path(__file__).with_name("formats.toml")
 
 
 def _builtin_formats() -> dict[str, FormatConfig]:
-    return {
-        "oxford": FormatConfig(
-            pre_vote="15m",
-            post_vote="15m",
-            rounds=[
-                RoundConfig(name="opening", duration="1h", per_person_limit=2),
-                RoundConfig(name="rebuttal", duration="1h", per_person_limit=3),
-                RoundConfig(name="closing", duration="30m", per_person_limit=1),
-            ],
-        ),
-        "quick": FormatConfig(
-            pre_vote="5m", post_vote="5m", rounds=[RoundConfig(name="open floor", duration="20m")]
-        ),
-    }
+    """The formats shipped in bot/formats.toml (read once per call: settings are built rarely)."""
+    with _FORMATS_FILE.open("rb") as f:
+        return {name: FormatConfig.model_validate(body) for name, body in tomllib.load(f).items()}
 
 
 class BotSettings(Strict):

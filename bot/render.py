@@ -7,7 +7,7 @@ from datetime import datetime
 from collections.abc import Mapping, Sequence
 
 from bot.commands import Command
-from bot.domain import Argument, Debate, Position, UNDECIDED
+from bot.domain import ITT, Argument, Debate, Position, UNDECIDED
 from bot.messages import Button, Chart, Field, Message
 from bot.summaries import SideRating, SteelmanReport
 from bot.results import Results
@@ -75,6 +75,10 @@ def phase_started(debate: Debate) -> Message:
                 f"Vote on the card or with `/position side:<{'|'.join(debate.side_keys)}|undecided>`.")
     elif debate.phase == debate.format.post_vote_phase:
         text = f"The rounds are over; the post-vote is open. Where do you stand now?{until}"
+    elif debate.current_round and debate.current_round.kind == ITT:
+        from bot import render_itt
+
+        return render_itt.round_started(debate, until)
     else:
         spec = debate.current_round
         who = "every side"

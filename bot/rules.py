@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.errors import Conflict, UserError
-from bot.domain import Actor, Debate, Format, Position, Side, State, UNDECIDED
+from bot.domain import ITT, Actor, Debate, Format, Position, Side, State, UNDECIDED
 from bot.cleaning import clean, slug
 
 RESERVED = {UNDECIDED, "none", "all"}
@@ -128,6 +128,10 @@ def check_can_argue(debate: Debate, side: str, already: int) -> None:
                        "Record where you stand now with /position.")
     spec = debate.current_round
     assert spec is not None
+    if spec.kind == ITT:
+        raise Conflict(f"The {spec.name} round of debate #{debate.number} is an ideological Turing test: it takes "
+                       "the case of a side you do not hold, not arguments for your own.",
+                       "Write one with `/itt write side:<another side> text:...`; arguments open again after it.")
     if spec.sides is not None:
         allowed = [debate.sides[i - 1] for i in spec.sides if i <= len(debate.sides)]
         if side not in {s.key for s in allowed}:

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.domain import Format, RoundSpec, Side
+from bot.domain import ARGUMENTS, Format, RoundSpec, Side
 from bot.messages import Button, Chart, Field, File, Message, Outgoing
 
 _TS = "%Y-%m-%dT%H:%M:%S.%f"
@@ -61,9 +61,12 @@ def format_json(fmt: Format) -> str:
                     "duration": r.duration.total_seconds(),
                     "sides": list(r.sides) if r.sides is not None else None,
                     "per_person_limit": r.per_person_limit,
+                    **({"kind": r.kind} if r.kind != ARGUMENTS else {}),
                 }
                 for r in fmt.rounds
             ],
+            **({"restate": True} if fmt.restate else {}),
+            **({"voting": list(fmt.voting)} if fmt.voting else {}),
         }
     )
 
@@ -77,10 +80,12 @@ def format_from(text: str) -> Format:
             timedelta(seconds=r["duration"]),
             tuple(r["sides"]) if r["sides"] is not None else None,
             r["per_person_limit"],
+            r.get("kind", ARGUMENTS),
         )
         for r in data["rounds"]
     )
-    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]))
+    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]),
+                  bool(data.get("restate")), tuple(data.get("voting", ())))
 
 
 def message_json(out: Outgoing) -> str:

@@ -20,6 +20,7 @@ from bot.summaries import Rating
 from storage import codec, rows
 from storage.planning import PlanningStatements
 from storage.codec import stream_of
+from storage.uow_itt import IttStatements
 from storage.uow_records import RecordsMixin
 
 Row = Mapping[str, Any]
@@ -57,7 +58,7 @@ _HEAD = ("o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 
          "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)")
 
 
-class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_records.py, planning.py
+class UnitOfWork(RecordsMixin, PlanningStatements, IttStatements):  # uow_records.py, planning.py, uow_itt.py
     def __init__(self, db: Db, spaces: dict[tuple[str, str], Space]):
         self.db = db
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)

@@ -59,10 +59,19 @@ def needles(member_id: str, names: list[str], texts: list[str]) -> list[str]:
 async def forget(uow: UnitOfWork, space: Space, member_id: str, actor: str, now: datetime) -> Forgotten:
     """Erase a member from a community; audited without content (the action and counts only)."""
     written = await uow.member_arguments(space.id, member_id)
+    entries = await uow.member_itt_entries(space.id, member_id)
     erased = await uow.erase_member(space.id, member_id, PLACEHOLDER)
+    for debate_id, number in entries:  # their Turing-test entries are deleted: their posts say so
+        first = await uow.outbox_id_of(space.id, ("itt", number), debate_id)
+        debate = await uow.debate_by_id(debate_id)
+        if first is not None and debate is not None:
+            gone = Message(FORGOTTEN, title=f"ITT entry #{number}", kind="argument")
+            await uow.enqueue(space.id, Outgoing(gone, debate.channel_id, debate_id, in_thread=True, edit_of=first),
+                              now)
     for debate_id, number, _ in written:
         await _replace(uow, space, debate_id, number, FORGOTTEN, True, now)
-    await uow.scrub(space.id, needles(member_id, erased["names"], [t for _, _, t in written]), SCRUBBED)
+    await uow.scrub(space.id, needles(member_id, erased["names"],
+                                              [t for _, _, t in written] + erased["texts"]), SCRUBBED)
     done = Forgotten(len(written), erased["positions"], erased["endorsements"])
     await uow.audit(AuditEntry(None, actor, actor, "forget-me", str(done), now, space.id))
     return done
