@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import debates, itt, members, motions, privacy, reading, records, schedules, standing, steelman
+from bot.handlers import (debates, itt, members, motions, privacy, reading, records, restate, schedules, standing,
+                          steelman)
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -20,6 +21,9 @@ _DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this t
 # Room for the most sides [limits] max_sides allows (10), each of the longest name (40), comma-separated.
 SIDES_TEXT = 10 * 40 + 9 * len(", ")
 _TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
+RESTATEMENT_MAX = 240  # one line: the gist of the argument answered, as its author would say it
+_RESTATEMENT = Option("restatement", TEXT, "One line restating the argument you answer, as its author would "
+                      "put it (formats with restate ask for it)", max_length=RESTATEMENT_MAX)
 
 _SCHEDULE = Option("schedule", INT, "Schedule number (see /schedule list)", required=True, min=1)
 _MOTION = Option("motion", INT, "Motion number (see /motion list)", required=True, min=1)
@@ -106,7 +110,8 @@ CATALOG: tuple[Command, ...] = (
         "argue",
         "Add an argument for a side",
         (_TEXT, Option("side", SIDE, "The side it supports (default: your current side)"),
-         Option("argument", ARGUMENT, "Number of the argument it answers, to make it a rebuttal", min=1), _DEBATE),
+         Option("argument", ARGUMENT, "Number of the argument it answers, to make it a rebuttal", min=1),
+         _RESTATEMENT, _DEBATE),
         example='/argue side:go-faster text:"A unilateral pause moves frontier work to labs with fewer safeguards."',
     ),
     entry(
@@ -116,10 +121,21 @@ CATALOG: tuple[Command, ...] = (
         (
             Option("argument", ARGUMENT, "Number of the argument you answer", required=True, min=1),
             _TEXT,
+            _RESTATEMENT,
             Option("side", SIDE, "The side your rebuttal supports (default: your current side)"),
             _DEBATE,
         ),
-        example='/rebut argument:3 text:"Compute controls can be tested for short periods first."',
+        example='/rebut argument:3 restatement:"A pause is unenforceable" text:"Compute controls can be tested '
+        'for short periods first."',
+    ),
+    entry(
+        restate.judge,
+        "restatement",
+        "Say whether a rebuttal's restatement of your argument is your point",
+        (Option("rebuttal", ARGUMENT, "Number of the rebuttal that restates your argument", required=True, min=1),
+         Option("accept", BOOL, "yes: that's my point (shown with the rebuttal); no: it is not", required=True),
+         _DEBATE),
+        example="/restatement rebuttal:5 accept:yes",
     ),
     entry(
         members.endorse,

@@ -7,7 +7,7 @@ from datetime import datetime
 from collections.abc import Mapping, Sequence
 
 from bot.commands import Command
-from bot.domain import ITT, Argument, Debate, Position, UNDECIDED
+from bot.domain import ITT, Argument, Debate, Position, Restatement, UNDECIDED
 from bot.messages import Button, Chart, Field, Message
 from bot.summaries import SideRating, SteelmanReport
 from bot.results import Results
@@ -89,16 +89,29 @@ def phase_started(debate: Debate) -> Message:
     return Message(text=text, title=f"Debate #{debate.number}: {name}", kind="announcement")
 
 
-def argument(debate: Debate, arg: Argument) -> Message:
+def argument(debate: Debate, arg: Argument, restatement: Restatement | None = None) -> Message:
     answering = f" (rebuts #{arg.rebuts})" if arg.rebuts else ""
+    buttons = [
+        Button("Endorse", "endorse", (("argument", arg.number), ("debate", debate.number)), "success"),
+        Button("Rebut", "rebut", (("argument", arg.number), ("debate", debate.number)), form=True),
+    ]
+    text = arg.text
+    if restatement is not None:
+        r = restatement
+        if r.accepted:
+            text = f"Restating #{r.restates} (its author: “that's my point”): “{r.text}”\n\n{text}"
+        elif r.accepted is None:
+            text = f"Restating #{r.restates} (awaiting its author's answer): “{r.text}”\n\n{text}"
+        else:
+            text = f"(Its restatement of #{r.restates} was not accepted by that argument's author.)\n\n{text}"
+        judge = (("rebuttal", arg.number), ("debate", debate.number))
+        buttons += [Button("That's my point", "restatement", (*judge, ("accept", "yes")), "primary"),
+                    Button("Not my point", "restatement", (*judge, ("accept", "no")))]
     return Message(
-        text=arg.text,
+        text=text,
         title=f"#{arg.number} · {debate.label(arg.side)}{answering}",
         footer=f"{arg.author_name} · {debate.format.phase_name(arg.phase)}",
-        buttons=(
-            Button("Endorse", "endorse", (("argument", arg.number), ("debate", debate.number)), "success"),
-            Button("Rebut", "rebut", (("argument", arg.number), ("debate", debate.number)), form=True),
-        ),
+        buttons=tuple(buttons),
         kind="argument",
     )
 
