@@ -21,6 +21,7 @@ _DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this t
 # Room for the most sides [limits] max_sides allows (10), each of the longest name (40), comma-separated.
 SIDES_TEXT = 10 * 40 + 9 * len(", ")
 _TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
+VOTING_CHOICES = ("open", "hidden", "anonymous", "hidden-anonymous")
 RESTATEMENT_MAX = 240  # one line: the gist of the argument answered, as its author would say it
 _RESTATEMENT = Option("restatement", TEXT, "One line restating the argument you answer, as its author would "
                       "put it (formats with restate ask for it)", max_length=RESTATEMENT_MAX)
@@ -80,6 +81,8 @@ CATALOG: tuple[Command, ...] = (
             Option("motion", TEXT, "The motion, as one sentence", required=True, limit_key="max_motion"),
             Option("sides", TEXT, "Comma-separated sides (default: for, against)", max_length=SIDES_TEXT),
             Option("format", CHOICE, "Debate format (rounds and durations)"),
+            Option("voting", CHOICE, "open, hidden (counts unseen until the post-vote closes), anonymous (no "
+                   "names in results) or hidden-anonymous (default: the format's)", choices=VOTING_CHOICES),
         ),
         moderator=True,
         example='/debate start motion:"Frontier AI labs should pause training runs above 10^26 FLOP" '

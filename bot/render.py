@@ -33,9 +33,23 @@ def _dur(delta) -> str:
     return f"{minutes}m" if minutes else f"{int(delta.total_seconds())}s"
 
 
+HIDDEN_COUNTS = "hidden until the post-vote closes"
+
+
+def voting_modes(debate: Debate) -> str:
+    said = []
+    if debate.format.hidden:
+        said.append("hidden: no one sees the counts until the post-vote closes")
+    if debate.format.anonymous:
+        said.append("anonymous: the results show shares and moves, never who voted how")
+    return "; ".join(said)
+
+
 def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
     """The debate's card in the channel, kept up to date."""
     stands = ", ".join(f"{debate.label(k)} {n}" for k, n in counts.items()) or "no positions yet"
+    if debate.tallies_hidden:
+        stands = HIDDEN_COUNTS
     fields = [
         Field("Sides", ", ".join(f"{s.label} (`{s.key}`)" for s in debate.sides) + ", undecided"),
         Field("Format", f"{debate.format.name}: {_schedule(debate)}"),
@@ -44,6 +58,8 @@ def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
         Field("Arguments", str(arguments), inline=True),
         Field("Positions", stands, inline=True),
     ]
+    if debate.format.voting:
+        fields.append(Field("Voting", voting_modes(debate)))
     buttons: tuple[Button, ...] = ()
     if debate.state.active:
         votes = tuple(
@@ -136,7 +152,7 @@ def results(debate: Debate, r: Results, args: dict[int, Argument]) -> Message:
     fields = [Field("Before → after", "\n".join(lines)),
               Field("Voters", f"{r.pre_total} before, {r.post_total} after", inline=True),
               Field("Changed their mind", str(len(r.moves)), inline=True)]
-    if r.moves:
+    if r.moves and not debate.format.anonymous:
         moved = [f"{m.member_name}: {debate.label(m.before)} → {debate.label(m.after)}"
                  + (f" (credits #{m.credited})" if m.credited else "") for m in r.moves]
         fields.append(Field("Who moved", "\n".join(moved)))

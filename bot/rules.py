@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.errors import Conflict, UserError
-from bot.domain import ITT, Actor, Debate, Format, Position, Side, State, UNDECIDED
+from bot.domain import ITT, VOTING_MODES, Actor, Debate, Format, Position, Side, State, UNDECIDED
 from bot.cleaning import clean, slug
 
 RESERVED = {UNDECIDED, "none", "all"}
@@ -56,6 +56,18 @@ def new_debate(space_id: int, motion: str, sides: tuple[Side, ...], fmt: Format,
         phase=0, phase_ends_at=now + fmt.pre_vote, channel_id=channel_id, thread_id=None,
         started_by=actor.user_id, started_by_name=actor.name, created_at=now, phase_started_at=now,
     )
+
+
+def voting_modes(given: str) -> tuple[str, ...]:
+    """`open`, `hidden`, `anonymous` or both (`hidden-anonymous`, in either order) -> the modes in force."""
+    words = [w for w in slug(given).split("-") if w]
+    if words == ["open"]:
+        return ()
+    if not words or any(w not in VOTING_MODES for w in words):
+        raise UserError(f"There is no voting mode {given.strip()[:40]!r}.",
+                        "Use open, hidden (counts unseen until the post-vote closes), anonymous (no names in the "
+                        "results) or hidden-anonymous.", option="voting")
+    return tuple(m for m in VOTING_MODES if m in words)
 
 
 RACE_WINDOW = timedelta(seconds=60)

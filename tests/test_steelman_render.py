@@ -38,6 +38,7 @@ class _Debate:
     """What the renderer reads of a debate."""
 
     number, motion, side_keys = 4, "Frontier AI labs should pause", ("pause", "go")
+    tallies_hidden = False  # hidden voting, before close: no counts
 
     def label(self, key: str) -> str:
         return key
