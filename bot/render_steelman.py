@@ -44,7 +44,7 @@ def summary(
         fields.append(
             Field(
                 "Common ground",
-                common or report.common_ground_note or "Nothing endorsed across every side yet.",
+                common or _note(debate, report) or "Nothing endorsed across every side yet.",
             )
         )
         cruxes = "\n".join(_crux_line(debate, c) for c in report.cruxes)
@@ -58,6 +58,13 @@ def summary(
         footer=_footer(report),
         kind="steelman",
     )
+
+
+def _note(debate: Debate, report: SteelmanReport) -> str | None:
+    """Why there is no common ground yet; with hidden votes, without the count it would give away."""
+    if report.common_ground_note and debate.tallies_hidden:
+        return "Too few members have endorsed arguments across sides yet to call anything common ground."
+    return report.common_ground_note
 
 
 def _intro(debate: Debate, report: SteelmanReport, more: bool) -> str:

@@ -22,7 +22,7 @@ def console(store, lines: list[str]) -> ConsoleRoom:
 async def test_console_transcript_of_a_whole_debate(store):
     lines: list[str] = []
     room = console(store, lines)
-    await play(room, SCRIPT)
+    await play(room)  # the whole demo
     transcript = "\n".join(lines)
     # members see where things happen: the card in the channel, everything else in the thread
     assert "#ai-policy — Steelman:\n    【Debate #1: Frontier AI labs should pause" in transcript
@@ -41,6 +41,12 @@ async def test_console_transcript_of_a_whole_debate(store):
     for side in ("pause", "slow down", "go faster"):
         assert f"The case for {side}:\n        #" in results
     assert transcript.count("【Debate #1: opening】") == 1
+    # the short oxford-itt debate: a Turing test round, restatements, votes hidden until close
+    itt = transcript[transcript.index("format:oxford-itt voting:hidden"):]
+    assert "【ITT entry #1 · the case for govern compute】" in itt and "You hold no side in debate #3" in itt
+    assert "Restating #1 (its author: “that's my point”)" in itt
+    assert "govern compute 2" not in itt[:itt.index("【Results of debate #3")]  # hidden: no counts before close
+    assert "1 of 1 judged entry passed (100% pass rate).\n        Passed: Femi (#3)" in itt
 
 
 async def test_room_commands(sqlite_store):

@@ -13,7 +13,8 @@ from bot.messages import Message
 from bot.testing import Harness
 
 VOTERS = ("Quinn", "Rowan", "Sasha", "Tamsin")  # they vote and never argue: a name seen is a leak
-TALLY = re.compile(r"\b(pause|go faster|undecided) \d+(?![\d★])|\d+ endorsed|endorsed by|n = \d", re.IGNORECASE)
+TALLY = re.compile(r"\b(pause|go faster|undecided) \d+(?![\d★])|\d+ endorsed|endorsed by|n = \d|yet \(\d+\)",
+                   re.IGNORECASE)
 
 
 def everything(message: Message) -> str:
@@ -45,6 +46,7 @@ async def run_debate(h: Harness, voting: str | None) -> tuple[str, list[str]]:
     await h.advance(minutes=15)
     await say("ada", '/argue side:pause text:"Weights that exist cannot be un-trained."')
     await say("bo", '/argue side:go-faster text:"A unilateral pause moves work to careless labs."')
+    await say("cy", "/steelman")  # before any endorsement: common ground says how few have endorsed
     for who in VOTERS:
         await say(who, "/endorse argument:1")
     await say("Quinn", "/steelman rate side:pause stars:4")
