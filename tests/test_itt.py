@@ -153,3 +153,20 @@ async def test_a_restart_in_the_middle_of_the_round_keeps_entries_and_answers(st
     [result] = [p.item.out.message for p in chat.posts
                 if (p.item.out.message.title or "").startswith("Ideological Turing test")]
     assert "1 of 1 judged entry passed (100% pass rate)" in result.fields[0].value
+
+
+async def test_forget_me_removes_a_members_entries_and_answers(harness: Harness):
+    thread = await itt_round(harness)
+    await harness.say("bo", f'/itt write side:pause text:"{PAUSE_CASE}"', thread=thread)
+    await harness.say("cy", f'/itt write side:go-faster text:"{FASTER_CASE}"', thread=thread)
+    await harness.say("bo", "/itt rate entry:2 verdict:yes", thread=thread)
+    await harness.say("bo", "/forget-me confirm:yes")
+
+    async def read(uow):
+        debate = await uow.debate(1, 1)
+        return await uow.itt_entries(debate.id), await uow.itt_ratings(debate.id)
+
+    entries, ratings = await harness.store.transact(read)
+    assert [e.author_id for e in entries] == ["cy"] and ratings == []
+    edits = [p.item.out.message for p in harness.chat.posts if p.item.edit_message_id]
+    assert any(m.title == "ITT entry #1" and "removed at the author's request" in m.text for m in edits)
