@@ -110,6 +110,9 @@ def _builtin_formats() -> dict[str, FormatConfig]:
 
 class BotSettings(Strict):
     default_format: str = "oxford"
+    # Members who joined the community more recently than this may not record positions (votes); 0s: off.
+    # Discord says when a member joined; Slack does not, so on Slack (and the console) it does not apply.
+    min_membership_age: Duration = timedelta(0)
     max_active_debates_per_channel: int = Field(default=5, ge=1, le=100)
 
 

@@ -116,6 +116,9 @@ class Actor:
     user_id: str
     name: str
     is_moderator: bool = False
+    # when they joined the community, where the platform says (Discord's joined_at); None: unknown (Slack
+    # has no such field, nor the console), and then a minimum membership age cannot apply to them
+    member_since: datetime | None = None
 
 
 @dataclass

@@ -157,6 +157,27 @@ def check_can_argue(debate: Debate, side: str, already: int) -> None:
         )
 
 
+def check_membership_age(actor: Actor, minimum: timedelta, now: datetime) -> None:
+    """Votes count from members who joined at least `minimum` ago, where the platform says when they
+    joined (an unknown date cannot be held against anyone)."""
+    if not minimum or actor.member_since is None or now - actor.member_since >= minimum:
+        return
+    hours = max(1, int((minimum - (now - actor.member_since)).total_seconds() // 3600))
+    raise Conflict(f"In this community, members vote once they have been here {_span(minimum)}; you joined "
+                   f"{_span(now - actor.member_since)} ago.",
+                   f"You can vote in about {_span(timedelta(hours=hours))}; until then, read and argue.")
+
+
+def _span(delta: timedelta) -> str:
+    days, hours = delta.days, delta.seconds // 3600
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if hours:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, delta.seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 def current_side(history: list[Position]) -> str | None:
     return history[-1].side if history else None
 

@@ -98,6 +98,7 @@ async def endorse(ctx: Ctx) -> Reply:
 async def position(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/position debate:1 side:for", share=True)
     rules.require_active(debate, "change positions")
+    rules.check_membership_age(ctx.actor, ctx.settings.bot.min_membership_age, ctx.now)
     side = rules.resolve_side(debate, ctx.args.get("side"), allow_undecided=True)
     credited = ctx.args.get("credit")
     if credited is not None:
