@@ -19,6 +19,8 @@ WEEK = Settings.model_validate({"bot": {"min_membership_age": "7d"}})
 async def test_members_who_joined_recently_may_not_vote_and_unknown_dates_are_not_held_against_anyone(tmp_path):
     async with sqlite_harness(tmp_path, WEEK) as h:
         _, thread = await h.start_debate(sides="pause, go faster")
+        started = h.chat.posts and await h.say("Maya", '/debate start motion:"Second" sides:"a, b"')
+        assert "does not say when members joined, so the minimum membership age" in started.message.text
         now = h.clock.now()
 
         async def vote(actor: Actor):

@@ -37,6 +37,9 @@ async def start(ctx: Ctx) -> Reply:
                           ctx.now, ctx.summarizer)
     await record(ctx, debate, "start", debate.motion)
     modes = f" Voting is {render.voting_modes(debate)}." if debate.format.voting else ""
+    if settings.bot.min_membership_age and ctx.actor.member_since is None:  # Slack, the console
+        modes += (" Note: this platform does not say when members joined, so the minimum membership age to "
+                  "vote does not apply here.")
     return Reply(Message(f"Debate #{debate.number} has started; its thread is open for the pre-vote.{modes}",
                          kind="info"))
 
