@@ -22,7 +22,7 @@ _DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this t
 SIDES_TEXT = 10 * 40 + 9 * len(", ")
 _TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
 VOTING_CHOICES = ("open", "hidden", "anonymous", "hidden-anonymous")
-RESTATEMENT_MAX = 240  # one line: the gist of the argument answered, as its author would say it
+RESTATEMENT_MAX = 200  # one line: the gist of the argument answered, as its author would say it
 _RESTATEMENT = Option("restatement", TEXT, "One line restating the argument you answer, as its author would "
                       "put it (formats with restate ask for it)", max_length=RESTATEMENT_MAX)
 

@@ -37,8 +37,8 @@ async def test_a_rebuttal_must_restate_what_it_answers_where_the_format_asks(har
     assert two_lines.message.kind == "error" and "one line" in two_lines.message.text
     alone = await harness.say("ada", f'/argue restatement:"{GIST}" text:"{ANSWER}"', thread=thread)
     assert alone.message.kind == "error" and "argument:N" in alone.message.text
-    long = await harness.say("ada", f'/rebut argument:1 restatement:"{"x" * 241}" text:"{ANSWER}"', thread=thread)
-    assert long.message.kind == "error" and "the limit is 240" in long.message.text
+    long = await harness.say("ada", f'/rebut argument:1 restatement:"{"x" * 201}" text:"{ANSWER}"', thread=thread)
+    assert long.message.kind == "error" and "the limit is 200" in long.message.text
 
     posted = await harness.say("ada", f'/rebut argument:1 restatement:"{GIST}" text:"{ANSWER}"', thread=thread)
     assert "Argument #2" in posted.message.text
