@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import (debates, itt, members, motions, privacy, reading, records, restate, schedules, standing,
-                          steelman)
+from bot.handlers import (debates, itt, members, motions, privacy, reading, records, restate, schedules,
+                          standing, steelman)
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -128,15 +128,17 @@ CATALOG: tuple[Command, ...] = (
             Option("side", SIDE, "The side your rebuttal supports (default: your current side)"),
             _DEBATE,
         ),
-        example='/rebut argument:3 restatement:"A pause is unenforceable" text:"Compute controls can be tested '
-        'for short periods first."',
+        example='/rebut argument:3 restatement:"A pause is unenforceable" '
+        'text:"Compute controls can be tested for short periods first."',
     ),
     entry(
         restate.judge,
         "restatement",
         "Say whether a rebuttal's restatement of your argument is your point",
-        (Option("rebuttal", ARGUMENT, "Number of the rebuttal that restates your argument", required=True, min=1),
-         Option("accept", BOOL, "yes: that's my point (shown with the rebuttal); no: it is not", required=True),
+        (Option("rebuttal", ARGUMENT, "Number of the rebuttal that restates your argument", required=True,
+                min=1),
+         Option("accept", BOOL, "yes: that's my point (shown with the rebuttal); no: it is not",
+                required=True),
          _DEBATE),
         example="/restatement rebuttal:5 accept:yes",
     ),

@@ -88,7 +88,7 @@ class FormatConfig(Strict):
     post_vote: Duration
     rounds: list[RoundConfig] = Field(min_length=1, max_length=10)
     restate: bool = False  # a rebuttal must start with a one-line restatement of what it answers
-    voting: list[Literal["hidden", "anonymous"]] = []  # hidden: counts unseen until close; anonymous: no names
+    voting: list[Literal["hidden", "anonymous"]] = []  # hidden: no counts until close; anonymous: no names
 
     def to_format(self, name: str) -> Format:
         rounds = tuple(
@@ -96,7 +96,8 @@ class FormatConfig(Strict):
                       r.per_person_limit, r.kind)
             for r in self.rounds
         )
-        return Format(name, self.pre_vote, rounds, self.post_vote, self.restate, tuple(dict.fromkeys(self.voting)))
+        voting = tuple(dict.fromkeys(self.voting))
+        return Format(name, self.pre_vote, rounds, self.post_vote, self.restate, voting)
 
 
 _FORMATS_FILE = Path(__file__).with_name("formats.toml")

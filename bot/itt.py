@@ -27,16 +27,17 @@ def check_can_write(debate: Debate, held: str | None, side: str) -> None:
         rounds = [r.name for r in debate.format.rounds if r.kind == ITT]
         where = (f"it has an ITT round ({rounds[0]}); it is in its {debate.phase_name} now" if rounds else
                  f"its format, {debate.format.name}, has no ITT round (oxford-itt has one)")
-        raise Conflict(f"Entries for the ideological Turing test are written in an ITT round; debate "
+        raise Conflict("Entries for the ideological Turing test are written in an ITT round; debate "
                        f"#{debate.number}: {where}.")
     if held is None or held == UNDECIDED:
-        raise Conflict(f"You hold no side in debate #{debate.number}, so there is no other side to write for.",
+        raise Conflict(f"You hold no side in debate #{debate.number}, so there is no other side to write "
+                       "for.",
                        "Record your side with /position first. Undecided members read the entries and the "
                        "results, but neither write nor judge them.")
     if held == side:
         others = ", ".join(f"side:{k}" for k in debate.side_keys if k != held)
-        raise Conflict(f"{debate.label(side)} is your own side: in this test you write the strongest case for a "
-                       "side you do not hold.", f"Write for {others}.", option="side")
+        raise Conflict(f"{debate.label(side)} is your own side: in this test you write the strongest case "
+                       "for a side you do not hold.", f"Write for {others}.", option="side")
 
 
 def check_can_judge(debate: Debate, entry: IttEntry, member_id: str, held: str | None) -> None:
@@ -45,8 +46,8 @@ def check_can_judge(debate: Debate, entry: IttEntry, member_id: str, held: str |
         raise Conflict(f"Entry #{entry.number} is your own: members of {debate.label(entry.side)} judge it.")
     if held != entry.side:
         yours = "you hold no side" if held in (None, UNDECIDED) else f"you hold {debate.label(held)}"
-        raise Conflict(f"Entry #{entry.number} makes the case for {debate.label(entry.side)}: only members who "
-                       f"hold that side judge whether one of them could have written it, and {yours}.")
+        raise Conflict(f"Entry #{entry.number} makes the case for {debate.label(entry.side)}: only members "
+                       f"who hold that side judge whether one of them could have written it, and {yours}.")
 
 
 def latest_answers(ratings: list[IttRating]) -> dict[tuple[int, str], IttRating]:

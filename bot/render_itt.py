@@ -15,22 +15,25 @@ QUESTION = "could someone on our side have written this?"
 def entry(debate: Debate, e: IttEntry) -> Message:
     """An entry, posted without its author's name: judges read the case, not the person."""
     label = debate.label(e.side)
-    args = (("entry", e.number), ("debate", debate.number))
+    def judge(verdict: str) -> tuple[tuple[str, object], ...]:
+        return ("entry", e.number), ("verdict", verdict), ("debate", debate.number)
+
     return Message(
         text=e.text,
         title=f"ITT entry #{e.number} · the case for {label}",
         footer=f"Written by a member of another side. Members of {label}: {QUESTION}",
-        buttons=(Button("Yes, one of us could have", JUDGE, (*args[:1], ("verdict", "yes"), args[1]), "success"),
-                 Button("No, it misses", JUDGE, (*args[:1], ("verdict", "no"), args[1]), "danger")),
+        buttons=(Button("Yes, one of us could have", JUDGE, judge("yes"), "success"),
+                 Button("No, it misses", JUDGE, judge("no"), "danger")),
         kind="argument",
     )
 
 
 def round_started(debate: Debate, until: str) -> Message:
     name = debate.phase_name
-    text = (f"The **{name}** round has begun: an ideological Turing test.{until} Write the strongest case for a "
-            f"side you do not hold, with `/itt write side:<{'|'.join(debate.side_keys)}> text:...` (one entry "
-            f"per side). Entries are posted without names; members of that side judge each: {QUESTION} "
+    sides = "|".join(debate.side_keys)
+    text = (f"The **{name}** round has begun: an ideological Turing test.{until} Write the strongest case "
+            f"for a side you do not hold, with `/itt write side:<{sides}> text:...` (one entry per side). "
+            f"Entries are posted without names; members of that side judge each: {QUESTION} "
             "Undecided members read along. The results show how well each side was understood.")
     write = Button("Write another side's case", WRITE, (("debate", debate.number),), "success", form=True)
     return Message(text=text, title=f"Debate #{debate.number}: {name}", buttons=(write,), kind="announcement")
@@ -45,14 +48,15 @@ def results(debate: Debate, outcomes: dict[str, SideOutcome]) -> Message:
             body = f"{o.entries} entr{'y' if o.entries == 1 else 'ies'}, none judged by its members."
         else:
             rate = round(100 * (o.pass_rate or 0))
+            unjudged = f"; {o.entries - o.judged} not judged." if o.entries > o.judged else "."
             body = (f"{len(o.passed)} of {o.judged} judged entr{'y' if o.judged == 1 else 'ies'} passed "
-                    f"({rate}% pass rate)" + (f"; {o.entries - o.judged} not judged." if o.entries > o.judged else "."))
+                    f"({rate}% pass rate){unjudged}")
             if o.passed:
                 body += "\nPassed: " + ", ".join(f"{e.author_name} (#{e.number})" for e in o.passed)
         fields.append(Field(f"How well others understood {debate.label(key)}", body))
     credited = sorted({e.author_name for o in outcomes.values() for e in o.passed})
-    text = ("Members wrote the strongest case for sides they do not hold; each side judged whether one of its "
-            "own could have written it.")
+    text = ("Members wrote the strongest case for sides they do not hold; each side judged whether one of "
+            "its own could have written it.")
     if credited:
         text += f"\nWell understood, credit to: {', '.join(credited)}."
     return Message(text=text, title=f"Ideological Turing test of debate #{debate.number}: "

@@ -65,8 +65,8 @@ def voting_modes(given: str) -> tuple[str, ...]:
         return ()
     if not words or any(w not in VOTING_MODES for w in words):
         raise UserError(f"There is no voting mode {given.strip()[:40]!r}.",
-                        "Use open, hidden (counts unseen until the post-vote closes), anonymous (no names in the "
-                        "results) or hidden-anonymous.", option="voting")
+                        "Use open, hidden (counts unseen until the post-vote closes), anonymous (no names in "
+                        "the results) or hidden-anonymous.", option="voting")
     return tuple(m for m in VOTING_MODES if m in words)
 
 
@@ -141,9 +141,10 @@ def check_can_argue(debate: Debate, side: str, already: int) -> None:
     spec = debate.current_round
     assert spec is not None
     if spec.kind == ITT:
-        raise Conflict(f"The {spec.name} round of debate #{debate.number} is an ideological Turing test: it takes "
-                       "the case of a side you do not hold, not arguments for your own.",
-                       "Write one with `/itt write side:<another side> text:...`; arguments open again after it.")
+        raise Conflict(f"The {spec.name} round of debate #{debate.number} is an ideological Turing test: it "
+                       "takes the case of a side you do not hold, not arguments for your own.",
+                       "Write one with `/itt write side:<another side> text:...`; arguments open again "
+                       "after it.")
     if spec.sides is not None:
         allowed = [debate.sides[i - 1] for i in spec.sides if i <= len(debate.sides)]
         if side not in {s.key for s in allowed}:

@@ -84,8 +84,9 @@ def format_from(text: str) -> Format:
         )
         for r in data["rounds"]
     )
-    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds, timedelta(seconds=data["post_vote"]),
-                  bool(data.get("restate")), tuple(data.get("voting", ())))
+    return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds,
+                  timedelta(seconds=data["post_vote"]), bool(data.get("restate")),
+                  tuple(data.get("voting", ())))
 
 
 def message_json(out: Outgoing) -> str:

@@ -12,8 +12,8 @@ from storage.codec import from_ts
 
 
 def _entry(r: Any) -> IttEntry:
-    return IttEntry(r["debate_id"], r["number"], r["author_id"], r["author_name"], r["author_side"], r["side"],
-                    r["text"], from_ts(r["created_at"]))
+    return IttEntry(r["debate_id"], r["number"], r["author_id"], r["author_name"], r["author_side"],
+                    r["side"], r["text"], from_ts(r["created_at"]))
 
 
 def _restatement(r: Any) -> Restatement:
@@ -28,21 +28,22 @@ class IttStatements:
     async def add_itt_entry(self, e: IttEntry) -> IttEntry | None:
         """Assigns the debate's next entry number; None if the author already wrote one for that side."""
         row = await self.db.one(
-            "INSERT INTO itt_entries (space_id, debate_id, number, author_id, author_name, author_side, side, "
-            "text, created_at) SELECT d.space_id, d.id, COALESCE((SELECT MAX(number) FROM itt_entries "
-            "WHERE debate_id = $1), 0) + 1, $2, $3, $4, $5, $6, $7 FROM debates d WHERE d.id = $1 "
-            "ON CONFLICT DO NOTHING RETURNING number",
+            "INSERT INTO itt_entries (space_id, debate_id, number, author_id, author_name, author_side, "
+            "side, text, created_at) SELECT d.space_id, d.id, COALESCE((SELECT MAX(number) FROM "
+            "itt_entries WHERE debate_id = $1), 0) + 1, $2, $3, $4, $5, $6, $7 FROM debates d "
+            "WHERE d.id = $1 ON CONFLICT DO NOTHING RETURNING number",
             e.debate_id, e.author_id, e.author_name, e.author_side, e.side, e.text, e.created_at,
         )
         return None if row is None else IttEntry(**{**e.__dict__, "number": row["number"]})
 
     async def itt_entry(self, debate_id: int, number: int) -> IttEntry | None:
-        row = await self.db.one("SELECT * FROM itt_entries WHERE debate_id = $1 AND number = $2", debate_id, number)
+        row = await self.db.one("SELECT * FROM itt_entries WHERE debate_id = $1 AND number = $2",
+                                debate_id, number)
         return _entry(row) if row else None
 
     async def itt_entry_by(self, debate_id: int, author_id: str, side: str) -> IttEntry | None:
-        row = await self.db.one("SELECT * FROM itt_entries WHERE debate_id = $1 AND author_id = $2 AND side = $3",
-                                debate_id, author_id, side)
+        row = await self.db.one("SELECT * FROM itt_entries WHERE debate_id = $1 AND author_id = $2 "
+                                "AND side = $3", debate_id, author_id, side)
         return _entry(row) if row else None
 
     async def itt_entries(self, debate_id: int) -> list[IttEntry]:
@@ -51,14 +52,14 @@ class IttStatements:
 
     async def member_itt_entries(self, space_id: int, member_id: str) -> list[tuple[int, int]]:
         """(debate id, entry number) of every entry the member wrote in the space."""
-        found = await self.db.all("SELECT debate_id, number FROM itt_entries WHERE space_id = $1 AND author_id = $2 "
-                                  "ORDER BY id", space_id, member_id)
+        found = await self.db.all("SELECT debate_id, number FROM itt_entries WHERE space_id = $1 "
+                                  "AND author_id = $2 ORDER BY id", space_id, member_id)
         return [(r[0], r[1]) for r in found]
 
     async def rate_itt(self, r: IttRating) -> None:
         await self.db.run(
-            "INSERT INTO itt_ratings (space_id, debate_id, entry, member_id, member_name, member_side, passed, "
-            "created_at) SELECT space_id, $1, $2, $3, $4, $5, $6, $7 FROM debates WHERE id = $1",
+            "INSERT INTO itt_ratings (space_id, debate_id, entry, member_id, member_name, member_side, "
+            "passed, created_at) SELECT space_id, $1, $2, $3, $4, $5, $6, $7 FROM debates WHERE id = $1",
             r.debate_id, r.entry, r.member_id, r.member_name, r.member_side, int(r.passed), r.created_at,
         )
 
@@ -81,7 +82,8 @@ class IttStatements:
         return _restatement(row) if row else None
 
     async def restatements(self, debate_id: int) -> list[Restatement]:
-        found = await self.db.all("SELECT * FROM restatements WHERE debate_id = $1 ORDER BY rebuttal", debate_id)
+        found = await self.db.all("SELECT * FROM restatements WHERE debate_id = $1 ORDER BY rebuttal",
+                                  debate_id)
         return [_restatement(r) for r in found]
 
     async def judge_restatement(self, debate_id: int, rebuttal: int, accepted: bool, at: Any) -> None:

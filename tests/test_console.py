@@ -45,7 +45,7 @@ async def test_console_transcript_of_a_whole_debate(store):
     itt = transcript[transcript.index("format:oxford-itt voting:hidden"):]
     assert "【ITT entry #1 · the case for govern compute】" in itt and "You hold no side in debate #3" in itt
     assert "Restating #1 (its author: “that's my point”)" in itt
-    assert "govern compute 2" not in itt[:itt.index("【Results of debate #3")]  # hidden: no counts before close
+    assert "govern compute 2" not in itt[:itt.index("【Results of debate #3")]  # hidden until close
     assert "1 of 1 judged entry passed (100% pass rate).\n        Passed: Femi (#3)" in itt
 
 

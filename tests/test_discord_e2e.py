@@ -82,8 +82,9 @@ async def test_commands_from_the_catalog_are_synced_on_start(fake, sqlite_store,
         commands = fake.commands(fake.guild.id if dev else None)
         assert fake.commands(None if dev else fake.guild.id) == {}  # one scope only
         assert set(commands) == {"debate", "argue", "rebut", "endorse", "position", "steelman", "history", "help",
-                                 "export", "audit", "leaderboard", "credit", "argument", "forget-me", "schedule", "motion", "steelman-engine",
-                                 "itt", "restatement"}  # "steelman rate" is reached by its buttons
+                                 "export", "audit", "leaderboard", "credit", "argument", "forget-me", "schedule",
+                                 "motion", "steelman-engine", "itt", "restatement"}
+        # ("steelman rate" is reached by its buttons)
         debate = {o["name"]: o for o in commands["debate"]["options"]}
         assert set(debate) == {"start", "status", "list", "next", "extend", "close", "cancel"}
         start = {o["name"]: o for o in debate["start"]["options"]}

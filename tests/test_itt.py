@@ -30,7 +30,8 @@ def entry_number(reply) -> int:
 
 async def test_members_write_only_for_a_side_they_do_not_hold(harness: Harness):
     thread = await itt_round(harness)
-    announced = [p.item.out.message for p in harness.chat.posts if p.item.out.message.title == "Debate #1: ITT"][0]
+    messages = [p.item.out.message for p in harness.chat.posts]
+    announced = [m for m in messages if m.title == "Debate #1: ITT"][0]
     assert "side you do not hold" in announced.text and announced.buttons[0].command == "itt write"
 
     own = await harness.say("ada", f'/itt write side:pause text:"{PAUSE_CASE}"', thread=thread)
@@ -47,10 +48,12 @@ async def test_members_write_only_for_a_side_they_do_not_hold(harness: Harness):
     again = await harness.say("bo", f'/itt write side:pause text:"{PAUSE_CASE} Again."', thread=thread)
     assert again.message.kind == "error" and "already wrote entry #1" in again.message.text
     # the entry is posted without its author's name, with the two judging buttons
-    [posted] = [p.item.out.message for p in harness.chat.posts if (p.item.out.message.title or "").startswith("ITT")]
+    messages = [p.item.out.message for p in harness.chat.posts]
+    [posted] = [m for m in messages if (m.title or "").startswith("ITT")]
     assert posted.title == "ITT entry #1 · the case for pause" and posted.text == PAUSE_CASE
     assert "bo" not in (posted.footer or "").lower().split()
-    assert [(b.command, dict(b.args)["verdict"]) for b in posted.buttons] == [("itt rate", "yes"), ("itt rate", "no")]
+    assert [(b.command, dict(b.args)["verdict"]) for b in posted.buttons] == [
+        ("itt rate", "yes"), ("itt rate", "no")]
     # no ordinary arguments in this round
     argued = await harness.say("cy", "/argue side:pause More evaluations.", thread=thread)
     assert argued.message.kind == "error" and "ideological Turing test" in argued.message.text
@@ -72,7 +75,8 @@ async def test_writing_is_refused_outside_an_itt_round_and_in_formats_without_on
 
 async def test_only_members_of_the_entrys_side_judge_it_once_each(harness: Harness):
     thread = await itt_round(harness)
-    number = entry_number(await harness.say("bo", f'/itt write side:pause text:"{PAUSE_CASE}"', thread=thread))
+    wrote = await harness.say("bo", f'/itt write side:pause text:"{PAUSE_CASE}"', thread=thread)
+    number = entry_number(wrote)
 
     author = await harness.say("bo", f"/itt rate entry:{number} verdict:yes", thread=thread)
     assert author.message.kind == "error" and "your own" in author.message.text
@@ -98,15 +102,18 @@ async def test_only_members_of_the_entrys_side_judge_it_once_each(harness: Harne
         return await uow.itt_ratings(debate.id)
 
     stored = await harness.store.transact(ratings)
-    assert [(r.member_id, r.passed, r.member_side) for r in stored] == [("ada", True, "pause"), ("ada", False, "pause")]
+    assert [(r.member_id, r.passed, r.member_side) for r in stored] == [
+        ("ada", True, "pause"), ("ada", False, "pause")]
 
 
 async def test_results_show_each_sides_pass_rate_and_credit_who_passed(harness: Harness):
     thread = await itt_round(harness)
     await harness.say("bo", f'/itt write side:pause text:"{PAUSE_CASE}"', thread=thread)  # 1: passes
-    await harness.say("di", '/itt write side:pause text:"Pausing is good because AI is scary."', thread=thread)  # 2
+    await harness.say("di", '/itt write side:pause text:"Pausing is good because AI is scary."',  # 2
+                      thread=thread)
     await harness.say("ada", f'/itt write side:go-faster text:"{FASTER_CASE}"', thread=thread)  # 3: passes
-    await harness.say("cy", '/itt write side:go-faster text:"Faster means more money for labs."', thread=thread)  # 4
+    await harness.say("cy", '/itt write side:go-faster text:"Faster means more money for labs."',  # 4
+                      thread=thread)
     for who, entry, verdict in (("ada", 1, "yes"), ("cy", 1, "no"), ("cy", 1, "yes"),  # cy changes to yes
                                 ("ada", 2, "no"), ("cy", 2, "yes"),  # a tie: does not pass
                                 ("bo", 3, "yes"), ("di", 3, "yes"), ("bo", 4, "no")):
@@ -146,7 +153,8 @@ async def test_a_restart_in_the_middle_of_the_round_keeps_entries_and_answers(st
     await second.agenda.settle()
     again = await second.say("bo", f'/itt write side:pause text:"{PAUSE_CASE}"', thread=thread)
     assert "already wrote entry #1" in again.message.text  # the entry survived
-    assert "already answered" in (await second.say("ada", "/itt rate entry:1 verdict:yes", thread=thread)).message.text
+    repeat = await second.say("ada", "/itt rate entry:1 verdict:yes", thread=thread)
+    assert "already answered" in repeat.message.text
     await second.say("cy", "/itt rate entry:1 verdict:yes", thread=thread)
     await second.advance(hours=4)
     assert sum(t == "Debate #1: ITT" for t in chat.titles("announcement")) == 1  # announced once

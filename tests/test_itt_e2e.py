@@ -1,7 +1,7 @@
-"""An ideological Turing test round end to end on Discord (Slack: test_itt_slack_e2e.py): the real bot against each fake,
-members taking sides on the card, writing another side's case through the round's form, judging it with
-the entry's buttons (only its side may), and the pass rate in the results. Assertions read what the fakes
-recorded and what the store holds."""
+"""An ideological Turing test round end to end on Discord (Slack: test_itt_slack_e2e.py): the real bot
+against the fake, members taking sides on the card, writing another side's case through the round's form,
+judging it with the entry's buttons (only its side may), and the pass rate in the results. Assertions read
+what the fake recorded and what the store holds."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ async def test_discord_members_write_and_judge_an_itt_entry(fake, sqlite_store, 
         [thread] = fake.threads()
         for member, side in ((alice, "pause"), (carol, "pause"), (bob, "go faster")):
             message = fake.message(card.id)
-            await ds.answer(fake, await fake.send_button_click(ds.buttons(message)[side], message, user=member))
+            clicked = await fake.send_button_click(ds.buttons(message)[side], message, user=member)
+            await ds.answer(fake, clicked)
         await bot.advance(minutes=75)  # the opening, then the ITT round
         [announced] = [m for m in fake.messages_in(thread) if ds.title_of(m) == "Debate #1: ITT"]
 
@@ -42,7 +43,8 @@ async def test_discord_members_write_and_judge_an_itt_entry(fake, sqlite_store, 
         shown = await fake.wait_for_callback(await fake.send_button_click(
             ds.buttons(announced)["Write another side's case"], announced, user=bob))
         assert shown.json["type"] == ds.MODAL
-        own = await ds.answer(fake, await fake.send_modal_submit({"side": "go-faster", "text": CASE}, user=bob))
+        own = await ds.answer(fake, await fake.send_modal_submit({"side": "go-faster", "text": CASE},
+                                                                 user=bob))
         assert "your own side" in own.text and own.ephemeral
         await fake.wait_for_callback(await fake.send_button_click(
             ds.buttons(announced)["Write another side's case"], announced, user=bob))
@@ -50,11 +52,12 @@ async def test_discord_members_write_and_judge_an_itt_entry(fake, sqlite_store, 
         assert "ITT entry #1 (the case for pause)" in wrote.text
         await bot.settle()
         [entry] = [m for m in fake.messages_in(thread) if ds.title_of(m).startswith("ITT entry #1")]
-        assert CASE in ds.text_of(fake.message_payload(entry)) and "bob" not in ds.text_of(fake.message_payload(entry)).lower()
+        shown = ds.text_of(fake.message_payload(entry))
+        assert CASE in shown and "bob" not in shown.lower()
 
         async def click(member, label: str):
-            return await ds.answer(fake, await fake.send_button_click(ds.buttons(fake.message(entry.id))[label],
-                                                                      entry, user=member))
+            button = ds.buttons(fake.message(entry.id))[label]
+            return await ds.answer(fake, await fake.send_button_click(button, entry, user=member))
 
         refused = await click(bob, "Yes, one of us could have")
         assert "your own" in refused.text and refused.ephemeral
@@ -65,9 +68,11 @@ async def test_discord_members_write_and_judge_an_itt_entry(fake, sqlite_store, 
         await click(carol, "No, it misses")
         await click(carol, "Yes, one of us could have")  # carol changes her mind: replaced
         ratings = await judged(sqlite_store, "discord", str(fake.guild.id))
-        assert [(r.passed, r.member_side) for r in ratings] == [(True, "pause"), (False, "pause"), (True, "pause")]
+        assert [(r.passed, r.member_side) for r in ratings] == [
+            (True, "pause"), (False, "pause"), (True, "pause")]
 
         await bot.advance(hours=3)  # rebuttal, closing, post-vote: results
-        [result] = [m for m in fake.messages_in(thread) if ds.title_of(m).startswith("Ideological Turing test")]
+        [result] = [m for m in fake.messages_in(thread)
+                    if ds.title_of(m).startswith("Ideological Turing test")]
         body = ds.text_of(fake.message_payload(result))
         assert "1 of 1 judged entry passed (100% pass rate)" in body and "Bob (#1)" in body

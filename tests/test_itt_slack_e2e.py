@@ -29,7 +29,8 @@ async def test_slack_members_write_and_judge_an_itt_entry(fake, sqlite_store, cl
         await bot.advance(minutes=75)  # the opening, then the ITT round
         [announced] = [m.ts for m in posts(fake, card) if title_of(m) == "Debate #1: ITT"]
 
-        wrote = await fill_form(fake, announced, "Write another side's case", BOB, {"side": "pause", "text": CASE})
+        wrote = await fill_form(fake, announced, "Write another side's case", BOB,
+                                {"side": "pause", "text": CASE})
         assert "ITT entry #1 (the case for pause)" in wrote
         undecided = await command(fake, "/itt", f'write debate:1 side:go-faster text:"{CASE}"', MAYA)
         assert "hold no side" in undecided
@@ -38,11 +39,13 @@ async def test_slack_members_write_and_judge_an_itt_entry(fake, sqlite_store, cl
         assert CASE in text_of(entry) and BOB not in str(entry.blocks)
 
         assert "your own" in await click(fake, entry.ts, "Yes, one of us could have", BOB)
-        assert "Recorded for ITT entry #1: yes" in await click(fake, entry.ts, "Yes, one of us could have", ALICE)
+        yes = await click(fake, entry.ts, "Yes, one of us could have", ALICE)
+        assert "Recorded for ITT entry #1: yes" in yes
         assert "already answered" in await click(fake, entry.ts, "Yes, one of us could have", ALICE)
         assert "Recorded for ITT entry #1: no" in await click(fake, entry.ts, "No, it misses", CAROL)
         # the console's words work in Slack too: carol changes her answer
-        assert "earlier answer is replaced" in await command(fake, "/itt", "rate debate:1 entry:1 verdict:yes", CAROL)
+        changed = await command(fake, "/itt", "rate debate:1 entry:1 verdict:yes", CAROL)
+        assert "earlier answer is replaced" in changed
 
         async def read(uow):
             debate = await uow.debate((await uow.space(SpaceRef("slack", TEAM_ID), EPOCH)).id, 1)

@@ -16,7 +16,7 @@ from tests.discord_support import clock, fake  # noqa: F401 (pytest fixtures)
 WEEK = Settings.model_validate({"bot": {"min_membership_age": "7d"}})
 
 
-async def test_members_who_joined_recently_may_not_vote_and_unknown_dates_are_not_held_against_anyone(tmp_path):
+async def test_recent_members_may_not_vote_and_an_unknown_date_is_held_against_no_one(tmp_path):
     async with sqlite_harness(tmp_path, WEEK) as h:
         _, thread = await h.start_debate(sides="pause, go faster")
         started = h.chat.posts and await h.say("Maya", '/debate start motion:"Second" sides:"a, b"')
@@ -47,8 +47,8 @@ async def test_off_by_default(tmp_path):
     async with sqlite_harness(tmp_path) as h:
         _, thread = await h.start_debate(sides="pause, go faster")
         actor = Actor("new", "New", member_since=h.clock.now() - timedelta(minutes=5))
-        reply = await h.core.execute_text(Request(SpaceRef("test", "guild-1", "guild-1"), actor, "general", thread),
-                                          "/position side:pause")
+        request = Request(SpaceRef("test", "guild-1", "guild-1"), actor, "general", thread)
+        reply = await h.core.execute_text(request, "/position side:pause")
         assert "Recorded" in reply.message.text
 
 

@@ -37,10 +37,12 @@ async def test_a_rebuttal_must_restate_what_it_answers_where_the_format_asks(har
     assert two_lines.message.kind == "error" and "one line" in two_lines.message.text
     alone = await harness.say("ada", f'/argue restatement:"{GIST}" text:"{ANSWER}"', thread=thread)
     assert alone.message.kind == "error" and "argument:N" in alone.message.text
-    long = await harness.say("ada", f'/rebut argument:1 restatement:"{"x" * 201}" text:"{ANSWER}"', thread=thread)
+    long = await harness.say("ada", f'/rebut argument:1 restatement:"{"x" * 201}" text:"{ANSWER}"',
+                             thread=thread)
     assert long.message.kind == "error" and "the limit is 200" in long.message.text
 
-    posted = await harness.say("ada", f'/rebut argument:1 restatement:"{GIST}" text:"{ANSWER}"', thread=thread)
+    posted = await harness.say("ada", f'/rebut argument:1 restatement:"{GIST}" text:"{ANSWER}"',
+                               thread=thread)
     assert "Argument #2" in posted.message.text
     shown = post_of(harness, "#2 · pause (rebuts #1)")
     assert shown.text.startswith(f"Restating #1 (awaiting its author's answer): “{GIST}”")
@@ -59,7 +61,8 @@ async def test_the_author_accepts_and_the_rebuttal_shows_it(harness: Harness):
     assert "accepted #2's restatement of #1" in accepted.message.text
     shown = post_of(harness, "#2 · pause (rebuts #1)")
     assert shown.text.startswith(f"Restating #1 (its author: “that's my point”): “{GIST}”")
-    assert [p for p in harness.chat.posts if p.item.edit_message_id and p.item.out.message.title.startswith("#2")]
+    assert [p for p in harness.chat.posts
+            if p.item.edit_message_id and p.item.out.message.title.startswith("#2")]
     again = await harness.say("bo", "/restatement rebuttal:2 accept:yes", thread=thread)
     assert "already accepted" in again.message.text
 

@@ -30,8 +30,8 @@ def posted(h: Harness) -> list[str]:
 async def run_debate(h: Harness, voting: str | None) -> tuple[str, list[str]]:
     """A debate through its post-vote, with voters and arguers; the replies everyone got on the way."""
     option = f" voting:{voting}" if voting else ""
-    reply = await h.say("Maya", f'/debate start motion:"Pause frontier training runs" sides:"pause, go faster"'
-                                f"{option}")
+    reply = await h.say("Maya", '/debate start motion:"Pause frontier training runs" '
+                                f'sides:"pause, go faster"{option}')
     replies = [reply.message]
     thread = f"guild-1-t{h.chat.posts[0].item.out.debate_id}"
 
@@ -77,7 +77,7 @@ async def test_hidden_and_anonymous_votes_leak_no_tally_and_no_name_before_or_af
     assert "%" in results and "Changed their mind: 2" in results and "Who moved" not in results
     for text in after:
         assert not any(name.lower() in text.lower() for name in VOTERS), text
-    card = [everything(p.item.out.message) for p in harness.chat.posts if p.item.out.message.kind == "card"][-1]
+    card = [everything(m) for m in (p.item.out.message for p in harness.chat.posts) if m.kind == "card"][-1]
     assert "Positions: pause" in card  # the counts show once the post-vote has closed
 
 
@@ -95,9 +95,11 @@ async def test_hidden_alone_names_movers_after_close_and_a_format_can_set_it(tmp
     from bot.testing import sqlite_harness
 
     settings = Settings.model_validate({"formats": {"secret": {
-        "pre_vote": "5m", "post_vote": "5m", "voting": ["hidden"], "rounds": [{"name": "floor", "duration": "10m"}]}}})
+        "pre_vote": "5m", "post_vote": "5m", "voting": ["hidden"],
+        "rounds": [{"name": "floor", "duration": "10m"}]}}})
     async with sqlite_harness(tmp_path, settings) as h:
-        await h.say("Maya", '/debate start motion:"Pause frontier runs" sides:"pause, go faster" format:secret')
+        await h.say("Maya", '/debate start motion:"Pause frontier runs" sides:"pause, go faster" '
+                            "format:secret")
         thread = f"guild-1-t{h.chat.posts[0].item.out.debate_id}"
         await h.say("Quinn", "/position side:pause", thread=thread)
         await h.say("Rowan", "/position side:pause", thread=thread)
@@ -112,7 +114,8 @@ async def test_hidden_alone_names_movers_after_close_and_a_format_can_set_it(tmp
 
 
 async def test_an_unknown_voting_mode_is_refused(harness: Harness):
-    reply = await harness.say("Maya", '/debate start motion:"Pause runs" sides:"pause, go faster" voting:secret')
+    reply = await harness.say("Maya", '/debate start motion:"Pause runs" sides:"pause, go faster" '
+                                      "voting:secret")
     assert reply.message.kind == "error" and reply.option == "voting"
     assert "no voting mode 'secret'" in reply.message.text and "hidden-anonymous" in reply.message.text
     assert harness.chat.posts == []
@@ -121,7 +124,8 @@ async def test_an_unknown_voting_mode_is_refused(harness: Harness):
 async def test_exports_wait_for_hidden_votes_and_leave_anonymous_names_out_unless_asked(harness: Harness):
     thread, _ = await run_debate(harness, "hidden-anonymous")
     early = await harness.say("Maya", "/export format:json debate:1")
-    assert early.message.kind == "error" and "hides its votes until its post-vote closes" in early.message.text
+    assert early.message.kind == "error"
+    assert "hides its votes until its post-vote closes" in early.message.text
     assert not early.message.files
     await harness.advance(minutes=15)
 

@@ -134,7 +134,8 @@ ITT_SCRIPT: tuple[str, ...] = (
     "/as Bo", '/itt write side:govern-compute text:"Compute is the one input you can see from orbit: data '
     'centres, power draw, a handful of chip makers. Controls there can be tested for short periods and '
     'undone, and they buy room for a safety tax while software progress cannot be recalled."',
-    "/as Eli", '/itt write side:govern-compute text:"Compute governance is good because chips are expensive."',
+    "/as Eli",
+    '/itt write side:govern-compute text:"Compute governance is good because chips are expensive."',
     "/as Femi", '/itt write side:govern-software text:"Efficiency gains make every compute threshold leak: '
     'the rules that last govern what models are allowed to do once deployed, wherever they were trained."',
     "/as Femi", '/itt write side:govern-compute text:"..."',  # her own side: refused
@@ -145,7 +146,8 @@ ITT_SCRIPT: tuple[str, ...] = (
     "/as Eli", "/itt rate entry:3 verdict:yes",
     "/clock +1h",
     # rebuttals restate what they answer; the author accepts
-    "/as Bo", "/rebut argument:1 Efficiency gains mean the same capability needs ever fewer chips.",  # refused
+    "/as Bo",
+    "/rebut argument:1 Efficiency gains mean the same capability needs ever fewer chips.",  # refused
     '/rebut argument:1 restatement:"Chips can be counted and recalled; code cannot" text:"Counting chips '
     'tells you little once the same capability needs ten times fewer of them."',
     "/as Femi", "/restatement rebuttal:3 accept:yes",

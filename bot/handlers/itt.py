@@ -18,16 +18,18 @@ async def write(ctx: Ctx) -> Reply:
     itt.check_can_write(debate, held.side if held else None, side)
     before = await ctx.uow.itt_entry_by(debate.id, ctx.actor.user_id, side)
     if before is not None:
-        raise Conflict(f"You already wrote entry #{before.number} for {debate.label(side)}: one entry per side.",
+        raise Conflict(f"You already wrote entry #{before.number} for {debate.label(side)}: one entry per "
+                       "side.",
                        "Write for another side you do not hold, or judge the entries written for yours.")
-    made = await ctx.uow.add_itt_entry(IttEntry(debate.id, 0, ctx.actor.user_id, ctx.actor.name, held.side, side,
-                                                ctx.args.get("text"), ctx.now))
+    made = await ctx.uow.add_itt_entry(IttEntry(debate.id, 0, ctx.actor.user_id, ctx.actor.name, held.side,
+                                                side, ctx.args.get("text"), ctx.now))
     assert made is not None  # the debate's row is held, and no entry of this author for this side exists
     await ctx.emit(Outgoing(render_itt.entry(debate, made), debate.channel_id, debate.id, in_thread=True,
                             subject=("itt", made.number)))
-    return Reply(Message(f"ITT entry #{made.number} (the case for {debate.label(side)}) is posted in the thread "
-                         f"of debate #{debate.number}, without your name; members of {debate.label(side)} judge "
-                         "it, and the results credit you if it passes."))
+    label = debate.label(side)
+    return Reply(Message(f"ITT entry #{made.number} (the case for {label}) is posted in the thread of debate "
+                         f"#{debate.number}, without your name; members of {label} judge it, and the results "
+                         "credit you if it passes."))
 
 
 async def rate(ctx: Ctx) -> Reply:

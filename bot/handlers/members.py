@@ -45,8 +45,8 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     if restated is not None:
         restatement = Restatement(debate.id, arg.number, rebuts, restated)
         await ctx.uow.add_restatement(restatement)
-    await ctx.emit(Outgoing(render.argument(debate, arg, restatement), debate.channel_id, debate.id, in_thread=True,
-                            subject=("argument", arg.number)))
+    await ctx.emit(Outgoing(render.argument(debate, arg, restatement), debate.channel_id, debate.id,
+                            in_thread=True, subject=("argument", arg.number)))
     await refresh_card(ctx.uow, debate, ctx.now)
     return Reply(Message(f"Argument #{arg.number} ({debate.label(side)}) is posted in the thread of debate "
                          f"#{debate.number}."))
@@ -61,7 +61,7 @@ def _restatement(ctx: Ctx, debate: Debate, rebuts: int | None) -> str | None:
     if given is None and rebuts is not None and debate.format.restate:
         raise UserError(f"Debate #{debate.number} asks each rebuttal to start by restating, in one line, the "
                         f"argument it answers (#{rebuts}).",
-                        'Add restatement:"..." as its author would put it; they can accept it as their point.',
+                        'Add restatement:"..." as its author would put it; they may accept it as theirs.',
                         option="restatement")
     if given is not None and "\n" in given:
         raise UserError("A restatement is one line; yours has line breaks.",

@@ -66,8 +66,8 @@ async def forget(uow: UnitOfWork, space: Space, member_id: str, actor: str, now:
         debate = await uow.debate_by_id(debate_id)
         if first is not None and debate is not None:
             gone = Message(FORGOTTEN, title=f"ITT entry #{number}", kind="argument")
-            await uow.enqueue(space.id, Outgoing(gone, debate.channel_id, debate_id, in_thread=True, edit_of=first),
-                              now)
+            edit = Outgoing(gone, debate.channel_id, debate_id, in_thread=True, edit_of=first)
+            await uow.enqueue(space.id, edit, now)
     for debate_id, number, _ in written:
         await _replace(uow, space, debate_id, number, FORGOTTEN, True, now)
     await uow.scrub(space.id, needles(member_id, erased["names"],

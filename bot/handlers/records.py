@@ -47,12 +47,12 @@ async def export_(ctx: Ctx) -> Reply:
     concerned = [found] if found else await ctx.uow.debates(ctx.space.id)
     hidden = [d.number for d in concerned if d.tallies_hidden]
     if hidden:
-        raise Conflict(f"Debate #{hidden[0]} hides its votes until its post-vote closes, so an export that holds "
-                       "it waits until then.", "Export it once it is closed" +
+        raise Conflict(f"Debate #{hidden[0]} hides its votes until its post-vote closes, so an export that "
+                       "holds it waits until then.", "Export it once it is closed" +
                        (", or export another debate by number." if not found else "."))
     anonymous = [d.number for d in concerned if d.format.anonymous]
     asked = ctx.args.get("pseudonymize")
-    pseudonymize = bool(asked) if asked is not None else bool(anonymous)  # anonymous votes: no names by default
+    pseudonymize = bool(asked) if asked is not None else bool(anonymous)  # anonymous votes: no names
     what = _what(debate, fmt, pseudonymize)
     named = ""
     if anonymous and not pseudonymize:  # a moderator asked for the names of anonymous voters: audited as such

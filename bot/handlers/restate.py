@@ -27,7 +27,8 @@ async def judge(ctx: Ctx) -> Reply:
     accepted = bool(ctx.args.get("accept"))
     if restated.accepted is accepted:
         said = "accepted" if accepted else "did not accept"
-        return Reply(render.notice(debate, f"You already {said} #{number}'s restatement of #{restated.restates}."))
+        text = f"You already {said} #{number}'s restatement of #{restated.restates}."
+        return Reply(render.notice(debate, text))
     await ctx.uow.judge_restatement(debate.id, number, accepted, ctx.now)
     judged = Restatement(debate.id, number, restated.restates, restated.text, accepted, ctx.now)
     first = await ctx.uow.outbox_id_of(ctx.space.id, ("argument", number), debate.id)
@@ -35,7 +36,9 @@ async def judge(ctx: Ctx) -> Reply:
         await ctx.emit(Outgoing(render.argument(debate, rebuttal, judged), debate.channel_id, debate.id,
                                 in_thread=True, edit_of=first))
     if accepted:
-        text = f"You accepted #{number}'s restatement of #{restated.restates} as your point: it is shown with the rebuttal."
+        text = (f"You accepted #{number}'s restatement of #{restated.restates} as your point: it is shown "
+                "with the rebuttal.")
     else:
-        text = f"You did not accept #{number}'s restatement of #{restated.restates}: it is taken off the rebuttal."
+        text = (f"You did not accept #{number}'s restatement of #{restated.restates}: it is taken off the "
+                "rebuttal.")
     return Reply(render.notice(debate, text))
