@@ -13,8 +13,8 @@ from bot.messages import Message
 from bot.testing import Harness
 
 VOTERS = ("Quinn", "Rowan", "Sasha", "Tamsin")  # they vote and never argue: a name seen is a leak
-TALLY = re.compile(r"\b(pause|go faster|undecided) \d+(?![\d★])|\d+ endorsed|endorsed by|n = \d|yet \(\d+\)",
-                   re.IGNORECASE)
+TALLY = re.compile(r"\b(pause|go faster|undecided) \d+(?![\d★])|\d+ minds?|\d+ endorsed|endorsed by|n = \d"
+                   r"|yet \(\d+\)", re.IGNORECASE)
 
 
 def everything(message: Message) -> str:
@@ -56,6 +56,7 @@ async def run_debate(h: Harness, voting: str | None) -> tuple[str, list[str]]:
     await say("Sasha", "/position side:pause credit:1")
     await say("Tamsin", "/position side:go-faster credit:2")
     await say("cy", "/debate status")
+    await say("cy", "/leaderboard")  # whose arguments moved minds: counted from close when votes are hidden
     return thread, [everything(m) for m in replies]
 
 
