@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
 from bot.errors import UserError
-from bot.handlers import (debates, members, motions, privacy, reading, records, reminders, schedules,
-                          standing, steelman, votes)
+from bot.handlers import (debates, itt, members, motions, privacy, reading, records, reminders,
+                          restate, schedules, standing, steelman, votes)
 
 def entry(handler, *args, **options) -> Command:
     """One command: its handler first, then what it is (name, description, options, who may run it)."""
@@ -21,6 +21,10 @@ _DEBATE = Option("debate", DEBATE, "Debate number (default: the debate of this t
 # Room for the most sides [limits] max_sides allows (10), each of the longest name (40), comma-separated.
 SIDES_TEXT = 10 * 40 + 9 * len(", ")
 _TEXT = Option("text", TEXT, "Your argument", required=True, limit_key="max_text", long=True)
+VOTING_CHOICES = ("open", "hidden", "anonymous", "hidden-anonymous")
+RESTATEMENT_MAX = 200  # one line: the gist of the argument answered, as its author would say it
+_RESTATEMENT = Option("restatement", TEXT, "One line restating the argument you answer, as its author would "
+                      "put it (formats with restate ask for it)", max_length=RESTATEMENT_MAX)
 
 _SCHEDULE = Option("schedule", INT, "Schedule number (see /schedule list)", required=True, min=1)
 _MOTION = Option("motion", INT, "Motion number (see /motion list)", required=True, min=1)
@@ -77,6 +81,8 @@ CATALOG: tuple[Command, ...] = (
             Option("motion", TEXT, "The motion, as one sentence", required=True, limit_key="max_motion"),
             Option("sides", TEXT, "Comma-separated sides (default: for, against)", max_length=SIDES_TEXT),
             Option("format", CHOICE, "Debate format (rounds and durations)"),
+            Option("voting", CHOICE, "open, hidden (counts unseen until the post-vote closes), anonymous (no "
+                   "names in results) or hidden-anonymous (default: the format's)", choices=VOTING_CHOICES),
         ),
         moderator=True,
         example='/debate start motion:"Frontier AI labs should pause training runs above 10^26 FLOP" '
@@ -107,7 +113,8 @@ CATALOG: tuple[Command, ...] = (
         "argue",
         "Add an argument for a side",
         (_TEXT, Option("side", SIDE, "The side it supports (default: your current side)"),
-         Option("argument", ARGUMENT, "Number of the argument it answers, to make it a rebuttal", min=1), _DEBATE),
+         Option("argument", ARGUMENT, "Number of the argument it answers, to make it a rebuttal", min=1),
+         _RESTATEMENT, _DEBATE),
         example='/argue side:go-faster text:"A unilateral pause moves frontier work to labs with fewer safeguards."',
     ),
     entry(
@@ -117,10 +124,23 @@ CATALOG: tuple[Command, ...] = (
         (
             Option("argument", ARGUMENT, "Number of the argument you answer", required=True, min=1),
             _TEXT,
+            _RESTATEMENT,
             Option("side", SIDE, "The side your rebuttal supports (default: your current side)"),
             _DEBATE,
         ),
-        example='/rebut argument:3 text:"Compute controls can be tested for short periods first."',
+        example='/rebut argument:3 restatement:"A pause is unenforceable" '
+        'text:"Compute controls can be tested for short periods first."',
+    ),
+    entry(
+        restate.judge,
+        "restatement",
+        "Say whether a rebuttal's restatement of your argument is your point",
+        (Option("rebuttal", ARGUMENT, "Number of the rebuttal that restates your argument", required=True,
+                min=1),
+         Option("accept", BOOL, "yes: that's my point (shown with the rebuttal); no: it is not",
+                required=True),
+         _DEBATE),
+        example="/restatement rebuttal:5 accept:yes",
     ),
     entry(
         members.endorse,
@@ -232,6 +252,24 @@ CATALOG: tuple[Command, ...] = (
         (Option("use", TEXT, "extractive (nothing leaves the bot) or llm (sends arguments to a model)",
                 required=True, max_length=20),),
         moderator=True,
+    ),
+    entry(
+        itt.write,
+        "itt write",
+        "In an ITT round: write the strongest case for a side you do not hold (posted without your name)",
+        (Option("side", SIDE, "The side whose case you write (not your own)", required=True),
+         Option("text", TEXT, "That side's strongest case, as one of them would put it", required=True,
+                limit_key="max_text", long=True), _DEBATE),
+        example='/itt write side:pause text:"Weights cannot be un-trained: evaluations have to come first."',
+    ),
+    entry(
+        itt.rate,
+        "itt rate",
+        "Judge an ITT entry written for your side: could someone on your side have written it?",
+        (Option("entry", INT, "ITT entry number (shown in the thread)", required=True, min=1),
+         Option("verdict", CHOICE, "yes (one of us could have written it) or no (it misses our case)",
+                required=True, choices=("yes", "no")), _DEBATE),
+        example="/itt rate entry:2 verdict:yes",
     ),
     entry(members.history, "history", "Your own positions over time", (_DEBATE,)),
     entry(reminders.remind_me, "remind me", "A direct message when the post-vote opens (if you pre-voted)",

@@ -80,6 +80,7 @@ class RoundConfig(Strict):
     duration: Duration
     sides: Literal["all"] | list[Annotated[int, Field(ge=1, le=10)]] = "all"
     per_person_limit: int | None = Field(default=None, ge=1, le=100)
+    kind: Literal["arguments", "itt"] = "arguments"  # itt: an ideological Turing test round
     # Reminders in the thread this long before the round closes; unset: the format's remind_before.
     remind_before: list[Duration] | None = Field(default=None, max_length=5)
 
@@ -99,35 +100,35 @@ class FormatConfig(Strict):
     # Reminders in the thread this long before each phase (votes and rounds) closes; a phase shorter than
     # a reminder skips it.
     remind_before: list[Duration] = Field(default=[], max_length=5)
+    restate: bool = False  # a rebuttal must start with a one-line restatement of what it answers
+    voting: list[Literal["hidden", "anonymous"]] = []  # hidden: no counts until close; anonymous: no names
 
     def to_format(self, name: str) -> Format:
         rounds = tuple(
             RoundSpec(r.name, r.duration, None if r.sides == "all" else tuple(r.sides),
-                      r.per_person_limit, None if r.remind_before is None else tuple(r.remind_before))
+                      r.per_person_limit, None if r.remind_before is None else tuple(r.remind_before),
+                      kind=r.kind)
             for r in self.rounds
         )
-        return Format(name, self.pre_vote, rounds, self.post_vote, tuple(self.remind_before))
+        voting = tuple(dict.fromkeys(self.voting))
+        return Format(name, self.pre_vote, rounds, self.post_vote, tuple(self.remind_before),
+                      restate=self.restate, voting=voting)
+
+
+_FORMATS_FILE = Path(__file__).with_name("formats.toml")
 
 
 def _builtin_formats() -> dict[str, FormatConfig]:
-    return {
-        "oxford": FormatConfig(
-            pre_vote="15m",
-            post_vote="15m",
-            rounds=[
-                RoundConfig(name="opening", duration="1h", per_person_limit=2),
-                RoundConfig(name="rebuttal", duration="1h", per_person_limit=3),
-                RoundConfig(name="closing", duration="30m", per_person_limit=1),
-            ],
-        ),
-        "quick": FormatConfig(
-            pre_vote="5m", post_vote="5m", rounds=[RoundConfig(name="open floor", duration="20m")]
-        ),
-    }
+    """The formats shipped in bot/formats.toml (read once per call: settings are built rarely)."""
+    with _FORMATS_FILE.open("rb") as f:
+        return {name: FormatConfig.model_validate(body) for name, body in tomllib.load(f).items()}
 
 
 class BotSettings(Strict):
     default_format: str = "oxford"
+    # Members who joined the community more recently than this may not record positions (votes); 0s: off.
+    # Discord says when a member joined; Slack does not, so on Slack (and the console) it does not apply.
+    min_membership_age: Duration = timedelta(0)
     max_active_debates_per_channel: int = Field(default=5, ge=1, le=100)
 
 

@@ -39,6 +39,12 @@ class RoundSpec:
     sides: tuple[int, ...] | None = None  # 1-based side positions allowed to post; None = every side
     per_person_limit: int | None = None
     remind_before: tuple[timedelta, ...] | None = None  # reminders before it closes; None: the format's
+    kind: str = "arguments"  # ARGUMENTS, or ITT: members write the case of a side they do not hold
+
+
+ARGUMENTS, ITT = "arguments", "itt"  # the kinds of round
+HIDDEN, ANONYMOUS = "hidden", "anonymous"  # voting modes: tallies hidden until close; no names in results
+VOTING_MODES = (HIDDEN, ANONYMOUS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class Format:
     rounds: tuple[RoundSpec, ...]
     post_vote: timedelta
     remind_before: tuple[timedelta, ...] = ()  # before each phase closes, a reminder in the thread
+    restate: bool = False  # a rebuttal starts with a one-line restatement of the argument it answers
+    voting: tuple[str, ...] = ()  # VOTING_MODES in force (per format, or chosen when the debate starts)
 
     def reminders(self, phase: int) -> tuple[timedelta, ...]:
         """How long before the phase closes each of its reminders comes (a round may set its own); one
@@ -57,6 +65,18 @@ class Format:
         wanted = self.remind_before if own is None else own
         fits = {b for b in wanted if timedelta(0) < b < self.phase_duration(phase)}
         return tuple(sorted(fits, reverse=True))
+
+    @property
+    def hidden(self) -> bool:
+        return HIDDEN in self.voting
+
+    @property
+    def anonymous(self) -> bool:
+        return ANONYMOUS in self.voting
+
+    @property
+    def has_itt(self) -> bool:
+        return any(r.kind == ITT for r in self.rounds)
 
     @property
     def post_vote_phase(self) -> int:
@@ -107,6 +127,9 @@ class Actor:
     user_id: str
     name: str
     is_moderator: bool = False
+    # when they joined the community, where the platform says (Discord's joined_at); None: unknown (Slack
+    # has no such field, nor the console), and then a minimum membership age cannot apply to them
+    member_since: datetime | None = None
 
 
 @dataclass
@@ -144,6 +167,11 @@ class Debate:
             return self.format.rounds[self.phase - 1]
         return None
 
+    @property
+    def tallies_hidden(self) -> bool:
+        """Hidden voting: the crowd's counts stay unseen until the post-vote closes (the debate closes)."""
+        return self.format.hidden and self.state.active
+
     def side(self, key: str) -> Side | None:
         return next((s for s in self.sides if s.key == key), None)
 
@@ -167,6 +195,47 @@ class Argument:
     text: str
     created_at: datetime
     rebuts: int | None = None
+
+
+@dataclass(frozen=True)
+class IttEntry:
+    """An ideological Turing test text: the strongest case for `side`, by a member who held `author_side`."""
+
+    debate_id: int
+    number: int  # numbered per debate, apart from arguments
+    author_id: str
+    author_name: str
+    author_side: str
+    side: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class IttRating:
+    """A member of the entry's side answering "could someone on our side have written this?" (append-only:
+    a member's latest answer for an entry counts)."""
+
+    debate_id: int
+    entry: int
+    member_id: str
+    member_name: str
+    member_side: str
+    passed: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A rebuttal's one-line restatement of the argument it answers, and that argument's author's verdict
+    (None until they answer: True "that's my point", False "not my point")."""
+
+    debate_id: int
+    rebuttal: int
+    restates: int
+    text: str
+    accepted: bool | None = None
+    judged_at: datetime | None = None
 
 
 @dataclass(frozen=True)

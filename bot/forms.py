@@ -51,6 +51,7 @@ def form_for(command_name: str, fixed: dict[str, Any], limits: Any, room: FormLi
     command = BY_NAME[command_name]
     fields = tuple(_field(o, limits, room) for o in command.options if o.name not in fixed and o.name != "debate")
     debate = f" (debate #{fixed['debate']})" if "debate" in fixed else ""
-    title = {"argue": "Add an argument", "rebut": f"Rebut #{fixed.get('argument', '')}"}.get(
+    title = {"argue": "Add an argument", "rebut": f"Rebut #{fixed.get('argument', '')}",
+                                      "itt write": "Write another side's case"}.get(
         command_name, command.description)
     return Form(command_name, (title + debate)[:room.title], fields[:room.fields], tuple(fixed.items()))

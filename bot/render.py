@@ -7,7 +7,7 @@ from datetime import datetime
 from collections.abc import Mapping, Sequence
 
 from bot.commands import Command
-from bot.domain import Argument, Debate, Position, UNDECIDED
+from bot.domain import ITT, Argument, Debate, Position, Restatement, UNDECIDED
 from bot.messages import Button, Chart, Field, Message
 from bot.summaries import SideRating, SteelmanReport
 from bot.results import Results
@@ -33,10 +33,24 @@ def _dur(delta) -> str:
     return f"{minutes}m" if minutes else f"{int(delta.total_seconds())}s"
 
 
+HIDDEN_COUNTS = "hidden until the post-vote closes"
+
+
+def voting_modes(debate: Debate) -> str:
+    said = []
+    if debate.format.hidden:
+        said.append("hidden: no one sees the counts until the post-vote closes")
+    if debate.format.anonymous:
+        said.append("anonymous: the results show shares and moves, never who voted how")
+    return "; ".join(said)
+
+
 def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
     """The debate's card in the channel, kept up to date."""
     stands = ", ".join(f"{debate.label(k)} {n}" for k, n in counts.items()) or (
         "no positions yet" if debate.state.active else "nobody took a position")
+    if debate.tallies_hidden:
+        stands = HIDDEN_COUNTS
     fields = [
         Field("Sides", ", ".join(f"{s.label} (`{s.key}`)" for s in debate.sides) + ", undecided"),
         Field("Format", f"{debate.format.name}: {_schedule(debate)}"),
@@ -45,6 +59,8 @@ def card(debate: Debate, counts: dict[str, int], arguments: int) -> Message:
         Field("Arguments", str(arguments), inline=True),
         Field("Positions", stands, inline=True),
     ]
+    if debate.format.voting:
+        fields.append(Field("Voting", voting_modes(debate)))
     buttons: tuple[Button, ...] = ()
     if debate.state.active:
         votes = tuple(
@@ -76,6 +92,10 @@ def phase_started(debate: Debate) -> Message:
                 f"Vote on the card or with `/position side:<{'|'.join(debate.side_keys)}|undecided>`.")
     elif debate.phase == debate.format.post_vote_phase:
         text = f"The rounds are over; the post-vote is open. Where do you stand now?{until}"
+    elif debate.current_round and debate.current_round.kind == ITT:
+        from bot import render_itt
+
+        return render_itt.round_started(debate, until)
     else:
         spec = debate.current_round
         who = "every side"
@@ -91,17 +111,30 @@ VOTE_BUTTONS = (("Agree", "agree", "success"), ("Disagree", "disagree", "danger"
                 ("Pass", "pass", "secondary"))
 
 
-def argument(debate: Debate, arg: Argument) -> Message:
+def argument(debate: Debate, arg: Argument, restatement: Restatement | None = None) -> Message:
     answering = f" (rebuts #{arg.rebuts})" if arg.rebuts else ""
+    buttons = [
+        *(Button(label, "vote", (("argument", arg.number), ("vote", value), ("debate", debate.number)), style)
+          for label, value, style in VOTE_BUTTONS),
+        Button("Rebut", "rebut", (("argument", arg.number), ("debate", debate.number)), form=True),
+    ]
+    text = arg.text
+    if restatement is not None:
+        r = restatement
+        if r.accepted:
+            text = f"Restating #{r.restates} (its author: “that's my point”): “{r.text}”\n\n{text}"
+        elif r.accepted is None:
+            text = f"Restating #{r.restates} (awaiting its author's answer): “{r.text}”\n\n{text}"
+        else:
+            text = f"(Its restatement of #{r.restates} was not accepted by that argument's author.)\n\n{text}"
+        judge = (("rebuttal", arg.number), ("debate", debate.number))
+        buttons += [Button("That's my point", "restatement", (*judge, ("accept", "yes")), "primary"),
+                    Button("Not my point", "restatement", (*judge, ("accept", "no")))]
     return Message(
-        text=arg.text,
+        text=text,
         title=f"#{arg.number} · {debate.label(arg.side)}{answering}",
         footer=f"{arg.author_name} · {debate.format.phase_name(arg.phase)}",
-        buttons=(
-            *(Button(label, "vote", (("argument", arg.number), ("vote", value), ("debate", debate.number)),
-                     style) for label, value, style in VOTE_BUTTONS),
-            Button("Rebut", "rebut", (("argument", arg.number), ("debate", debate.number)), form=True),
-        ),
+        buttons=tuple(buttons),
         kind="argument",
     )
 
@@ -126,7 +159,7 @@ def results(debate: Debate, r: Results, args: dict[int, Argument]) -> Message:
     fields = [Field("Before → after", "\n".join(lines)),
               Field("Voters", f"{r.pre_total} before, {r.post_total} after", inline=True),
               Field("Changed their mind", str(len(r.moves)), inline=True)]
-    if r.moves:
+    if r.moves and not debate.format.anonymous:
         moved = [f"{m.member_name}: {debate.label(m.before)} → {debate.label(m.after)}"
                  + (f" (credits #{m.credited})" if m.credited else "") for m in r.moves]
         fields.append(Field("Who moved", "\n".join(moved)))

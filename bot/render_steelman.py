@@ -49,7 +49,7 @@ def summary(
         fields.append(
             Field(
                 "Common ground",
-                common or report.common_ground_note or NO_COMMON[final],
+                common or _note(debate, report) or NO_COMMON[final],
             )
         )
         cruxes = "\n".join(_crux_line(debate, c) for c in report.cruxes)
@@ -65,6 +65,13 @@ def summary(
     )
 
 
+def _note(debate: Debate, report: SteelmanReport) -> str | None:
+    """Why there is no common ground yet; with hidden votes, without the count it would give away."""
+    if report.common_ground_note and debate.tallies_hidden:
+        return "Too few members have endorsed arguments across sides yet to call anything common ground."
+    return report.common_ground_note
+
+
 def _intro(debate: Debate, report: SteelmanReport, more: bool) -> str:
     order = ORDER["llm" if report.points else "extractive"]
     return f"The strongest case for each side of: {debate.motion}\n{MORE if more else order}"
@@ -78,23 +85,24 @@ def _side_body(debate: Debate, report: SteelmanReport, key: str, rating: SideRat
         lines += [f"• {point}" for point in report.points[key]]
         lines.append("Sources: " + ", ".join(f"#{p.number}" for p in picks))
     else:
-        lines += [pick_line(p) for p in picks]
+        lines += [pick_line(p, counts=not debate.tallies_hidden) for p in picks]
     if report.notes.get(key):
         lines.append(report.notes[key])
     if not lines:
         lines.append(NO_ARGUMENT[final])
-    if rating and (rating.own_count or rating.others_count):
+    if rating and (rating.own_count or rating.others_count) and not debate.tallies_hidden:
         lines.append(rating_line(debate, rating))
     return "\n".join(lines)
 
 
-def pick_line(p: Pick) -> str:
+def pick_line(p: Pick, counts: bool = True) -> str:
+    """A pick with how it was supported; without `counts` (hidden voting, until close) no tallies."""
     extra = []
     if p.support > 1:
         extra.append(f"made by {p.support} members")
     if p.similar:
         extra.append(f"stands for {len(p.similar)} similar")
-    if p.endorsements:
+    if p.endorsements and counts:
         extra.append(f"{p.endorsements} endorsed, {p.cross_endorsements} from other sides")
     tail = f" _({'; '.join(extra)})_" if extra else ""
     return f"#{p.number} {p.author_name}: “{p.text}”{tail}"
@@ -124,14 +132,15 @@ def _shares(debate: Debate, shares: tuple[tuple[str, float], ...]) -> str:
 
 def _common_line(debate: Debate, p: Pick) -> str:
     shares = (
-        f" _(endorsed by {_shares(debate, p.side_shares)} of each side)_" if p.side_shares else ""
+        f" _(endorsed by {_shares(debate, p.side_shares)} of each side)_"
+        if p.side_shares and not debate.tallies_hidden else ""
     )
     return f"#{p.number} {p.author_name} ({debate.label(p.side)}): “{p.text}”{shares}"
 
 
 def _crux_line(debate: Debate, c: Crux) -> str:
     line = f"#{c.number} ({debate.label(c.side)}) “{shorten(c.text, 300)}”"
-    if c.side_shares:
+    if c.side_shares and not debate.tallies_hidden:
         line += f": endorsed by {_shares(debate, c.side_shares)} of each side"
     if c.rebuttals:
         line += "; answered by " + ", ".join(f"#{n}" for n in c.rebuttals)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.errors import Conflict, UserError
-from bot.domain import Actor, Debate, Format, Position, Side, State, UNDECIDED
+from bot.domain import ITT, VOTING_MODES, Actor, Debate, Format, Position, Side, State, UNDECIDED
 from bot.cleaning import clean, slug
 
 RESERVED = {UNDECIDED, "none", "all"}
@@ -56,6 +56,18 @@ def new_debate(space_id: int, motion: str, sides: tuple[Side, ...], fmt: Format,
         phase=0, phase_ends_at=now + fmt.pre_vote, channel_id=channel_id, thread_id=None,
         started_by=actor.user_id, started_by_name=actor.name, created_at=now, phase_started_at=now,
     )
+
+
+def voting_modes(given: str) -> tuple[str, ...]:
+    """`open`, `hidden`, `anonymous` or both (`hidden-anonymous`, in either order) -> the modes in force."""
+    words = [w for w in slug(given).split("-") if w]
+    if words == ["open"]:
+        return ()
+    if not words or any(w not in VOTING_MODES for w in words):
+        raise UserError(f"There is no voting mode {given.strip()[:40]!r}.",
+                        "Use open, hidden (counts unseen until the post-vote closes), anonymous (no names in "
+                        "the results) or hidden-anonymous.", option="voting")
+    return tuple(m for m in VOTING_MODES if m in words)
 
 
 RACE_WINDOW = timedelta(seconds=60)
@@ -128,6 +140,11 @@ def check_can_argue(debate: Debate, side: str, already: int) -> None:
                        "Record where you stand now with /position.")
     spec = debate.current_round
     assert spec is not None
+    if spec.kind == ITT:
+        raise Conflict(f"The {spec.name} round of debate #{debate.number} is an ideological Turing test: it "
+                       "takes the case of a side you do not hold, not arguments for your own.",
+                       "Write one with `/itt write side:<another side> text:...`; arguments open again "
+                       "after it.")
     if spec.sides is not None:
         allowed = [debate.sides[i - 1] for i in spec.sides if i <= len(debate.sides)]
         if side not in {s.key for s in allowed}:
@@ -139,6 +156,27 @@ def check_can_argue(debate: Debate, side: str, already: int) -> None:
             f"the limit is {spec.per_person_limit} per person.",
             "Endorse the points you agree with instead, or wait for the next round.",
         )
+
+
+def check_membership_age(actor: Actor, minimum: timedelta, now: datetime) -> None:
+    """Votes count from members who joined at least `minimum` ago, where the platform says when they
+    joined (an unknown date cannot be held against anyone)."""
+    if not minimum or actor.member_since is None or now - actor.member_since >= minimum:
+        return
+    hours = max(1, int((minimum - (now - actor.member_since)).total_seconds() // 3600))
+    raise Conflict(f"In this community, members vote once they have been here {_span(minimum)}; you joined "
+                   f"{_span(now - actor.member_since)} ago.",
+                   f"You can vote in about {_span(timedelta(hours=hours))}; until then, read and argue.")
+
+
+def _span(delta: timedelta) -> str:
+    days, hours = delta.days, delta.seconds // 3600
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if hours:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, delta.seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def current_side(history: list[Position]) -> str | None:

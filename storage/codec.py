@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.domain import Format, RoundSpec, Side
+from bot.domain import ARGUMENTS, Format, RoundSpec, Side
 from bot.messages import Button, Chart, Field, File, Message, Outgoing
 
 _TS = "%Y-%m-%dT%H:%M:%S.%f"
@@ -66,11 +66,14 @@ def format_json(fmt: Format) -> str:
                     "per_person_limit": r.per_person_limit,
                     **({"remind_before": [b.total_seconds() for b in r.remind_before]}
                        if r.remind_before is not None else {}),
+                    **({"kind": r.kind} if r.kind != ARGUMENTS else {}),
                 }
                 for r in fmt.rounds
             ],
             **({"remind_before": [b.total_seconds() for b in fmt.remind_before]}
                if fmt.remind_before else {}),
+            **({"restate": True} if fmt.restate else {}),
+            **({"voting": list(fmt.voting)} if fmt.voting else {}),
         }
     )
 
@@ -85,11 +88,13 @@ def format_from(text: str) -> Format:
             tuple(r["sides"]) if r["sides"] is not None else None,
             r["per_person_limit"],
             _spans(r["remind_before"]) if "remind_before" in r else None,
+            r.get("kind", ARGUMENTS),
         )
         for r in data["rounds"]
     )
     return Format(data["name"], timedelta(seconds=data["pre_vote"]), rounds,
-                  timedelta(seconds=data["post_vote"]), _spans(data.get("remind_before", ())))
+                  timedelta(seconds=data["post_vote"]), _spans(data.get("remind_before", ())),
+                  bool(data.get("restate")), tuple(data.get("voting", ())))
 
 
 def _spans(seconds: list[float]) -> tuple[timedelta, ...]:

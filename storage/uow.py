@@ -20,6 +20,7 @@ from bot.summaries import Rating
 from storage import codec, rows
 from storage.planning import PlanningStatements
 from storage.codec import stream_of
+from storage.uow_itt import IttStatements
 from storage.uow_records import RecordsMixin
 from storage.uow_votes import VotesMixin
 
@@ -70,7 +71,7 @@ _HEAD = ("o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 
          "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)")
 
 
-class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin):  # also uow_records, planning, uow_votes
+class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  # and their modules
     def __init__(self, db: Db, spaces: dict[tuple[str, str], Space]):
         self.db = db
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)

@@ -183,13 +183,26 @@ class RecordsMixin:
             "SELECT member_name FROM argument_votes WHERE space_id = $1 AND member_id = $2 UNION "
             "SELECT member_name FROM steelman_ratings WHERE space_id = $1 AND member_id = $2 UNION "
             "SELECT proposer_name FROM motions WHERE space_id = $1 AND proposer_id = $2 UNION "
-            "SELECT created_by_name FROM schedules WHERE space_id = $1 AND created_by = $2",
+            "SELECT created_by_name FROM schedules WHERE space_id = $1 AND created_by = $2 UNION "
+            "SELECT author_name FROM itt_entries WHERE space_id = $1 AND author_id = $2 UNION "
+            "SELECT member_name FROM itt_ratings WHERE space_id = $1 AND member_id = $2",
             space_id, member_id)
         texts = await self.db.all("SELECT text FROM motions WHERE space_id = $1 AND proposer_id = $2 "
                                   "AND debate_id IS NULL", space_id, member_id)
+        written = await self.db.all(
+            "SELECT text FROM itt_entries WHERE space_id = $1 AND author_id = $2 UNION "
+            "SELECT r.text FROM restatements r JOIN arguments a ON a.debate_id = r.debate_id "
+            "AND a.number = r.rebuttal WHERE r.space_id = $1 AND a.author_id = $2", space_id, member_id)
+        # their Turing-test entries and answers go, and the restatements that opened their rebuttals
+        who = (space_id, member_id)
+        await self.db.run("DELETE FROM itt_entries WHERE space_id = $1 AND author_id = $2", *who)
+        await self.db.run("DELETE FROM itt_ratings WHERE space_id = $1 AND member_id = $2", *who)
+        await self.db.run("DELETE FROM restatements WHERE space_id = $1 AND EXISTS (SELECT 1 FROM arguments "
+                          "a WHERE a.debate_id = restatements.debate_id AND a.number = restatements.rebuttal "
+                          "AND a.author_id = $2)", *who)
         done: dict[str, Any] = {
             "names": sorted(r[0] for r in names),
-            "texts": [r[0] for r in texts],
+            "texts": sorted(r[0] for r in written) + [r[0] for r in texts],
             "positions": await self.db.run("DELETE FROM positions WHERE space_id = $1 AND member_id = $2",
                                            space_id, member_id),
             "endorsements": await self.db.run("DELETE FROM endorsements WHERE space_id = $1 AND member_id = $2",

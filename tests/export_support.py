@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.console.demo import play
+from adapters.console.demo import SCRIPT, play
 from bot import export
 from bot.steelman import Extractive
 from tests.test_console import console
@@ -20,7 +20,7 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 async def demo(store) -> object:
     """Play the console demo on `store`; its community."""
-    await play(console(store, []))
+    await play(console(store, []), SCRIPT)  # the main demo debate (and the scheduled one), not the ITT one
     spaces = await store.transact(lambda uow: uow.spaces())
     return spaces[0]
 

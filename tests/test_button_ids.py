@@ -19,6 +19,8 @@ def test_form_asks_only_for_what_the_button_left_open():
     from bot.forms import FormLimits, form_for
 
     form = form_for("rebut", {"argument": "4", "debate": "2"}, Limits(), FormLimits(5, 45, 45, 100))
-    assert [f.name for f in form.fields] == ["text", "side"]
+    assert [f.name for f in form.fields] == ["text", "restatement", "side"]
     assert form.fields[0].required and form.fields[0].long and form.fields[0].max_length == 1500
+    restatement = form.fields[1]  # one line, optional unless the debate's format asks for it
+    assert not restatement.required and not restatement.long and restatement.max_length == 200
     assert form.title == "Rebut #4 (debate #2)"

@@ -36,7 +36,7 @@ def typed(db: Path, lines: list[str], timeout: float = 60) -> subprocess.Complet
 async def test_console_transcript_of_a_whole_debate(store):
     lines: list[str] = []
     room = console(store, lines)
-    await play(room, SCRIPT)
+    await play(room)  # the whole demo
     transcript = "\n".join(lines)
     # members see where things happen: the card in the channel, everything else in the thread
     assert "#ai-policy — Steelman:\n    【Debate #1: Frontier AI labs should pause" in transcript
@@ -61,6 +61,12 @@ async def test_console_transcript_of_a_whole_debate(store):
     dm = transcript[transcript.index("✉ direct message to dara"):]
     assert dm.index("【Debate #1: the post-vote is open】") < dm.index("\n[")
     assert transcript.index("【Debate #1: post-vote】") < transcript.index("✉ direct message to dara")
+    # the short oxford-itt debate: a Turing test round, restatements, votes hidden until close
+    itt = transcript[transcript.index("format:oxford-itt voting:hidden"):]
+    assert "【ITT entry #1 · the case for govern compute】" in itt and "You hold no side in debate #4" in itt
+    assert "Restating #1 (its author: “that's my point”)" in itt
+    assert "govern compute 2" not in itt[:itt.index("【Results of debate #4")]  # hidden until close
+    assert "1 of 1 judged entry passed (100% pass rate).\n        Passed: Femi (#3)" in itt
 
 
 async def test_room_commands(sqlite_store):

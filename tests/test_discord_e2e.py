@@ -84,14 +84,15 @@ async def test_commands_from_the_catalog_are_synced_on_start(fake, sqlite_store,
         commands = fake.commands(fake.guild.id if dev else None)
         assert fake.commands(None if dev else fake.guild.id) == {}  # one scope only
         assert set(commands) == {"debate", "argue", "rebut", "endorse", "position", "steelman", "history", "help",
-                                 "export", "audit", "leaderboard", "credit", "argument", "forget-me", "schedule", "motion", "steelman-engine",
-                                 "remind", "vote", "groups"}  # "steelman rate" is reached by its buttons
+                                 "export", "audit", "leaderboard", "credit", "argument", "forget-me", "schedule",
+                                 "motion", "steelman-engine", "remind", "vote", "groups", "itt", "restatement"}
+        # ("steelman rate" is reached by its buttons)
         vote = {o["name"]: o for o in commands["vote"]["options"]}
         assert [c["value"] for c in vote["vote"]["choices"]] == ["agree", "disagree", "pass", "withdraw"]
         debate = {o["name"]: o for o in commands["debate"]["options"]}
         assert set(debate) == {"start", "status", "list", "next", "extend", "close", "cancel"}
         start = {o["name"]: o for o in debate["start"]["options"]}
-        assert [c["value"] for c in start["format"]["choices"]] == ["oxford", "quick"]
+        assert [c["value"] for c in start["format"]["choices"]] == ["oxford", "oxford-itt", "quick"]
         argue = {o["name"]: o for o in commands["argue"]["options"]}
         assert argue["text"]["type"] == 3 and argue["text"]["required"] and argue["text"]["max_length"] == 1500
         assert argue["side"]["autocomplete"] and argue["debate"]["autocomplete"] and argue["debate"]["type"] == 4

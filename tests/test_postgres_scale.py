@@ -336,12 +336,22 @@ async def test_migrate_store_round_trip_of_the_demo(db_url, tmp_path):
         before, after = await community_view(original), await community_view(moved)
         assert before["histories"]["Ada"] and before["results"].moves
         assert after == before
+
+        async def turing_test(uow):  # the demo's oxford-itt debate: its entries, answers and restatement
+            space = await uow.space(SpaceRef("console", "local", "Console"), datetime.now(UTC))
+            debate = await uow.debate(space.id, 3)
+            return ([(e.number, e.author_name, e.side) for e in await uow.itt_entries(debate.id)],
+                    len(await uow.itt_ratings(debate.id)), [r.accepted for r in await uow.restatements(debate.id)])
+
+        assert await moved.transact(turing_test) == await original.transact(turing_test) == (
+            [(1, "Bo", "govern-compute"), (2, "Eli", "govern-compute"), (3, "Femi", "govern-software")], 6, [True])
         # the identities moved past the copied ids: the community carries on where it was
         maya = Request(SpaceRef("console", "local", "Console"), Actor("maya", "Maya", True), "ai-policy")
         reply = await Harness(moved).core.execute_text(
             maya, '/debate start motion:"Open-weight frontier models are a safety problem" format:quick')
-        # the demo's second debate came from its schedule, its third shows opinion groups
-        assert "Debate #4 has started" in reply.message.text
+        # the demo's second debate came from its schedule, its third shows opinion groups, its fourth is
+        # the short oxford-itt one
+        assert "Debate #5 has started" in reply.message.text
         listed = await Harness(moved).core.execute_text(maya, "/schedule list")
         assert "#1 every friday 18:00 (Europe/Berlin)" in listed.message.text  # schedules carry over too
     finally:

@@ -77,6 +77,7 @@ class _Debate:
 
     number, motion, side_keys = 4, "Frontier AI labs should pause", ("pause", "go")
     state = State.ROUND
+    tallies_hidden = False  # hidden voting, before close: no counts
 
     def label(self, key: str) -> str:
         return key

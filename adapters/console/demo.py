@@ -6,8 +6,9 @@ results with the steelman of every side. A member asks to be reminded (`/remind 
 message when the post-vote opens; a format may also post reminders in the thread before a round closes
 (`remind_before`). Then the community chooses what comes next: members propose and
 upvote motions, a moderator schedules a weekly debate from the queue, and a few days later it starts itself.
-Last, a debate whose two declared sides hide three opinion groups, found from members' votes
-(demo_groups.py).
+Then a debate whose two declared sides hide three opinion groups, found from members' votes
+(demo_groups.py). Last, a short oxford-itt debate with hidden votes: an ideological Turing test
+round, and rebuttals that restate what they answer.
 """
 
 from __future__ import annotations
@@ -115,9 +116,55 @@ SCRIPT: tuple[str, ...] = (
     "/debate list",
 )
 
+# An ideological Turing test (format oxford-itt, votes hidden until close): each member writes the case of
+# a side they do not hold, that side judges it; rebuttals restate what they answer, and authors accept.
+ITT_SCRIPT: tuple[str, ...] = (
+    "/in #ai-policy",
+    "/as Maya",
+    '/debate start motion:"Compute governance is safer than software governance" '
+    'sides:"govern compute, govern software" format:oxford-itt voting:hidden',
+    "/in thread-3",
+    "/as Femi", "/position side:govern-compute",
+    "/as Chen", "/position side:govern-compute",
+    "/as Bo", "/position side:govern-software",
+    "/as Eli", "/position side:govern-software",
+    "/as Dara", "/position side:undecided",
+    "/clock +15m",
+    "/as Femi", "/argue Chips are physical and few fabs make them: compute can be counted, inspected and, if "
+    "need be, destroyed, while a published algorithm cannot be taken back.",
+    "/as Bo", "/argue Software rules reach what people actually deploy; compute caps age quickly as "
+    "algorithms get more efficient per FLOP.",
+    "/clock +1h",
+    # the ITT round
+    "/as Bo", '/itt write side:govern-compute text:"Compute is the one input you can see from orbit: data '
+    'centres, power draw, a handful of chip makers. Controls there can be tested for short periods and '
+    'undone, and they buy room for a safety tax while software progress cannot be recalled."',
+    "/as Eli",
+    '/itt write side:govern-compute text:"Compute governance is good because chips are expensive."',
+    "/as Femi", '/itt write side:govern-software text:"Efficiency gains make every compute threshold leak: '
+    'the rules that last govern what models are allowed to do once deployed, wherever they were trained."',
+    "/as Femi", '/itt write side:govern-compute text:"..."',  # her own side: refused
+    "/as Dara", '/itt write side:govern-compute text:"..."',  # undecided: no side to write against
+    "/as Femi", "/itt rate entry:1 verdict:yes", "/itt rate entry:2 verdict:no",
+    "/as Chen", "/itt rate entry:1 verdict:yes", "/itt rate entry:2 verdict:no",
+    "/as Bo", "/itt rate entry:3 verdict:yes", "/itt rate entry:1 verdict:yes",  # not his side: refused
+    "/as Eli", "/itt rate entry:3 verdict:yes",
+    "/clock +1h",
+    # rebuttals restate what they answer; the author accepts
+    "/as Bo",
+    "/rebut argument:1 Efficiency gains mean the same capability needs ever fewer chips.",  # refused
+    '/rebut argument:1 restatement:"Chips can be counted and recalled; code cannot" text:"Counting chips '
+    'tells you little once the same capability needs ten times fewer of them."',
+    "/as Femi", "/restatement rebuttal:3 accept:yes",
+    "/as Maya", "/debate status",  # the counts stay hidden until the post-vote closes
+    "/clock +90m",  # closing, then the post-vote
+    "/as Eli", "/position side:govern-compute credit:1",
+    "/clock +15m",
+)
 
-# then a third debate (the second is the scheduled one), whose two declared sides hide three opinion groups
-DEMO: tuple[str, ...] = (*SCRIPT, "/in #ai-policy", *groups_script(debate=3))
+# then a third debate (the second is the scheduled one), whose two declared sides hide three opinion
+# groups, and a fourth: the short oxford-itt one
+DEMO: tuple[str, ...] = (*SCRIPT, "/in #ai-policy", *groups_script(debate=3), *ITT_SCRIPT)
 
 
 async def play(room: ConsoleRoom, script: tuple[str, ...] = SCRIPT) -> None:

@@ -56,7 +56,8 @@ class Interactions:
         guild = interaction.guild
         space = SpaceRef("discord", str(interaction.guild_id), guild.name if guild else "")
         user = interaction.user
-        actor = Actor(str(user.id), getattr(user, "display_name", user.name), self.is_moderator(interaction))
+        actor = Actor(str(user.id), getattr(user, "display_name", user.name), self.is_moderator(interaction),
+                      getattr(user, "joined_at", None))  # a Member's: votes may need a minimum age
         return Request(space, actor, channel_id, thread_id, f"interaction:{interaction.id}")
 
     def is_moderator(self, interaction: discord.Interaction) -> bool:

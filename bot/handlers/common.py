@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot import render, results
+from bot import itt, render, render_itt, results
 from bot.commands import Bound
 from bot.config import Settings
 from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Space, SpaceRef, State
@@ -195,6 +195,9 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
     outcome = results.compute(debate, await uow.positions(debate.id))
     arguments = {a.number: a for a in await uow.arguments(debate.id)}
     await announce(uow, debate, with_chart(render.results(debate, outcome, arguments)), now)
+    if debate.format.has_itt:
+        outcomes = itt.outcome(debate, await uow.itt_entries(debate.id), await uow.itt_ratings(debate.id))
+        await announce(uow, debate, render_itt.results(debate, outcomes), now)
     report = await summarize(uow, debate, summarizer)
     await post_groups(uow, debate, now, arguments, {p.number for p in report.common_ground}, opinion)
     ratings = side_ratings(await uow.steelman_ratings(debate.id))  # how each side rated its case so far

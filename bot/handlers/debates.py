@@ -28,11 +28,19 @@ async def start(ctx: Ctx) -> Reply:
     if len(active) >= settings.bot.max_active_debates_per_channel:
         raise Conflict(f"This channel already has {len(active)} debates running, the most it may have.",
                        "Close one first, or start the new one in another channel.")
+    fmt = settings.format(name)
+    voting = ctx.args.get("voting")
+    if voting is not None:
+        fmt = replace(fmt, voting=rules.voting_modes(voting))
     debate = await launch(ctx.uow, rules.new_debate(ctx.space.id, ctx.args.get("motion"), sides,
-                                                    settings.format(name), channel, ctx.actor, ctx.now),
+                                                    fmt, channel, ctx.actor, ctx.now),
                           ctx.now, ctx.summarizer)
     await record(ctx, debate, "start", debate.motion)
-    return Reply(Message(f"Debate #{debate.number} has started; its thread is open for the pre-vote.",
+    modes = f" Voting is {render.voting_modes(debate)}." if debate.format.voting else ""
+    if settings.bot.min_membership_age and ctx.actor.member_since is None:  # Slack, the console
+        modes += (" Note: this platform does not say when members joined, so the minimum membership age to "
+                  "vote does not apply here.")
+    return Reply(Message(f"Debate #{debate.number} has started; its thread is open for the pre-vote.{modes}",
                          kind="info"))
 
 

@@ -6,7 +6,7 @@ from bot import render, rules
 from bot.errors import Conflict, NotFound, UserError
 from bot.handlers.common import Ctx, find_debate, refresh_card
 from bot.handlers.votes import cast
-from bot.domain import WITHDRAWN, Argument, Debate, Position, UNDECIDED
+from bot.domain import WITHDRAWN, Argument, Debate, Position, Restatement, UNDECIDED
 from bot.messages import Message, Outgoing, Reply
 
 
@@ -33,6 +33,7 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     example = '/argue debate:1 text:"..."' if rebuts is None else '/rebut debate:1 argument:2 text:"..."'
     debate = await find_debate(ctx, example)
     rules.require_active(debate, "add arguments")
+    restated = _restatement(ctx, debate, rebuts)
     if rebuts is not None:
         await _existing(ctx, debate, rebuts)
     side = await _side_for_argument(ctx, debate)
@@ -41,11 +42,32 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     arg = await ctx.uow.add_argument(Argument(
         debate.id, 0, ctx.actor.user_id, ctx.actor.name, side, debate.phase, ctx.args.get("text"), ctx.now, rebuts
     ))
-    await ctx.emit(Outgoing(render.argument(debate, arg), debate.channel_id, debate.id, in_thread=True,
-                            subject=("argument", arg.number)))
+    restatement = None
+    if restated is not None:
+        restatement = Restatement(debate.id, arg.number, rebuts, restated)
+        await ctx.uow.add_restatement(restatement)
+    await ctx.emit(Outgoing(render.argument(debate, arg, restatement), debate.channel_id, debate.id,
+                            in_thread=True, subject=("argument", arg.number)))
     await refresh_card(ctx.uow, debate, ctx.now)
     return Reply(Message(f"Argument #{arg.number} ({debate.label(side)}) is posted in the thread of debate "
                          f"#{debate.number}."))
+
+
+def _restatement(ctx: Ctx, debate: Debate, rebuts: int | None) -> str | None:
+    """The rebuttal's one-line restatement of what it answers: required where the format says so."""
+    given = ctx.args.get("restatement")
+    if given is not None and rebuts is None:
+        raise UserError("A restatement opens a rebuttal: name the argument you answer with `argument:N`.",
+                        option="restatement")
+    if given is None and rebuts is not None and debate.format.restate:
+        raise UserError(f"Debate #{debate.number} asks each rebuttal to start by restating, in one line, the "
+                        f"argument it answers (#{rebuts}).",
+                        'Add restatement:"..." as its author would put it; they may accept it as theirs.',
+                        option="restatement")
+    if given is not None and "\n" in given:
+        raise UserError("A restatement is one line; yours has line breaks.",
+                        "Put the gist of the argument you answer in one sentence.", option="restatement")
+    return given
 
 
 async def argue(ctx: Ctx) -> Reply:
@@ -82,6 +104,7 @@ async def endorse(ctx: Ctx) -> Reply:
 async def position(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/position debate:1 side:for", share=True)
     rules.require_active(debate, "change positions")
+    rules.check_membership_age(ctx.actor, ctx.settings.bot.min_membership_age, ctx.now)
     side = rules.resolve_side(debate, ctx.args.get("side"), allow_undecided=True)
     credited = ctx.args.get("credit")
     if credited is not None:

@@ -60,7 +60,15 @@ def needles(member_id: str, names: list[str], texts: list[str]) -> list[str]:
 async def forget(uow: UnitOfWork, space: Space, member_id: str, actor: str, now: datetime) -> Forgotten:
     """Erase a member from a community; audited without content (the action and counts only)."""
     written = await uow.member_arguments(space.id, member_id)
+    entries = await uow.member_itt_entries(space.id, member_id)
     erased = await uow.erase_member(space.id, member_id, PLACEHOLDER, FORGOTTEN)
+    for debate_id, number in entries:  # their Turing-test entries are deleted: their posts say so
+        first = await uow.outbox_id_of(space.id, ("itt", number), debate_id)
+        debate = await uow.debate_by_id(debate_id)
+        if first is not None and debate is not None:
+            gone = Message(FORGOTTEN, title=f"ITT entry #{number}", kind="argument")
+            edit = Outgoing(gone, debate.channel_id, debate_id, in_thread=True, edit_of=first)
+            await uow.enqueue(space.id, edit, now)
     for debate_id, number, _ in written:
         await _replace(uow, space, debate_id, number, FORGOTTEN, True, now)
     texts = [t for _, _, t in written] + erased["texts"]

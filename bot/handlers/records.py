@@ -12,6 +12,7 @@ from typing import Any
 
 from bot import export
 from bot.domain import AuditEntry, Job, Space
+from bot.errors import Conflict
 from bot.handlers.common import Ctx, find_debate
 from bot.jobs import JobCtx, job_kind
 from bot.messages import File, Message, Outgoing, Reply
@@ -41,12 +42,26 @@ def _what(debate: tuple[int, int] | None, fmt: str, pseudonymize: bool) -> str:
 
 async def export_(ctx: Ctx) -> Reply:
     fmt = export.check_format(ctx.args.get("format"))
-    pseudonymize = bool(ctx.args.get("pseudonymize"))
     found = None if ctx.args.get("all") else await find_debate(ctx, "/export format:csv debate:1", share=True)
     debate = (found.id, found.number) if found else None
+    concerned = [found] if found else await ctx.uow.debates(ctx.space.id)
+    hidden = [d.number for d in concerned if d.tallies_hidden]
+    if hidden:
+        raise Conflict(f"Debate #{hidden[0]} hides its votes until its post-vote closes, so an export that "
+                       "holds it waits until then.", "Export it once it is closed" +
+                       (", or export another debate by number." if not found else "."))
+    anonymous = [d.number for d in concerned if d.format.anonymous]
+    asked = ctx.args.get("pseudonymize")
+    pseudonymize = bool(asked) if asked is not None else bool(anonymous)  # anonymous votes: no names
     what = _what(debate, fmt, pseudonymize)
+    named = ""
+    if anonymous and not pseudonymize:  # a moderator asked for the names of anonymous voters: audited as such
+        named = f", with the names of anonymous voters (debate{'s' if len(anonymous) > 1 else ''} " + \
+            ", ".join(f"#{n}" for n in anonymous) + ")"
     await ctx.uow.audit(AuditEntry(found.id if found else None, ctx.actor.user_id, ctx.actor.name, "export",
-                                   what, ctx.now, ctx.space.id))
+                                   what + named, ctx.now, ctx.space.id))
+    if anonymous and pseudonymize and asked is None:
+        what += " (its votes are anonymous; pseudonymize:no names members, and is audited)"
     records = await ctx.uow.count_records(ctx.space.id, debate[0] if debate else None)
     if records <= INLINE_RECORDS:
         file = await render_file(ctx.uow, ctx.space, debate, fmt, pseudonymize, ctx.now, ctx.summarizer)

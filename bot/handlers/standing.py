@@ -51,7 +51,7 @@ async def leaderboard(ctx: Ctx) -> Reply:
     moves: Counter = Counter()
     bridges: list[tuple[int, int, str, int]] = []
     for debate in await ctx.uow.debates(ctx.space.id):
-        if since and debate.created_at < since:
+        if since and debate.created_at < since or debate.tallies_hidden:  # hidden votes count from close
             continue
         found = await views(ctx.uow, debate)
         authors = {a.number: a.author_name for a in found if a.author_id}
