@@ -9,7 +9,7 @@ import termios
 import time
 from pathlib import Path
 
-from adapters.console.demo import SCRIPT, play
+from adapters.console.demo import DEMO, SCRIPT, play
 from adapters.console.room import ConsoleRoom
 from bot import bootstrap
 from bot.clock import ManualClock
@@ -36,7 +36,7 @@ def typed(db: Path, lines: list[str], timeout: float = 60) -> subprocess.Complet
 async def test_console_transcript_of_a_whole_debate(store):
     lines: list[str] = []
     room = console(store, lines)
-    await play(room)  # the whole demo
+    await play(room, DEMO)  # the whole demo
     transcript = "\n".join(lines)
     # members see where things happen: the card in the channel, everything else in the thread
     assert "#ai-policy — Steelman:\n    【Debate #1: Frontier AI labs should pause" in transcript

@@ -123,7 +123,7 @@ ITT_SCRIPT: tuple[str, ...] = (
     "/as Maya",
     '/debate start motion:"Compute governance is safer than software governance" '
     'sides:"govern compute, govern software" format:oxford-itt voting:hidden',
-    "/in thread-3",
+    "/in thread-4",  # the fourth debate of the demo (see DEMO)
     "/as Femi", "/position side:govern-compute",
     "/as Chen", "/position side:govern-compute",
     "/as Bo", "/position side:govern-software",
