@@ -144,3 +144,14 @@ async def test_exports_wait_for_hidden_votes_and_leave_anonymous_names_out_unles
     assert all(name in positions for name in VOTERS)
     audit = await harness.say("Maya", "/audit")
     assert "with the names of anonymous voters (debate #1)" in audit.message.text
+
+
+async def test_opinion_groups_wait_for_the_close_when_voting_is_hidden(harness):
+    h = harness
+    await h.say("Maya", '/debate start motion:"Pause frontier training runs" sides:"pause, go faster" '
+                        "voting:hidden")
+    await h.say("Maya", '/debate start motion:"Open weights are safe" sides:"yes, no"')
+    hidden = await h.say("ada", "/groups debate:1")
+    assert "Voting is hidden in debate #1: its opinion groups come with the results" in hidden.message.text
+    shown = await h.say("ada", "/groups debate:2")  # open voting: the groups so far (here: too few votes)
+    assert "hidden" not in shown.message.text and "Too few votes" in shown.message.text

@@ -109,6 +109,9 @@ async def groups(ctx: Ctx) -> Reply:
     """The opinion groups so far, on request, posted in the debate's thread with the map (the results
     post them again at close)."""
     debate = await find_debate(ctx, "/groups debate:1", share=True)
+    if debate.tallies_hidden:  # how members vote is the crowd's count too: it waits for the close
+        raise Conflict(f"Voting is hidden in debate #{debate.number}: its opinion groups come with the "
+                       "results, once the post-vote closes.")
     found = await groups_of(ctx.uow, debate, ctx.settings.opinion)
     if found is None:
         raise UserError("Opinion groups need numpy, which this bot was installed without.",
