@@ -92,6 +92,13 @@ class OutboxItem:
     thread_id: str | None  # the debate's thread, when known
     edit_message_id: str | None  # the platform id of the message to edit, when known
     attempts: int
+    tries: int = 1  # claims for sending, this one included: above 1, an earlier attempt's outcome is unknown
+
+    @property
+    def retried(self) -> bool:
+        """An earlier attempt may have reached the platform (it crashed, timed out or was cut short): the
+        adapter must not post again what is already there."""
+        return self.tries > 1 or self.attempts > 0
 
 
 @dataclass(frozen=True)
