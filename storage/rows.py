@@ -96,7 +96,7 @@ def outbox_item(r: Row) -> OutboxItem:
     )
     owner = Space(r["space_id"], r["platform"], r["external_id"], r["space_name"])
     return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"],
-                      r["tries"])
+                      r["tries"], from_ts(r["created_at"]))
 
 
 def schedule(r: Row) -> Schedule:

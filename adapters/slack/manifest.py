@@ -14,6 +14,9 @@ BOT_SCOPES = [
     "reactions:read",  # a :+1: on an argument endorses it
     "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
     "files:write",  # charts and exports attached to a debate's messages
+    # a retried delivery first looks for what an earlier attempt posted (public and private channels)
+    "channels:history",
+    "groups:history",
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed"]
 

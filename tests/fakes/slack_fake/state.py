@@ -26,7 +26,8 @@ class Settings:
     retry_events_on_missed_ack: bool = False  # Socket Mode: resend an unacked event like Slack (up to 3x)
     # What the bot token was granted when the app was installed (a method needing another: missing_scope)
     scopes: frozenset[str] = frozenset({"commands", "chat:write", "chat:write.public", "channels:join",
-                                        "reactions:read", "users:read", "files:write"})
+                                        "reactions:read", "users:read", "files:write",
+                                        "channels:history", "groups:history"})
 
 
 class SlackError(Exception):
