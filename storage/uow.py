@@ -399,7 +399,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_rec
                            ) -> list[OutboxItem]:
         """Lease the heads of streams that are due, under a claim name used once."""
         await self.db.run(
-            "UPDATE outbox SET claimed_by = $1, lease_until = $2, tries = tries + 1 WHERE id IN (SELECT o.id FROM outbox o "
+            "UPDATE outbox SET claimed_by = $1, lease_until = $2, tries = tries + 1 "
+            "WHERE id IN (SELECT o.id FROM outbox o "
             f"WHERE {_HEAD} AND o.available_at <= $3 AND (o.lease_until IS NULL OR o.lease_until < $3) "
             f"ORDER BY o.id LIMIT $4{self.db.skip_locked('o')})",
             claim, lease_until, now, limit,

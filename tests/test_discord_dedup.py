@@ -35,8 +35,8 @@ def cards(fake: FakeDiscord) -> list:
 
 
 @pytest.mark.parametrize("lost", ["card", "thread"])
-async def test_a_card_whose_answer_was_lost_is_posted_once_with_one_thread(fake, sqlite_store, clock, settings,
-                                                                          lost):
+async def test_a_card_whose_answer_was_lost_is_posted_once_with_one_thread(fake, sqlite_store, clock,
+                                                                          settings, lost):
     async with Bot(fake, sqlite_store, clock, settings) as bot:
         if lost == "card":  # the card is made, the answer never arrives
             fault = fake.lose_answer("POST", f"/channels/{fake.channel.id}/messages")

@@ -17,6 +17,9 @@ from tests.slack_support import (ALICE, CHANNEL, MAYA, MOTION, SIDES, Bot, comma
 from tests.slack_support import clock, fake  # noqa: F401  (fixtures)
 
 
+START = f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford'
+
+
 def cards(fake: FakeSlack) -> list:
     return [m for m in posts(fake) if title_of(m).startswith("Debate #1:")]
 
@@ -24,7 +27,7 @@ def cards(fake: FakeSlack) -> list:
 async def test_a_card_whose_answer_was_lost_is_posted_once(fake, sqlite_store, clock):
     async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
         fake.lose_answer("chat.postMessage", channel=CHANNEL)  # the card is posted; its answer is lost
-        started = await command(fake, "/debate", f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford', MAYA)
+        started = await command(fake, "/debate", START, MAYA)
         assert "Debate #1 has started" in started
         await bot.settle()
         assert len(cards(fake)) == 1
@@ -40,7 +43,7 @@ async def test_a_card_whose_answer_was_lost_is_posted_once(fake, sqlite_store, c
 
 async def test_an_argument_whose_answer_was_lost_is_posted_once_in_the_thread(fake, sqlite_store, clock):
     async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
-        started = await command(fake, "/debate", f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford', MAYA)
+        started = await command(fake, "/debate", START, MAYA)
         assert "Debate #1 has started" in started
         await bot.settle()
         [card] = cards(fake)
@@ -72,7 +75,8 @@ async def test_the_fake_keeps_metadata_and_shows_it_only_when_asked():
         assert "metadata" not in plain["messages"][0]
         full = await client.conversations_history(channel=CHANNEL, include_all_metadata=True)
         assert full["messages"][0]["metadata"] == meta
-        replies = await client.conversations_replies(channel=CHANNEL, ts=parent["ts"], include_all_metadata=True)
+        replies = await client.conversations_replies(channel=CHANNEL, ts=parent["ts"],
+                                                     include_all_metadata=True)
         assert [m["metadata"]["event_payload"]["key"] for m in replies["messages"]] == ["k1", "k2"]
         for bad in ({"event_type": "probe"}, {"event_payload": {}}, {"event_type": "", "event_payload": {}},
                     {"event_type": "probe", "event_payload": "text"}):
@@ -94,7 +98,7 @@ async def test_reading_history_needs_the_history_scope_and_the_adapter_still_del
         assert refused.value.response["needed"] == "channels:history"
         async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
             fake.lose_answer("chat.postMessage", channel=CHANNEL)
-            await command(fake, "/debate", f'start motion:"{MOTION}" sides:"{SIDES}" format:oxford', MAYA)
+            await command(fake, "/debate", START, MAYA)
             await bot.settle()
             await bot.advance(seconds=5)
             await bot.settle()

@@ -3,6 +3,7 @@ external file upload flow, and the response_url endpoint that slash commands and
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -89,6 +90,8 @@ class WebApi:
         self.state.traffic.calls.append(ApiCall(
             method=name, params=dict(params), headers=dict(request.headers), token=token, body_kind=kind,
             status=status, response=body, fault=fault, warnings=tuple(params.warnings)))
+        if self.state.settings.answer_delay:  # done, not yet answered: a crash now leaves it unknown
+            await asyncio.sleep(self.state.settings.answer_delay)
         if fault == "lost_answer":
             request.transport.close()  # type: ignore[union-attr]
         return web.json_response(body, status=status, headers=headers)
