@@ -43,6 +43,8 @@ from tests.slack_support import APP_TOKEN_ENV, BOT_TOKEN_ENV, CHANNEL, MAYA, MOT
 BOT_TOKEN = "xoxb-7301946582-4417209938-Cr4shL00pTokenAbCdEfGhIj"
 APP_TOKEN = "xapp-1-A0CRASH0001-5520114477-c4a5b1d07a6f38b2e5d91c0a7f3b6d24"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+# Two debates in two channels: Slack takes about one post a second per channel, so two double the pace
+CHANNELS = (CHANNEL, "C0DEBATE02")
 CONFIG = """
 [storage]
 url = "{url}"
@@ -187,9 +189,10 @@ class BotProcess:
 # ---- one run ---------------------------------------------------------------------------------------
 
 
-async def command(fake: FakeSlack, name: str, text: str, user: str, timeout: float) -> str | None:
+async def command(fake: FakeSlack, name: str, text: str, user: str, timeout: float,
+                  channel: str = CHANNEL) -> str | None:
     """A member types a slash command; what the bot answered them, or None if no answer came in time."""
-    delivery = await fake.slash_command(name, text, user=user, channel=CHANNEL, wait_ack=False)
+    delivery = await fake.slash_command(name, text, user=user, channel=channel, wait_ack=False)
     url_id = delivery.payload["response_url"].rsplit("/", 1)[-1]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -200,12 +203,16 @@ async def command(fake: FakeSlack, name: str, text: str, user: str, timeout: flo
     return None
 
 
+def bot_posts(fake: FakeSlack) -> list[Any]:
+    return [m for channel in CHANNELS for m in fake.world.channels[channel].messages if m.bot_id]
+
+
 async def posted_unrecorded(fake: FakeSlack, store: Store, timeout: float) -> bool:
     """Wait for the moment a post is made on Slack and not yet recorded as delivered in the store (more
     of the bot's messages in the channel than delivered posts in the outbox); False if none came."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        made = sum(1 for m in fake.world.channels[CHANNEL].messages if m.bot_id)
+        made = len(bot_posts(fake))
         rows = await store.rows("SELECT COUNT(*) FROM outbox WHERE edit_of IS NULL AND delivered_at IS NOT NULL")
         if rows and made > rows[0][0]:
             return True
@@ -234,12 +241,14 @@ async def one_run(kind: str, number: int, args: argparse.Namespace, rng: random.
         async with slack as fake:
             for user in members:
                 fake.add_user(user, user.lower())
+            fake.add_channel(CHANNELS[1], "debates-two", is_member=True)
             bot = BotProcess(fake, store, folder)
             await bot.start()
             start = f'start motion:"{MOTION}" sides:"yes, no" format:crash'
-            started = await command(fake, "/debate", start, MAYA, 10)
-            if not started or "has started" not in started:
-                raise RuntimeError(f"the debate did not start: {started!r}")
+            for channel in CHANNELS:
+                started = await command(fake, "/debate", start, MAYA, 10, channel)
+                if not started or "has started" not in started:
+                    raise RuntimeError(f"the debate did not start: {started!r}")
             await asyncio.sleep(1.2)  # the pre-vote ends: arguments are open
             acked: list[str] = []
             sent = 0
@@ -249,8 +258,9 @@ async def one_run(kind: str, number: int, args: argparse.Namespace, rng: random.
                 user = members[i % len(members)]
                 text = f"Crash argument {number}-{i}: evaluations must come before scale, reason {i}."
                 sent += 1
-                side = "yes" if i % 2 else "no"
-                answer = await command(fake, "/argue", f"debate:1 side:{side} {text}", user, 8)
+                side, debate = ("yes" if i % 2 else "no"), i % len(CHANNELS)
+                answer = await command(fake, "/argue", f"debate:{debate + 1} side:{side} {text}", user, 8,
+                                       CHANNELS[debate])
                 if answer and "Argument #" in answer:
                     acked.append(text)
 
@@ -286,7 +296,7 @@ async def one_run(kind: str, number: int, args: argparse.Namespace, rng: random.
             run.integrity = store.integrity()
             stored = Counter(r[0] for r in await store.rows("SELECT text FROM arguments"))
             run.lost = sum(1 for text in acked if stored[text] != 1)
-            posted = [m for m in fake.world.channels[CHANNEL].messages if m.bot_id]
+            posted = bot_posts(fake)
             run.posts = len(posted)
             keys = Counter((m.metadata or {}).get("event_payload", {}).get("key") for m in posted if m.metadata)
             texts = Counter(text_of(m) for m in posted)
