@@ -93,14 +93,16 @@ class OutboxItem:
     thread_id: str | None  # the debate's thread, when known
     edit_message_id: str | None  # the platform id of the message to edit, when known
     attempts: int
-    tries: int = 1  # claims for sending, this one included: above 1, an earlier attempt's outcome is unknown
+    # claims for sending, this one included, less those the platform refused outright (a rate limit):
+    # above 1, an earlier attempt may have reached the platform
+    tries: int = 1
     created_at: datetime | None = None  # when it was queued: with the id, names this delivery on a platform
 
     @property
     def retried(self) -> bool:
         """An earlier attempt may have reached the platform (it crashed, timed out or was cut short): the
         adapter must not post again what is already there."""
-        return self.tries > 1 or self.attempts > 0
+        return self.tries > 1
 
     def key(self, part: int = 0) -> str:
         """A name for this delivery's `part`, the same on every attempt and unlike any other delivery's

@@ -419,8 +419,12 @@ class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_rec
                 receipt.thread_id, item_id,
             )
 
-    async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
-        """Try again at `retry_at`, or give up for good when it is None."""
+    async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None,
+                              unsent: bool = False) -> None:
+        """Try again at `retry_at`, or give up for good when it is None. `unsent`: the platform refused
+        it (a rate limit), so this attempt reached nothing and does not count as a try of unknown outcome."""
+        if unsent:
+            await self.db.run("UPDATE outbox SET tries = tries - 1 WHERE id = $1 AND tries > 0", item_id)
         if retry_at is None:
             await self.db.run(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_by = NULL, "

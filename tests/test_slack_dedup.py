@@ -105,3 +105,15 @@ async def test_reading_history_needs_the_history_scope_and_the_adapter_still_del
             # It could not look: posting again (a repeat) beats never posting the card at all
             assert len(cards(fake)) == 2
             assert (await stored(sqlite_store)).debate.thread_id is not None
+
+
+async def test_a_rate_limited_post_is_retried_without_a_lookup_it_was_refused_not_lost(fake, sqlite_store,
+                                                                                       clock):
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        fake.fail_next("chat.postMessage", status=429, retry_after=1, channel=CHANNEL)
+        assert "Debate #1 has started" in await command(fake, "/debate", START, MAYA)
+        await bot.settle()
+        await bot.advance(seconds=2)
+        await bot.settle()
+        assert len(cards(fake)) == 1
+        assert fake.calls("conversations.history") == []  # Slack said no: nothing to look for

@@ -39,6 +39,10 @@ DELIVERY = "steelman_delivery"  # the metadata event type that carries a message
 LOOKUP_PAGE, LOOKUP_PAGES = 200, 10  # how far back a retried delivery looks for its parts
 
 
+class PartlyPosted(Exception):
+    """A message's first parts are out and a later one could not follow."""
+
+
 def retry_after(exc: SlackApiError) -> float:
     try:
         return float(exc.response.headers.get("Retry-After", 1))
@@ -123,7 +127,13 @@ class SlackChat:
                 if exc.response.status_code != 429:
                     raise
                 await asyncio.sleep(min(INLINE_WAIT, retry_after(exc)))
-        return await self.client.chat_postMessage(**post)
+        try:
+            return await self.client.chat_postMessage(**post)
+        except SlackApiError as exc:
+            if exc.response.status_code != 429:
+                raise
+            # Not a refusal of the delivery (its first part is out): retried, it looks for what is there
+            raise PartlyPosted(f"a later part to {post['channel']} was rate-limited") from exc
 
     async def _upload(self, item: OutboxItem, channel: str, thread_ts: str | None) -> None:
         """Share the message's files beside it. The message is already out, so a refusal (an app
