@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -310,6 +311,10 @@ async def one_run(kind: str, number: int, args: argparse.Namespace, rng: random.
                 run.duplicates += sum(1 for t in missing if sum(t in text_of(m) for m in posted) > 1)
     finally:
         await store.drop()
+        if not (run.lost or run.duplicates):  # a failed run's folder (its bot.log) is kept to read
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            run.notes.append(f"log: {folder / 'bot.log'}")
     run.seconds = round(time.monotonic() - began, 1)
     return run
 
