@@ -294,7 +294,9 @@ class Core:
             wait = getattr(exc, "retry_after", None)
             retry_at = now + timedelta(seconds=min(600, 2 ** attempts if wait is None else wait))
             log.warning("message %s failed (attempt %d), retry at %s: %r", item.id, attempts, retry_at, exc)
-        await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, repr(exc), now, retry_at))
+        # A platform that said when to come back refused the message: this attempt posted nothing
+        unsent = getattr(exc, "retry_after", None) is not None
+        await self._settle_delivery(lambda uow: uow.delivery_failed(item.id, repr(exc), now, retry_at, unsent))
 
     async def _settle_delivery(self, write: Callable[[UnitOfWork], Awaitable[None]], attempts: int = 4) -> None:
         """Record a delivery's outcome. The message is already out: losing this write would post it again,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.domain import Space
@@ -92,6 +93,22 @@ class OutboxItem:
     thread_id: str | None  # the debate's thread, when known
     edit_message_id: str | None  # the platform id of the message to edit, when known
     attempts: int
+    # claims for sending, this one included, less those the platform refused outright (a rate limit):
+    # above 1, an earlier attempt may have reached the platform
+    tries: int = 1
+    created_at: datetime | None = None  # when it was queued: with the id, names this delivery on a platform
+
+    @property
+    def retried(self) -> bool:
+        """An earlier attempt may have reached the platform (it crashed, timed out or was cut short): the
+        adapter must not post again what is already there."""
+        return self.tries > 1
+
+    def key(self, part: int = 0) -> str:
+        """A name for this delivery's `part`, the same on every attempt and unlike any other delivery's
+        (another store's message of the same id was queued at another time)."""
+        stamp = int(self.created_at.timestamp() * 1000) if self.created_at else 0
+        return f"{self.id}.{part}.{stamp}"
 
 
 @dataclass(frozen=True)

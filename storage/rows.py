@@ -95,7 +95,8 @@ def outbox_item(r: Row) -> OutboxItem:
         direct_to=direct_of(r["body"]),
     )
     owner = Space(r["space_id"], r["platform"], r["external_id"], r["space_name"])
-    return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"])
+    return OutboxItem(r["id"], owner, r["stream"], out, r["debate_thread"], r["edit_message_id"], r["attempts"],
+                      r["tries"], from_ts(r["created_at"]))
 
 
 def schedule(r: Row) -> Schedule:

@@ -413,7 +413,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
                            ) -> list[OutboxItem]:
         """Lease the heads of streams that are due, under a claim name used once."""
         await self.db.run(
-            "UPDATE outbox SET claimed_by = $1, lease_until = $2 WHERE id IN (SELECT o.id FROM outbox o "
+            "UPDATE outbox SET claimed_by = $1, lease_until = $2, tries = tries + 1 "
+            "WHERE id IN (SELECT o.id FROM outbox o "
             f"WHERE {_HEAD} AND o.available_at <= $3 AND (o.lease_until IS NULL OR o.lease_until < $3) "
             f"ORDER BY o.id LIMIT $4{self.db.skip_locked('o')})",
             claim, lease_until, now, limit,
@@ -432,8 +433,12 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
                 receipt.thread_id, item_id,
             )
 
-    async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None) -> None:
-        """Try again at `retry_at`, or give up for good when it is None."""
+    async def delivery_failed(self, item_id: int, error: str, now: datetime, retry_at: datetime | None,
+                              unsent: bool = False) -> None:
+        """Try again at `retry_at`, or give up for good when it is None. `unsent`: the platform refused
+        it (a rate limit), so this attempt reached nothing and does not count as a try of unknown outcome."""
+        if unsent:
+            await self.db.run("UPDATE outbox SET tries = tries - 1 WHERE id = $1 AND tries > 0", item_id)
         if retry_at is None:
             await self.db.run(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_by = NULL, "

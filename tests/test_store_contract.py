@@ -371,6 +371,24 @@ async def test_a_failed_head_is_retried_later_and_blocks_its_stream_meanwhile(st
     assert [i.id for i in await claim_outbox(store, retry, "w1#4")] == [second]
 
 
+async def test_a_delivery_whose_outcome_is_unknown_is_marked_retried_when_claimed_again(store):
+    a = await space(store)
+    d = await debate(store, a.id)
+    (first,) = await enqueue(store, a.id, out(d.id, "one"))
+    (head,) = await claim_outbox(store, T0, "w1#1")
+    assert (head.tries, head.retried, head.created_at) == (1, False, T0)
+    later = T0 + timedelta(seconds=4)
+    await store.transact(lambda uow: uow.delivery_failed(first, "429", T0, later, unsent=True))
+    (again,) = await claim_outbox(store, later, "w1#2")
+    assert not again.retried  # the platform refused the first attempt: nothing of it can be out there
+    # the process dies mid-send: its lease runs out and another process claims the message
+    (taken,) = await claim_outbox(store, later + LEASE + timedelta(seconds=1), "w2#1")
+    assert taken.retried and taken.key(0) == again.key(0) != f"{first}.0"
+    await store.transact(lambda uow: uow.delivery_failed(first, "timed out", later, later, unsent=True))
+    (still,) = await claim_outbox(store, later + LEASE * 2, "w2#2")
+    assert still.retried  # a later refusal does not forget the earlier attempt of unknown outcome
+
+
 async def test_a_message_drawn_when_sent_is_queued_once_until_claimed(store):
     a = await space(store)
     d = await debate(store, a.id)

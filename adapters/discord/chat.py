@@ -15,6 +15,17 @@ log = logging.getLogger("steelman.discord")
 ARCHIVE_AFTER_MINUTES = 10080  # a week: debates last hours or days, the thread must not vanish mid-debate
 ARCHIVED_THREAD = 50083  # Discord: "Operation cannot be performed on an archived thread"
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user" (their privacy settings, or a bot)
+THREAD_EXISTS = 160004  # Discord: "A thread has already been created for this message"
+NONCE_MAX = 25  # Discord: a nonce is at most 25 characters
+
+
+def nonce(item: OutboxItem, part: int) -> str:
+    """The nonce of a message's `part`, the same on every attempt: sent with `enforce_nonce` (discord.py
+    sets it with any nonce), Discord answers a repeat within a few minutes with the message it already
+    made, so a post whose first attempt's outcome is unknown (a crash, a timeout) is not made twice."""
+    key = f"sm{item.id:x}.{part}"  # an outbox id (64 bits) takes at most 16 hex digits
+    assert len(key) <= NONCE_MAX
+    return key
 
 
 class DiscordChat:
@@ -88,8 +99,8 @@ class DiscordChat:
             raise PermanentDeliveryError("the debate has no thread")
         channel = self._channel(item, item.thread_id if item.out.in_thread else item.out.channel_id)
         first: discord.Message | None = None
-        for kwargs in sends(item.out.message):
-            sent = await channel.send(**kwargs)
+        for part, kwargs in enumerate(sends(item.out.message)):
+            sent = await channel.send(**kwargs, nonce=nonce(item, part))
             first = first or sent
         assert first is not None
         thread_id = await self._open_thread(item, first.id) if item.out.open_thread else None
@@ -100,7 +111,8 @@ class DiscordChat:
     async def _open_thread(self, item: OutboxItem, card_id: int) -> str:
         """The card's thread. The card is out: whatever Discord answers, it must not be posted again, so
         a refusal (160006 too many active threads, 50024 a voice channel's chat, a missing permission;
-        discord.py has already retried 429s and 5xxs) is a refusal of the thread alone, the card recorded."""
+        discord.py has already retried 429s and 5xxs) is a refusal of the thread alone, the card recorded.
+        A thread already there (an earlier attempt opened it, then its outcome was lost) is the thread."""
         try:
             # From the channel's REST route: a message object may lack its guild, which thread creation needs.
             thread = await self.client.http.start_thread_with_message(
@@ -108,6 +120,8 @@ class DiscordChat:
                 auto_archive_duration=ARCHIVE_AFTER_MINUTES,
             )
         except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:  # a thread started from a message has the message's id
+                return str((await self.client.http.get_channel(card_id))["id"])
             raise PermanentDeliveryError(f"Discord refused the thread: {exc}",
                                          Receipt(str(card_id))) from exc
         return str(thread["id"])

@@ -54,8 +54,9 @@ class SlackPlatform:
         self.client = AsyncWebClient(token=token, retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=5), AsyncConnectionErrorRetryHandler(max_retry_count=3),
         ], **options)
-        deliveries = AsyncWebClient(token=token, retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=3)], **options)
+        # Nor are deliveries retried on a dropped connection: the post may have been made, and only the
+        # outbox's retry looks for it before posting again (adapters/slack/chat.py).
+        deliveries = AsyncWebClient(token=token, retry_handlers=[], **options)
         self.app = AsyncApp(signing_secret=secret, client=self.client)  # the client carries the token
         Listeners(core, settings, self.client).register(self.app)
         self.chat = SlackChat(deliveries, core.clock)

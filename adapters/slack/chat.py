@@ -5,6 +5,11 @@ files.completeUploadExternal sharing them where the message went), as slack_sdk'
 Slack threads cannot be closed: closing a debate's thread is its closing notice posted there, and the
 card (updated by the core) reading "closed" without its buttons.
 
+A delivery whose first attempt's outcome is unknown (a crash or a lost answer after sending) is not posted
+twice: every part carries its delivery key in the message's metadata, and before a retried delivery
+posts a part it looks for that key in the channel's history or the thread's replies (channels:history,
+groups:history); a part already there is taken as sent.
+
 A 429 is not waited out here: it becomes `RateLimited`, and the outbox retries after Slack's Retry-After
 while every other stream (another channel, another platform) goes on. Only the later parts of a message
 split in several wait inline, since retrying the delivery would post its first part again.
@@ -33,6 +38,12 @@ PERMANENT = {"channel_not_found", "method_not_supported_for_channel_type", "not_
 DIRECT_REFUSED = {"user_not_found", "user_disabled", "cannot_dm_bot", "missing_scope", "channel_not_found",
                   "not_allowed_token_type", "is_archived"}
 INLINE_WAIT = 5.0  # the longest a message's later part waits for Slack's rate limit in the delivery
+DELIVERY = "steelman_delivery"  # the metadata event type that carries a message's delivery key
+LOOKUP_PAGE, LOOKUP_PAGES = 200, 10  # how far back a retried delivery looks for its parts
+
+
+class PartlyPosted(Exception):
+    """A message's first parts are out and a later one could not follow."""
 
 
 def retry_after(exc: SlackApiError) -> float:
@@ -78,16 +89,48 @@ class SlackChat:
                                           **parts[0])
             return Receipt(item.edit_message_id)
         thread_ts = item.thread_id if item.out.in_thread and not item.out.direct_to else None
-        first_ts = None
-        for part in parts:
-            post = dict(channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
-                        parse="none", **part)
-            sent = await (self._post_more(post) if first_ts else self.client.chat_postMessage(**post))
-            first_ts = first_ts or sent["ts"]
-        if item.out.message.files:
+        keys = [item.key(i) for i in range(len(parts))]
+        already = await self._already_posted(channel, thread_ts, set(keys)) if item.retried else {}
+        first_ts, posted = None, False
+        for key, part in zip(keys, parts):
+            ts = already.get(key)
+            if ts is None:
+                post = dict(channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+                            parse="none", metadata={"event_type": DELIVERY, "event_payload": {"key": key}},
+                            **part)
+                ts = (await (self._post_more(post) if first_ts else self.client.chat_postMessage(**post)))["ts"]
+                posted = True
+            first_ts = first_ts or ts
+        if item.out.message.files and posted:  # files go with the message's post, not without it
             await self._upload(item, channel, thread_ts)
         # A card's thread is the card itself: replies to it (thread_ts = its ts) form the debate's thread.
         return Receipt(first_ts, first_ts if item.out.open_thread else None)
+
+    async def _already_posted(self, channel: str, thread_ts: str | None, keys: set[str]) -> dict[str, str]:
+        """The parts of this delivery that an earlier attempt posted, by key: their ts. Searched in the
+        thread's replies (oldest first) or the channel's latest messages, within LOOKUP_PAGES pages."""
+        found: dict[str, str] = {}
+        cursor = None
+        try:
+            for _ in range(LOOKUP_PAGES):
+                read = dict(channel=channel, include_all_metadata=True, limit=LOOKUP_PAGE, cursor=cursor)
+                page = await (self.client.conversations_replies(ts=thread_ts, **read) if thread_ts
+                              else self.client.conversations_history(**read))
+                for message in page.get("messages") or []:
+                    metadata = message.get("metadata") or {}
+                    key = (metadata.get("event_payload") or {}).get("key")
+                    if metadata.get("event_type") == DELIVERY and key in keys:
+                        found[key] = message["ts"]
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if len(found) == len(keys) or not cursor:
+                    break
+        except SlackApiError as exc:
+            if exc.response.get("error") != "missing_scope":
+                raise
+            # Installed before the history scopes: posting again risks a repeat, never posting loses it
+            log.warning("cannot check %s for an earlier attempt (missing scope %s): posting again",
+                        channel, exc.response.get("needed"))
+        return found
 
     async def _post_more(self, post: dict[str, Any]) -> Any:
         """A later part of a message already partly posted: wait for Slack rather than repeat the rest."""
@@ -98,7 +141,13 @@ class SlackChat:
                 if exc.response.status_code != 429:
                     raise
                 await asyncio.sleep(min(INLINE_WAIT, retry_after(exc)))
-        return await self.client.chat_postMessage(**post)
+        try:
+            return await self.client.chat_postMessage(**post)
+        except SlackApiError as exc:
+            if exc.response.status_code != 429:
+                raise
+            # Not a refusal of the delivery (its first part is out): retried, it looks for what is there
+            raise PartlyPosted(f"a later part to {post['channel']} was rate-limited") from exc
 
     async def _upload(self, item: OutboxItem, channel: str, thread_ts: str | None) -> None:
         """Share the message's files beside it. The message is already out, so a refusal (an app

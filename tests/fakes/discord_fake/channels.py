@@ -102,6 +102,8 @@ class ChannelRoutes:
             # Without Embed Links an embed-only message is refused (discord-api-docs#2601).
             self.ctx.require(channel, Perm.EMBED_LINKS)
         self._check_reference(channel, body.get("message_reference"))
+        if (earlier := self.ctx.messages.by_nonce(channel, self.ctx.world.bot, body)) is not None:
+            return json_body(self.ctx.messages.payload(earlier))  # made once: no second MESSAGE_CREATE
         message = self.ctx.messages.create(channel, self.ctx.world.bot, body, files)
         await self.ctx.announce_message(message)
         return json_body(self.ctx.messages.payload(message))

@@ -1,11 +1,12 @@
-"""Fault injection: the next N REST requests matching a route get a 429, a 5xx, or a closed socket."""
+"""Fault injection: the next N REST requests matching a route get a 429, a 5xx, a closed socket, or are
+carried out and then lose their answer (the socket closes after the work: the outcome is unknown)."""
 
 from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
 
-RATE_LIMIT, SERVER_ERROR, DISCONNECT = "rate_limit", "server_error", "disconnect"
+RATE_LIMIT, SERVER_ERROR, DISCONNECT, LOST_ANSWER = "rate_limit", "server_error", "disconnect", "lost_answer"
 
 
 @dataclass

@@ -55,6 +55,7 @@ def check_message(body: dict[str, Any], *, has_files: bool = False, partial: boo
     errors = Errors()
     content = body.get("content")
     errors.max_len(("content",), content, CONTENT_MAX)
+    _check_nonce(errors, body.get("nonce"))
     _check_embeds(errors, body.get("embeds") or [])
     flags = int(body.get("flags") or 0)
     if flags & IS_COMPONENTS_V2:
@@ -68,6 +69,16 @@ def check_message(body: dict[str, Any], *, has_files: bool = False, partial: boo
                  or body.get("poll") or has_files or body.get("attachments"))
     if empty and not partial:
         raise DiscordError(400, 50006, "Cannot send an empty message")
+
+
+def _check_nonce(errors: Errors, nonce: Any) -> None:
+    """A nonce is an integer or a string of at most 25 characters."""
+    if nonce is None:
+        return
+    if isinstance(nonce, bool) or not isinstance(nonce, (int, str)):
+        errors.add(("nonce",), "NONCE_TYPE_INVALID", "Nonce must be an integer or string.")
+    elif isinstance(nonce, str):
+        errors.max_len(("nonce",), nonce, 25)
 
 
 def check_files(files: list[Any]) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .model import Channel, Perm, User, World, iso_now
-from .wire import UploadedFile
+from .wire import DiscordError, UploadedFile
 
 EPHEMERAL, LOADING = 1 << 6, 1 << 7
+NONCE_MAX = 25  # characters of a string nonce
+NONCE_WINDOW = 5 * 60.0  # seconds: Discord checks a nonce's uniqueness "in the past few minutes"
 USER_MENTION, ROLE_MENTION = re.compile(r"<@!?(\d+)>"), re.compile(r"<@&(\d+)>")
 
 
@@ -84,12 +87,34 @@ class MessageStore:
     def __init__(self, world: World) -> None:
         self.world = world
         self.by_id: dict[int, StoredMessage] = {}
+        # (channel, author, nonce) -> (message id, when): what `enforce_nonce` finds again
+        self.nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
+        self.nonce_window = NONCE_WINDOW
+        self.clock = time.monotonic
+
+    def by_nonce(self, channel: Channel, author: User, body: dict[str, Any]) -> StoredMessage | None:
+        """With `enforce_nonce`, a nonce the same author used in this channel within the window names the
+        message that was made then: Discord returns it and creates nothing (a deleted one: Unknown Message).
+        Without `enforce_nonce` a nonce is only echoed back."""
+        nonce = body.get("nonce")
+        if nonce is None or not body.get("enforce_nonce"):
+            return None
+        seen = self.nonces.get((channel.id, author.id, str(nonce)))
+        if seen is None or self.clock() - seen[1] > self.nonce_window:
+            return None
+        message = self.by_id[seen[0]]
+        if message.deleted:
+            raise DiscordError(404, 10008, "Unknown Message")
+        return message
 
     def create(self, channel: Channel, author: User, body: dict[str, Any],
                files: Sequence[UploadedFile] = (), **extra: Any) -> StoredMessage:
         message = StoredMessage(self.world.ids.next(), channel.id, channel.guild_id, author, extra=extra)
         self.apply(message, body, files)
         self.by_id[message.id] = message
+        if body.get("nonce") is not None:
+            message.extra["nonce"] = body["nonce"]  # echoed in the message object and MESSAGE_CREATE
+            self.nonces[(channel.id, author.id, str(body["nonce"]))] = (message.id, self.clock())
         channel.last_message_id = message.id
         if channel.is_thread:
             channel.message_count += 1

@@ -14,7 +14,7 @@ from .actions import UserActions
 from .buckets import Rule, RouteLimits
 from .channels import ChannelRoutes
 from .context import Context, Interaction
-from .faults import DISCONNECT, RATE_LIMIT, SERVER_ERROR, Fault, Faults
+from .faults import DISCONNECT, LOST_ANSWER, RATE_LIMIT, SERVER_ERROR, Fault, Faults
 from .gateway import PRIVILEGED, Gateway
 from .interactions import InteractionRoutes
 from .messages import MessageStore, StoredMessage
@@ -218,6 +218,11 @@ class FakeDiscord:
     def disconnect(self, method: str | None, path: str, *, count: int = 1) -> Fault:
         return self.faults.add(Fault(DISCONNECT, method, path, count))
 
+    def lose_answer(self, method: str | None, path: str, *, count: int = 1) -> Fault:
+        """The request is carried out (a message is made), then the connection drops before the answer:
+        what a crash or a timeout after sending looks like to the bot."""
+        return self.faults.add(Fault(LOST_ANSWER, method, path, count))
+
     # -- what the fake saw and holds ---------------------------------------------------------------
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[RestCall]:
@@ -289,6 +294,8 @@ class FakeDiscord:
             return web.Response(status=204)
         response = await self._respond(request, handler, path, authorized, fault)
         self._record(request, path, authorized, response.status, _decoded(response), fault and fault.kind)
+        if fault is not None and fault.kind == LOST_ANSWER:
+            request.transport.close()  # type: ignore[union-attr]
         return response
 
     async def _respond(self, request: web.Request, handler: Handler, path: str, authorized: bool,
@@ -297,7 +304,7 @@ class FakeDiscord:
         bucket = f"{request.method} {resource.canonical if resource else path}"
         if fault is not None and fault.kind == RATE_LIMIT:
             return rate_limited(bucket, fault.retry_after, fault.is_global)
-        if fault is not None:
+        if fault is not None and fault.kind == SERVER_ERROR:
             return json_body({"message": f"{fault.status}: Internal Server Error", "code": 0}, fault.status)
         template = resource.canonical[len(API_BASE):] if resource and resource.canonical.startswith(
             API_BASE) else path

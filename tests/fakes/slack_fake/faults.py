@@ -14,6 +14,7 @@ class Fault:
     retry_after: float = 1
     error: str | None = None  # with status 200: answer {"ok": false, "error": error}
     channel: str | None = None  # only calls naming this channel
+    lose_answer: bool = False  # carry the call out, then drop the connection before answering
 
     def matches(self, method: str, channel: Any = None) -> bool:
         return (self.remaining > 0 and self.method in ("*", method)

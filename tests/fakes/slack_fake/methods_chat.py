@@ -56,9 +56,21 @@ def read_content(p: Params) -> tuple[str, list[dict[str, Any]] | None]:
     return text, blocks
 
 
+def read_metadata(p: Params) -> dict[str, Any] | None:
+    """Message metadata: an object with a string `event_type` and an object `event_payload`."""
+    metadata = p.structured("metadata", bad_error="invalid_metadata_format")
+    if metadata is None:
+        return None
+    if (not isinstance(metadata, dict) or not isinstance(metadata.get("event_type"), str)
+            or not metadata["event_type"] or not isinstance(metadata.get("event_payload"), dict)):
+        raise SlackError("invalid_metadata_format")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
+
+
 def store_message(world: World, channel: Channel, *, user: str, text: str, blocks: Any = None,
                   thread_ts: str | None = None, broadcast: bool = False,
-                  files: list[dict[str, Any]] | None = None) -> Message:
+                  files: list[dict[str, Any]] | None = None,
+                  metadata: dict[str, Any] | None = None) -> Message:
     """Append a message, threading it under `thread_ts` (a reply's ts is resolved to its root)."""
     root = None
     if thread_ts:
@@ -70,7 +82,8 @@ def store_message(world: World, channel: Channel, *, user: str, text: str, block
     message = Message(ts=world.ts.next(), channel=channel.id, user=user, text=text, blocks=blocks,
                       thread_ts=root.ts if root else None, parent_user=root.user if root else None,
                       reply_broadcast=broadcast and root is not None,
-                      bot_id=BOT_ID if user == BOT_USER_ID else None, files=list(files or []))
+                      bot_id=BOT_ID if user == BOT_USER_ID else None, files=list(files or []),
+                      metadata=metadata)
     channel.messages.append(message)
     if root is not None:
         root.thread_ts = root.ts
@@ -86,8 +99,10 @@ def post_message(state: State, p: Params) -> dict[str, Any]:
     if channel.is_archived:
         raise SlackError("is_archived")
     text, blocks = read_content(p)
+    metadata = read_metadata(p)
     message = store_message(state.world, channel, user=BOT_USER_ID, text=text, blocks=blocks,
-                            thread_ts=p.text("thread_ts"), broadcast=p.flag("reply_broadcast"))
+                            thread_ts=p.text("thread_ts"), broadcast=p.flag("reply_broadcast"),
+                            metadata=metadata)
     return {"ok": True, "channel": channel.id, "ts": message.ts, "message": message.to_api()}
 
 

@@ -59,6 +59,13 @@ def _in_window(message: Message, p: Params) -> bool:
     return True
 
 
+def require_history_scope(state: State, channel: Any) -> None:
+    """Reading a conversation needs the history scope of its type (channels:, groups:, im: history)."""
+    needed = "im:history" if channel.is_im else "groups:history" if channel.is_private else "channels:history"
+    if needed not in state.settings.scopes:
+        raise SlackError("missing_scope", needed=needed, provided=",".join(sorted(state.settings.scopes)))
+
+
 def _page(messages: list[Message], p: Params, default_limit: int) -> dict[str, Any]:
     """Cursor pagination: the cursor is the offset of the next page, as Slack's is opaque to clients."""
     limit = max(1, min(p.number("limit", default_limit), 1000))
@@ -69,18 +76,21 @@ def _page(messages: list[Message], p: Params, default_limit: int) -> dict[str, A
         raise SlackError("invalid_cursor") from None
     page = messages[start:start + limit]
     has_more = start + limit < len(messages)
-    return {"ok": True, "messages": [m.to_api() for m in page], "has_more": has_more,
+    metadata = p.flag("include_all_metadata")  # without it, Slack leaves messages' metadata out
+    return {"ok": True, "messages": [m.to_api(metadata) for m in page], "has_more": has_more,
             "response_metadata": {"next_cursor": f"offset:{start + limit}" if has_more else ""}}
 
 
 def conversations_history(state: State, p: Params) -> dict[str, Any]:
     channel = require_channel(state.world, p.text("channel", required=True))
+    require_history_scope(state, channel)
     newest_first = [m for m in reversed(channel.top_level()) if _in_window(m, p)]
     return {**_page(newest_first, p, 100), "pin_count": 0}
 
 
 def conversations_replies(state: State, p: Params) -> dict[str, Any]:
     channel = require_channel(state.world, p.text("channel", required=True))
+    require_history_scope(state, channel)
     message = channel.find(p.text("ts", required=True) or "")
     if message is None:
         raise SlackError("thread_not_found")

@@ -81,6 +81,7 @@ class Message:
     edited_ts: str | None = None
     replies: list[str] = field(default_factory=list)  # for a thread parent: reply ts values, in order
     reply_users: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None  # {"event_type", "event_payload"} posted with the message
 
     @property
     def is_reply(self) -> bool:
@@ -90,9 +91,12 @@ class Message:
     def has_text_fallback(self) -> bool:
         return bool(self.text and self.text.strip())
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, metadata: bool = True) -> dict[str, Any]:
+        """`metadata`: with the message's metadata (reads include it only with include_all_metadata)."""
         out: dict[str, Any] = {"type": "message", "ts": self.ts, "user": self.user, "text": self.text,
                                "team": TEAM_ID}
+        if metadata and self.metadata is not None:
+            out["metadata"] = dict(self.metadata)
         if self.blocks is not None:
             out["blocks"] = self.blocks
         if self.bot_id:

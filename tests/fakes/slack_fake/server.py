@@ -203,3 +203,8 @@ class FakeSlack(MemberActions):
         5xx, or (status=200 with `error`) an ``{"ok": false, "error": error}`` answer."""
         return self.state.faults.add(Fault(method, times, status=status, retry_after=retry_after, error=error,
                                            channel=channel))
+
+    def lose_answer(self, method: str, times: int = 1, *, channel: str | None = None) -> Fault:
+        """The next `times` calls to `method` are carried out (a message is posted), then the connection
+        drops before the answer: what a crash or a timeout after sending looks like to the app."""
+        return self.state.faults.add(Fault(method, times, channel=channel, lose_answer=True))

@@ -23,10 +23,12 @@ class Settings:
     trigger_ttl: float = 3.0        # views.open must use a trigger_id within 3 s
     disconnect_grace: float = 1.0   # after a disconnect message, how long the app may keep the old socket
     http_timeout: float = 10.0      # bound on a POST to the app in HTTP mode
+    answer_delay: float = 0.0       # seconds between carrying out a Web API call and answering it
     retry_events_on_missed_ack: bool = False  # Socket Mode: resend an unacked event like Slack (up to 3x)
     # What the bot token was granted when the app was installed (a method needing another: missing_scope)
     scopes: frozenset[str] = frozenset({"commands", "chat:write", "chat:write.public", "channels:join",
-                                        "reactions:read", "users:read", "files:write", "im:write"})
+                                        "reactions:read", "users:read", "files:write", "im:write",
+                                        "channels:history", "groups:history"})
 
 
 class SlackError(Exception):

@@ -3,6 +3,7 @@ external file upload flow, and the response_url endpoint that slash commands and
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -75,7 +76,10 @@ class WebApi:
         status, body, headers, fault = 200, {}, {}, None
         injected = self.state.faults.take(name, params.get("channel"))
         limited = None if injected else self.state.limits.retry_after(name, params.get("channel"))
-        if injected is not None:
+        if injected is not None and injected.lose_answer:
+            body = self._dispatch(name, token, params)
+            fault = "lost_answer"
+        elif injected is not None:
             status, body, headers = injected.answer()
             fault = injected.name
         elif limited is not None:
@@ -86,6 +90,10 @@ class WebApi:
         self.state.traffic.calls.append(ApiCall(
             method=name, params=dict(params), headers=dict(request.headers), token=token, body_kind=kind,
             status=status, response=body, fault=fault, warnings=tuple(params.warnings)))
+        if self.state.settings.answer_delay:  # done, not yet answered: a crash now leaves it unknown
+            await asyncio.sleep(self.state.settings.answer_delay)
+        if fault == "lost_answer":
+            request.transport.close()  # type: ignore[union-attr]
         return web.json_response(body, status=status, headers=headers)
 
     def _dispatch(self, name: str, token: str | None, params: Params) -> dict[str, Any]:
