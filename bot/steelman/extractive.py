@@ -104,7 +104,7 @@ def _side_picks(
     """The side's picks, best first, and how many distinct points it made; fills ``groups_of``."""
     cache = textcache.for_models(models)
     parsed = [cache.parsed(a.text) for a in views]
-    verdicts = screen([Post(p.tokens, p.stems) for p in parsed])
+    verdicts = screen([Post(p.tokens, p.stems) for p in parsed], models.phrases)
     kept = [i for i, v in enumerate(verdicts) if not v]
     if not kept:
         return [], 0
@@ -113,7 +113,7 @@ def _side_picks(
     qual_point = [cache.scores(a.text) for a in views]
     qual = _standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
     point = _standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])
-    central = _standardised(corpus.centrality(), SPREAD_FLOOR["central"])
+    central = _standardised(corpus.centrality([a.author_id for a in views]), SPREAD_FLOOR["central"])
     base = [WEIGHT_QUALITY * q + WEIGHT_ON_POINT * p + WEIGHT_CENTRAL * c
             for q, p, c in zip(qual, point, central)]
     # Visiting the strongest first makes the best, most-endorsed member each group's representative.
