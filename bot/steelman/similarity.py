@@ -20,6 +20,7 @@ SIGNATURE = 4  # rarest terms an argument is indexed and looked up under
 COMMON_DF = 100  # a term shared by more arguments than this is too common to signal a duplicate
 OVERLAP_WEIGHT = 0.7  # word overlap of 0.72 resembles as much as a cosine of 0.5
 MAX_CANDIDATES = 10  # in a crowded bucket, how many earlier members each argument is compared with
+MANY_POSTS = 8  # a member with more posts than this has their share summed once, not compared pairwise
 POPULAR = 3  # groups this large get a second pass: a crowd split by its filler words is large
 
 
@@ -108,15 +109,27 @@ class Corpus:
     @staticmethod
     def _own_shares(vectors: Sequence[Vector], authors: Sequence, posts: Counter) -> dict[int, float]:
         """For arguments whose author posted more than once: their dot with that author's centroid share."""
-        by_author: dict[object, dict[str, float]] = {}
-        for vec, author in zip(vectors, authors):
+        mine: dict[object, list[int]] = {}
+        for i, author in enumerate(authors):
             if posts[author] > 1:
-                share = by_author.setdefault(author, {})
-                scale = 1.0 / (vec.norm * posts[author])
+                mine.setdefault(author, []).append(i)
+        out: dict[int, float] = {}
+        for author, idx in mine.items():
+            if len(idx) <= MANY_POSTS:  # pairwise: a few C-level key intersections
+                for i in idx:
+                    wi = vectors[i].weights
+                    dots = [math.fsum([wi[t] * wj[t] for t in wi.keys() & wj.keys()]) / vectors[j].norm
+                            for j in idx if j != i for wj in (vectors[j].weights,)]
+                    out[i] = (vectors[i].norm + math.fsum(dots)) / len(idx)
+                continue
+            share: dict[str, float] = {}  # a prolific member: their summed share, once
+            for j in idx:
+                vec = vectors[j]
                 for t, w in vec.weights.items():
-                    share[t] = share.get(t, 0.0) + w * scale
-        return {i: sum(w * by_author[a][t] for t, w in vec.weights.items())
-                for i, (vec, a) in enumerate(zip(vectors, authors)) if posts[a] > 1}
+                    share[t] = share.get(t, 0.0) + w / (vec.norm * len(idx))
+            for i in idx:
+                out[i] = math.fsum([w * share[t] for t, w in vectors[i].weights.items()])
+        return out
 
     def overlap(self, i: int, j: int) -> float:
         """Share of content words in common (Jaccard), blind to how rare they are."""
