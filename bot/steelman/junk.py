@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 from .tokens import STOPWORDS
 
@@ -33,6 +33,7 @@ LIST_FLOOR = 12  # words
 LIST_FUNCTION_SHARE = 0.2
 LIST_PHRASE_SHARE = 0.05
 LIST_BORROWED = 0.9  # share of its distinct content words that other posts of the side also use
+PHRASE_SAMPLE = 301  # posts the side's typical phrase share is measured on
 PHRASE_LANGUAGE = 0.05  # the side's typical phrase share must show the phrase list is of its language
 
 
@@ -95,13 +96,15 @@ def _collages(posts: Sequence[Post], function_share: Sequence[float], phrases: C
                 if len(p.tokens) >= LIST_FLOOR and function_share[i] < LIST_FUNCTION_SHARE]
     if not suspects or not phrases:
         return set()
-    shares = [_phrase_share(p.tokens, phrases) for p in posts if len(p.tokens) >= SALAD_FLOOR]
-    if statistics.median(shares) < PHRASE_LANGUAGE:
+    # The side's typical share, from its first few hundred posts long enough to judge: a median needs no more.
+    sample = islice((p for p in posts if len(p.tokens) >= SALAD_FLOOR), PHRASE_SAMPLE)
+    if statistics.median(_phrase_share(p.tokens, phrases) for p in sample) < PHRASE_LANGUAGE:
         return set()
     suspects = [i for i in suspects if _phrase_share(posts[i].tokens, phrases) <= LIST_PHRASE_SHARE]
     if not suspects:
         return set()
-    used = Counter(chain.from_iterable(term_sets))  # how many posts use each term
+    wanted = frozenset().union(*(term_sets[i] for i in suspects))
+    used = Counter(chain.from_iterable(map(wanted.intersection, term_sets)))  # posts using each such term
     return {i for i in suspects if term_sets[i] and
             sum(used[t] > 1 for t in term_sets[i]) >= LIST_BORROWED * len(term_sets[i])}
 
