@@ -7,9 +7,10 @@ For every (topic, stance) under --data (ArgKP key points + ArgQ-30k quality) or 
 ``topic,argument,stance[,quality][,key_point]``, each topic becomes a debate on a SQLite store: its authors
 take their side and post through ``core.execute`` in one long open round, and ``steelman`` asks for 5 picks
 per side. Scores: mean WA, key-point coverage, redundancy (pairs of picks sharing a key point) and stance
-purity. ``cv.*`` retrains the engine's models leaving whole topics out (7 folds) and scores only the left-out
-topics, calling the engine directly for speed. Baselines (random 5 over 30 seeds, longest 5, sumy's LexRank),
-latency, Polis common ground and gaming probes (bench/steelman.py) are measured in the same run.
+purity. ``cv.*`` is nested leave-topics-out cross-validation (7 folds): the models are retrained and the
+selection constants chosen without the topics scored, calling the engine directly for speed. Baselines
+(random 5 over 30 seeds, longest 5, sumy's LexRank), latency, Polis common ground and gaming probes
+(bench/steelman.py) are measured in the same run.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +34,7 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.config import FormatConfig, RoundConfig, Settings, StorageSettings  # noqa: E402
 from bot.domain import Actor, SpaceRef  # noqa: E402
 from bot.handlers import Request  # noqa: E402
-from bot.steelman import Extractive  # noqa: E402
+from bot.steelman import Extractive, Tuning  # noqa: E402
 from tests import steelman_data as data  # noqa: E402
 
 import steelman as probes  # noqa: E402  (bench/steelman.py: latency, LexRank, Polis, gaming probes)
@@ -40,6 +42,10 @@ import steelman as probes  # noqa: E402  (bench/steelman.py: latency, LexRank, P
 K = 5
 FOLDS = 7
 RANDOM_SEEDS = 30
+# The selection constants the nested CV chooses among (Tuning's fields; support does not vary here, as
+# every ArgKP argument has its own author).
+GRID = tuple(Tuning(on_point=p, central=c, novelty=n)
+             for p in (0.25, 0.5, 1.0) for c in (0.5, 0.75, 1.0) for n in (2.0, 5.0, 20.0))
 Selector = Callable[[data.TopicSide], Sequence[str]]
 
 
@@ -141,24 +147,65 @@ def random_baseline(sides: Sequence[data.TopicSide]) -> dict[str, float]:
     return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in ("mean_wa", "kp_coverage")}
 
 
+def _folds(sides: Sequence[data.TopicSide]) -> list[set[str]]:
+    topics = sorted({ts.topic for ts in sides})
+    return [set(topics[f::FOLDS]) for f in range(FOLDS)]
+
+
+def _choose(engine: Extractive, ts: data.TopicSide) -> list[str]:
+    report = engine.summarize(ts.views(), [ts.side], K)
+    return [ts.arg_ids[p.number - 1] for p in report.sides[ts.side]]
+
+
 def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str, object]:
-    """Leave whole topics out: models trained without a fold's topics pick for those topics only."""
+    """Nested leave-topics-out CV: nothing about a test topic, neither the models nor the selection
+    constants, is chosen with it.
+
+    Outer loop: 7 folds of whole topics; each fold's topics are summarised by models trained without them,
+    with the constants (a small grid, GRID) that scored best on the *other* folds. Inner loop: for each
+    other fold g, models trained without both f and g pick for g's topics; the constants with the best
+    inner coverage + WA win. ``fixed_constants`` is the figure with the shipped constants, for comparison.
+    """
     import train_steelman  # needs the bench extra (numpy, scikit-learn)
 
-    topics = sorted({ts.topic for ts in sides})
-    chosen: dict[tuple[str, str], list[str]] = {}
+    folds = _folds(sides)
+    by_fold = [[ts for ts in sides if ts.topic in held] for held in folds]
+    outer = [train_steelman.models(train_steelman.fit(data_dir, leave_out=held)) for held in folds]
+    inner: list[dict[int, list[tuple[float, float]]]] = [{c: [] for c in range(len(GRID))} for _ in folds]
     for f in range(FOLDS):
-        held = set(topics[f::FOLDS])
-        engine = Extractive(train_steelman.models(train_steelman.fit(data_dir, leave_out=held)))
-        for ts in sides:
-            if ts.topic in held:
-                report = engine.summarize(ts.views(), [ts.side], K)
-                chosen[(ts.topic, ts.side)] = [ts.arg_ids[p.number - 1] for p in report.sides[ts.side]]
-    row = score(sides, lambda ts: chosen[(ts.topic, ts.side)])
+        for g in range(f + 1, FOLDS):  # one model without f and g serves both as each other's inner fold
+            pair = train_steelman.models(train_steelman.fit(data_dir, leave_out=folds[f] | folds[g]))
+            for c, tuning in enumerate(GRID):
+                engine = Extractive(pair, tuning)
+                for test_fold, validate in ((f, g), (g, f)):
+                    for ts in by_fold[validate]:
+                        chosen = _choose(engine, ts)
+                        inner[test_fold][c].append((ts.coverage(chosen), ts.mean_wa(chosen) or 0.0))
+    picked: dict[tuple[str, str], list[str]] = {}
+    fixed: dict[tuple[str, str], list[str]] = {}
+    chosen_tunings = []
+    for f in range(FOLDS):
+        best = max(range(len(GRID)), key=lambda c: (_merit(inner[f][c]), -c))
+        chosen_tunings.append(asdict(GRID[best]))
+        for ts in by_fold[f]:
+            picked[(ts.topic, ts.side)] = _choose(Extractive(outer[f], GRID[best]), ts)
+            fixed[(ts.topic, ts.side)] = _choose(Extractive(outer[f]), ts)
     chance = random_baseline(sides)
+    row = _lifted(score(sides, lambda ts: picked[(ts.topic, ts.side)]), chance)
+    row["folds"] = FOLDS
+    row["constants_chosen_per_fold"] = chosen_tunings
+    row["fixed_constants"] = _lifted(score(sides, lambda ts: fixed[(ts.topic, ts.side)]), chance)
+    return row
+
+
+def _merit(scored: list[tuple[float, float]]) -> float:
+    """Inner-loop score of a setting: mean coverage + mean WA of its picks (both 0..1)."""
+    return statistics.fmean(c for c, _ in scored) + statistics.fmean(w for _, w in scored)
+
+
+def _lifted(row: dict[str, float], chance: dict[str, float]) -> dict[str, float]:
     row["coverage_lift_over_random"] = round(row["kp_coverage"] - chance["kp_coverage"], 4)
     row["wa_lift_over_random"] = round(row["mean_wa"] - chance["mean_wa"], 4)
-    row["folds"] = FOLDS
     return row
 
 

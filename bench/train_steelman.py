@@ -5,6 +5,7 @@
 
 quality: ridge regression of ArgQ-30k's WA on the engine's own features (bot/steelman/model.py).
 on_point: logistic regression of "the argument expresses one of its side's key points" on ArgKP's labels.
+phrases: word pairs common across ArgQ-30k's topics, which the junk screen uses to recognise word salad.
 Deterministic (no sampling; fixed solvers), so the same data gives the same file. ``fit`` takes topics to
 leave out, which is how bench/steelman_quality.py cross-validates without ever training on a test topic.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -30,6 +32,8 @@ from tests import steelman_data as data  # noqa: E402
 
 RIDGE_ALPHA = 10.0  # chosen by leave-topics-out CV on the ArgKP topics (bench/steelman_quality.py)
 LOGISTIC_C = 0.3  # likewise
+PHRASE_ARGUMENTS = 20  # a word pair this many arguments use is common phrasing, not one topic's words...
+PHRASE_TOPICS = 5  # ...when it appears across this many topics
 LICENCE = ("Derived from IBM Debater ArgQ-Rank-30kArgs ((c) IBM 2014, CC BY-SA 3.0; Gretz et al., AAAI 2020) "
            "and ArgKP-2021 ((c) IBM 2021, CDLA-Sharing 1.0; Friedman et al., ArgMining 2021). "
            "See weights.LICENSE.md.")
@@ -70,16 +74,32 @@ def fit_on_point(data_dir: Path, leave_out: Collection[str]) -> dict:
     return _spec(clf.intercept_[0], clf.coef_[0], logistic=True)
 
 
+def common_phrases(data_dir: Path, leave_out: Collection[str]) -> list[str]:
+    """Word pairs that at least PHRASE_ARGUMENTS arguments use, across at least PHRASE_TOPICS topics."""
+    uses: Counter[tuple[str, str]] = Counter()
+    topics: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    for topic, text, _ in data.argq_rows(data_dir):
+        if topic in leave_out:
+            continue
+        tokens = words(text)
+        for pair in set(zip(tokens, tokens[1:])):
+            uses[pair] += 1
+            topics[pair].add(topic)
+    common = [p for p, n in uses.items() if n >= PHRASE_ARGUMENTS and len(topics[p]) >= PHRASE_TOPICS]
+    return sorted(map(" ".join, common))
+
+
 def fit(data_dir: Path = data.DATA_DIR, leave_out: Collection[str] = ()) -> dict:
     """Both models, trained without the topics in ``leave_out``."""
     return {
         "bits": model.BITS, "licence": LICENCE,
         "quality": fit_quality(data_dir, leave_out), "on_point": fit_on_point(data_dir, leave_out),
+        "phrases": common_phrases(data_dir, leave_out),
     }
 
 
 def models(spec: dict) -> model.Models:
-    return model.Models(model.from_dict(spec["quality"]), model.from_dict(spec["on_point"]))
+    return model.from_spec(spec)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -201,8 +201,11 @@ class Core:
         now = self.clock.now()
         until = now + timedelta(seconds=self.settings.agenda.lease_seconds)
         claimed = await self.store.transact(lambda uow: uow.claim_due(now, self.worker, until))
-        outcomes = await asyncio.gather(*(self.store.transact(partial(self._fire, job, now)) for job in claimed),
-                                        return_exceptions=True)
+        afters: list[list] = [[] for _ in claimed]
+        outcomes = await asyncio.gather(*(self.store.transact(partial(self._fire, job, now, after))
+                                          for job, after in zip(claimed, afters)), return_exceptions=True)
+        await asyncio.gather(*(self._after(job, after)
+                               for job, after, outcome in zip(claimed, afters, outcomes) if outcome is True))
         fired = 0
         for job, outcome in zip(claimed, outcomes):
             if isinstance(outcome, BaseException):  # its lease runs out and it is tried again
@@ -216,14 +219,23 @@ class Core:
             self._changed()
         return fired
 
-    async def _fire(self, job: Job, now: datetime, uow: UnitOfWork) -> bool:
+    async def _after(self, job: Job, after: list) -> None:
+        """A fired job's work after its commit (a model's answer); a failure is logged, the job stays done."""
+        for work in after:
+            try:
+                await work(self.store.transact)
+            except Exception:
+                log.exception("job %s (%s): its work after commit failed", job.id, job.kind)
+
+    async def _fire(self, job: Job, now: datetime, after: list, uow: UnitOfWork) -> bool:
+        after.clear()  # a transaction tried again starts its list afresh
         if not await uow.finish_due(job.id, now):
             return False  # another process got there first
         handler = JOBS.get(job.kind)
         if handler is None:  # written by a newer version, or a kind since removed: done, and said so
             log.error("job %s has kind %r, which no handler runs; marked done", job.id, job.kind)
             return False
-        return await handler(JobCtx(uow, job, now, self.settings, self.summarizer))
+        return await handler(JobCtx(uow, job, now, self.settings, self.summarizer, after))
 
     # ---- outbox -----------------------------------------------------------------------------------------
 

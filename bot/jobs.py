@@ -8,8 +8,9 @@ several processes. Adding a kind is one handler here (or in its own module) plus
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import rules
 from bot.config import Settings
@@ -24,8 +25,12 @@ class JobCtx:
     now: datetime
     settings: Settings
     summarizer: Summarizer
+    # Work that must not hold the job's transaction (a language model's answer may take seconds): each is
+    # awaited after the job's transaction commits, with the store's ``transact`` to record what it made.
+    after: list[AfterCommit] = field(default_factory=list)
 
 
+AfterCommit = Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[None]]
 JobHandler = Callable[[JobCtx], Awaitable[bool]]  # True when it changed something worth telling
 JOBS: dict[str, JobHandler] = {}
 

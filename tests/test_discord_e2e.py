@@ -487,3 +487,38 @@ def test_run_with_discord_enabled_but_no_token_names_the_setting(tmp_path):
                                "STEELMAN__STORAGE__URL": f"sqlite:///{tmp_path / 'steelman.db'}"})
     assert done.returncode != 0 and "discord.token_env" in done.stderr and "DISCORD_TOKEN" in done.stderr
 
+
+
+# ---- "does this capture your view?" ---------------------------------------------------------------------
+
+
+async def test_members_rate_a_sides_steelman_with_its_star_buttons_and_the_results_show_it(
+        fake, sqlite_store, clock, settings):
+    alice, bob, carol, maya = fake.member, fake.other_member, fake.add_member("carol"), fake.moderator
+    async with Bot(fake, sqlite_store, clock, settings) as bot:
+        card, thread = await start_debate(fake, bot)
+        for who, label in ((alice, "pause"), (carol, "pause"), (bob, "go faster")):
+            await click(fake, card, label, who)
+        await bot.advance(minutes=15)
+        await argue(fake, thread, alice, "Weights that exist cannot be un-trained, so evaluations must come first.")
+        await argue(fake, thread, carol, "Compute thresholds are verifiable through chip supply chains, which "
+                                         "makes a pause enforceable.")
+        await argue(fake, thread, bob, "A unilateral pause only moves frontier work to labs with fewer safeguards.")
+        asked = await answer(fake, await fake.send_slash_command("steelman", {}, user=maya, channel=thread))
+        assert not asked.ephemeral
+        await bot.settle()
+        [shown] = [m for m in fake.messages_in(thread) if title_of(m) == "Steelman of debate #1"]
+        assert [label for label in buttons(shown) if label.startswith("pause")] == [
+            "pause 1★", "pause 2★", "pause 3★", "pause 4★", "pause 5★"]
+
+        assert "captures your view: 4/5" in await click(fake, shown, "pause 4★", alice)
+        assert "captures your view: 5/5" in await click(fake, shown, "pause 5★", carol)
+        assert "fair to that side: 3/5" in await click(fake, shown, "pause 3★", bob)
+        assert "captures your view: 5/5" in await click(fake, shown, "pause 5★", alice)  # the latest counts
+        await answer(fake, await fake.send_slash_command("debate close", {"debate": 1}, user=maya))
+        await bot.settle()
+
+        [closing] = [m for m in fake.messages_in(thread) if title_of(m) == "Steelman of debate #1"
+                     and not m.ephemeral and m.id != shown.id]
+        assert "The pause side rated its steelman 5.0/5, n = 2" in text_of(closing)
+        assert "other sides rated it fair to them 3.0/5, n = 1" in text_of(closing)

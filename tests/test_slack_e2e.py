@@ -423,3 +423,38 @@ async def test_a_mistake_in_a_form_keeps_the_form_open_with_the_members_text(fak
         assert "limit is 1,500" in answer["errors"]["text"]
         assert [c.method for c in fake.traffic.calls.items[mark:] if c.method == "chat.postEphemeral"] == []
         assert (await stored(sqlite_store)).arguments == []
+
+
+# ---- "does this capture your view?" ---------------------------------------------------------------------
+
+
+@BOTH
+async def test_members_rate_a_sides_steelman_with_its_star_buttons_and_the_results_show_it(
+        fake, sqlite_store, clock, mode):
+    async with Bot(fake, sqlite_store, clock, slack_settings(mode)) as bot:
+        card = await start_debate(fake, bot)
+        for who, label in ((ALICE, "pause"), (CAROL, "pause"), (BOB, "go faster")):
+            await click(fake, card, label, who)
+        await bot.advance(minutes=15)
+        for who, side, text in (
+                (ALICE, "pause", "Weights that exist cannot be un-trained, so evaluations must come first."),
+                (CAROL, "pause", "Compute thresholds are verifiable through chip supply chains, which makes a "
+                                 "pause enforceable."),
+                (BOB, "go-faster", "A unilateral pause only moves frontier work to labs with fewer safeguards.")):
+            assert "Argument #" in await command(fake, "/argue", f"debate:1 side:{side} {text}", who)
+        await command(fake, "/steelman", "debate:1", MAYA)
+        await bot.settle()
+        [shown] = [m for m in fake.messages(CHANNEL) if title_of(m) == "Steelman of debate #1"]
+        assert [label for label in buttons(shown) if label.startswith("pause")] == [
+            "pause 1★", "pause 2★", "pause 3★", "pause 4★", "pause 5★"]
+
+        assert "captures your view: 4/5" in await click(fake, shown.ts, "pause 4★", ALICE)
+        assert "captures your view: 5/5" in await click(fake, shown.ts, "pause 5★", CAROL)
+        assert "fair to that side: 3/5" in await click(fake, shown.ts, "pause 3★", BOB)
+        assert "captures your view: 5/5" in await click(fake, shown.ts, "pause 5★", ALICE)  # the latest counts
+        await command(fake, "/debate", "close debate:1", MAYA)
+        await bot.settle()
+
+        [closing] = [m for m in posts(fake, card) if title_of(m) == "Steelman of debate #1"]
+        assert "The pause side rated its steelman 5.0/5, n = 2" in text_of(closing)
+        assert "other sides rated it fair to them 3.0/5, n = 1" in text_of(closing)

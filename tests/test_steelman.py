@@ -305,12 +305,7 @@ def _attacked(name: str, seed: int = 1) -> tuple[list[Pick], set[int]]:
     return summarize(views, SIDES, per_side=5).sides["go-faster"], bad
 
 
-SALAD_GAP = pytest.mark.xfail(strict=True, reason="known gap: word salad that keeps the side's own words and "
-                              "some function words is not yet recognised (see bench robustness.word_salad)")
-
-
-@pytest.mark.parametrize("name", [pytest.param(a, marks=SALAD_GAP) if a == "word_salad" else a
-                                  for a in data.ATTACKS])
+@pytest.mark.parametrize("name", data.ATTACKS)
 def test_attacks_pick_none_of_the_attacking_texts(name):
     for seed in range(3):
         picks, bad = _attacked(name, seed)
@@ -365,3 +360,19 @@ def test_too_few_voters_is_said_plainly():
     report = summarize(views, SIDES)
     assert report.common_ground == []
     assert "too few to call anything common ground" in report.common_ground_note
+
+
+def test_a_members_reposts_do_not_make_their_point_typical():
+    from bot.steelman.similarity import Corpus
+    from bot.steelman.tokens import features, terms, words
+
+    def central(texts_authors):
+        corpus = Corpus([features(terms(words(t))) for t, _ in texts_authors])
+        return corpus.centrality([a for _, a in texts_authors])
+
+    others = [(t, f"real{i}") for i, t in enumerate(REAL[1:])]
+    once = central([(REAL[0], "solo")] + others)
+    again = central([(REAL[0], "solo"), (REAL[0].lower(), "solo"), (f"Honestly, {REAL[0]}", "solo")] + others)
+    assert again[0] <= once[0]  # posted three times by one member: no more typical than once
+    by_three = central([(REAL[0], "a"), (REAL[0].lower(), "b"), (f"Honestly, {REAL[0]}", "c")] + others)
+    assert by_three[0] > once[0]  # three members making the point: it is typical

@@ -166,3 +166,61 @@ async def test_a_timeout_falls_back_without_waiting_twice(store, fake):
 async def test_a_bot_without_a_model_refuses_the_choice(harness: Harness):
     reply = await harness.say("Maya", "/steelman-engine use:llm")
     assert reply.message.kind == "error" and "no language model" in reply.message.text
+
+
+def posted(h: Harness):
+    return [p.item.out for p in h.chat.posts if not p.item.edit_message_id]
+
+
+def closing_case(h: Harness, side: str) -> tuple[object, list]:
+    """The steelman posted when the debate closed, and every post after it."""
+    outs = posted(h)
+    at = next(i for i, o in enumerate(outs) if o.message.title.startswith("Steelman"))
+    return outs[at].message, outs[at + 1:]
+
+
+async def test_the_summary_posted_at_close_is_written_by_the_spaces_chosen_engine(store, fake):
+    h = llm_harness(store, fake)
+    thread = await debate(h)
+    fake.answers += [GOOD_PAUSE, GOOD_FASTER]
+    await h.say("Maya", "/debate close debate:1")
+    summary, after = closing_case(h, "pause")
+    assert "• Training cannot be undone, so test first." in case(summary, "pause")
+    assert "Written by a language model" in summary.footer
+    assert len(fake.requests) == 2  # one call per side, once
+    # the thread closes after the model's steelman, not before it
+    assert [o.message.text for o in after if o.close_thread] == ["This debate is closed. Thank you all for "
+                                                                 "arguing well."]
+    assert sum(o.message.title.startswith("Steelman") for o in posted(h)) == 1
+    assert thread
+
+
+async def test_the_closing_summary_falls_back_when_the_model_fails_its_check(store, fake):
+    h = llm_harness(store, fake)
+    await debate(h)
+    wrong, reason = BAD["a citation from the other side"]
+    fake.answers += [wrong, wrong, GOOD_FASTER]
+    await h.say("Maya", "/debate close debate:1")
+    summary, after = closing_case(h, "pause")
+    assert "#1 ada: “" in case(summary, "pause") and "•" not in case(summary, "pause")
+    assert "not used for pause" in summary.footer and reason in summary.footer
+    assert any(o.close_thread for o in after)
+
+
+async def test_the_closing_summary_falls_back_on_a_timeout(store, fake):
+    h = llm_harness(store, fake, timeout=0.5)
+    await debate(h)
+    fake.answers += [Slow(GOOD_PAUSE, 3.0), GOOD_FASTER]
+    await h.say("Maya", "/debate close debate:1")
+    summary, _ = closing_case(h, "pause")
+    assert "#1 ada: “" in case(summary, "pause")
+    assert "did not answer within 0.5 s" in summary.footer
+
+
+async def test_a_space_that_did_not_opt_in_closes_with_the_extractive_summary(store, fake):
+    h = llm_harness(store, fake)
+    await debate(h, opt_in=False)
+    await h.say("Maya", "/debate close debate:1")
+    summary, after = closing_case(h, "pause")
+    assert fake.requests == [] and "extractive engine" in summary.footer
+    assert any(o.close_thread for o in after)

@@ -13,9 +13,11 @@ from typing import Any
 from bot import itt, render, render_itt, results
 from bot.commands import Bound
 from bot.config import Settings
-from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Space, SpaceRef, State
+from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Job, Space, SpaceRef, State
 from bot.errors import NotFound, UserError
 from bot.jobs import PHASE_END, phase_end, plan_reminders
+
+CLOSING_STEELMAN = "closing_steelman"  # a closed debate's steelman, when a language model writes it
 from bot.messages import File, Message, Outgoing
 from bot.ports import Summarizer, UnitOfWork
 from bot.summaries import ArgumentView, SteelmanReport, side_ratings
@@ -142,8 +144,8 @@ async def summarize(uow: UnitOfWork, debate: Debate, summarizer: Summarizer, per
 
 async def entered(uow: UnitOfWork, debate: Debate, now: datetime, summarizer: Summarizer,
                   card: bool = True, opinion: Any = None) -> None:
-    """`opinion`: the `[opinion]` settings the results' groups are found with (None: the defaults)."""
-    """Effects of a debate entering its current phase: deadline, announcement, card, results."""
+    """Effects of a debate entering its current phase: deadline, announcement, card, results. `opinion`:
+    the `[opinion]` settings the results' groups are found with (None: the defaults)."""
     await uow.save_debate(debate)
     await uow.unschedule(debate.id, PHASE_END)
     if debate.state.active and debate.phase_ends_at is not None:
@@ -200,9 +202,19 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
         await announce(uow, debate, render_itt.results(debate, outcomes), now)
     report = await summarize(uow, debate, summarizer)
     await post_groups(uow, debate, now, arguments, {p.number for p in report.common_ground}, opinion)
-    ratings = side_ratings(await uow.steelman_ratings(debate.id))  # how each side rated its case so far
+    if await chosen_llm(uow, debate.space_id, summarizer) is not None:
+        # The space chose the language model: its answer is awaited after this transaction, by a job
+        # (handlers/steelman.py), which then posts the steelman and closes the thread.
+        await uow.schedule(Job(CLOSING_STEELMAN, now, debate.space_id, f"debate:{debate.id}", debate.id))
+        return
+    await close_with(uow, debate, report, now)
+
+
+async def close_with(uow: UnitOfWork, debate: Debate, report: SteelmanReport, now: datetime) -> None:
+    """A closed debate's steelman, with how each side rated its case so far, then the closing notice."""
+    ratings = side_ratings(await uow.steelman_ratings(debate.id))
     await announce(uow, debate, render.steelman_summary(debate, report, ratings=ratings), now)
-    said = "Thank you all for arguing well." if arguments else "No argument was posted."
+    said = "Thank you all for arguing well." if await uow.arguments(debate.id) else "No argument was posted."
     closing = render.notice(debate, f"This debate is closed. {said}")
     await uow.enqueue(debate.space_id, Outgoing(closing, debate.channel_id, debate.id, in_thread=True,
                                                 close_thread=True), now)
@@ -218,3 +230,12 @@ async def post_groups(uow: UnitOfWork, debate: Debate, now: datetime, arguments:
     if found is not None:
         message = render_opinion.groups(debate, found, arguments, common_ground)
         await announce(uow, debate, render_opinion.with_map(message, debate, found), now)
+
+
+async def chosen_llm(uow: UnitOfWork, space_id: int, summarizer: Summarizer) -> Any:
+    """The LLM engine, if this space chose it and the bot has one; else None."""
+    choose = getattr(summarizer, "for_engine", None)
+    if choose is None or await uow.steelman_engine(space_id) != "llm":
+        return None
+    engine = choose("llm")
+    return engine if getattr(engine, "engine", "") == "llm" else None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import render, rules
 from bot.domain import UNDECIDED
 from bot.errors import UserError
-from bot.handlers.common import Ctx, find_debate, summarize, views
+from bot.handlers.common import CLOSING_STEELMAN, Ctx, chosen_llm, close_with, find_debate, summarize, views
+from bot.jobs import JobCtx, job_kind
 from bot.messages import Message, Reply
 from bot.summaries import Rating, side_ratings
 
+log = logging.getLogger(__name__)
 ENGINES = ("extractive", "llm")
 PER_SIDE = 3
 
@@ -54,11 +57,35 @@ async def steelman(ctx: Ctx) -> Reply:
 
 async def _llm(ctx: Ctx):
     """The LLM engine, if this space chose it and the bot has one; else None."""
-    choose = getattr(ctx.summarizer, "for_engine", None)
-    if choose is None or await ctx.uow.steelman_engine(ctx.space.id) != "llm":
-        return None
-    engine = choose("llm")
-    return engine if getattr(engine, "engine", "") == "llm" else None
+    return await chosen_llm(ctx.uow, ctx.space.id, ctx.summarizer)
+
+
+@job_kind(CLOSING_STEELMAN)
+async def closing_steelman(ctx: JobCtx) -> bool:
+    """A closed debate's steelman by the language model its space chose, awaited after the job's commit
+    (no transaction waits on the model); its checked fallback is the extractive steelman, as for /steelman."""
+    debate = await ctx.uow.debate_by_id(ctx.job.debate_id)
+    if debate is None:
+        return False
+    arguments = await views(ctx.uow, debate)
+    llm = await chosen_llm(ctx.uow, debate.space_id, ctx.summarizer)
+    if llm is None:  # the space chose the extractive engine again since the debate closed
+        report = ctx.summarizer.summarize(arguments, debate.side_keys, PER_SIDE)
+        await close_with(ctx.uow, debate, report, ctx.now)
+        return True
+    now, fallback = ctx.now, ctx.summarizer
+
+    async def write(transact) -> None:
+        try:
+            report = await llm.summarize(arguments, debate.side_keys, PER_SIDE)
+        except Exception:  # the engine itself broke (its expected failures it handles per side)
+            log.exception("the language model's closing steelman for debate %s failed", debate.id)
+            report = fallback.summarize(arguments, debate.side_keys, PER_SIDE)
+            report.engine_note = "The language model failed, so every side shows members' own words."
+        await transact(lambda uow: close_with(uow, debate, report, now))
+
+    ctx.after.append(write)
+    return True
 
 
 def _reply(debate, report, side, ratings, more: bool) -> Reply:

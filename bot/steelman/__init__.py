@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from ..summaries import ArgumentView, SteelmanReport
 
-from .extractive import summarize
+from .extractive import DEFAULT, Tuning, summarize
 from .model import Models
 
 
@@ -13,11 +13,13 @@ class Extractive:
 
     engine = "extractive"
 
-    def __init__(self, models: Models | None = None):
+    def __init__(self, models: Models | None = None, tuning: Tuning = DEFAULT):
         self.models = models  # None: the shipped weights; the bench passes models trained without a fold
+        self.tuning = tuning  # the bench's nested cross-validation tries others
 
-    def summarize(self, arguments: Sequence[ArgumentView], sides: Sequence[str], per_side: int = 3) -> SteelmanReport:
-        return summarize(arguments, sides, per_side, self.models)
+    def summarize(self, arguments: Sequence[ArgumentView], sides: Sequence[str], per_side: int = 3
+                  ) -> SteelmanReport:
+        return summarize(arguments, sides, per_side, self.models, self.tuning)
 
 
-__all__ = ["Extractive", "summarize"]
+__all__ = ["Extractive", "Tuning", "summarize"]

@@ -14,13 +14,14 @@ import gc
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from ..summaries import ArgumentView, Crux, Pick, SteelmanReport
 from . import bridging, textcache
 from .endorse import Endorsements, tally
 from .junk import Post, screen
 from .model import Models, load
-from .select import Candidate, greedy
+from .select import NOVELTY, Candidate, greedy
 from .similarity import Corpus, duplicate_groups
 
 DUPLICATE_THRESHOLD = 0.5  # resemblance at which two arguments make the same point in nearly the same words
@@ -31,14 +32,27 @@ SPREAD_FLOOR = {"quality": 0.03, "on_point": 0.03, "central": 0.04}
 WEIGHT_SUPPORT = 0.2  # per doubling of distinct members: popularity alone repeats the typical point
 WEIGHT_ENDORSE = 0.5  # per e-fold of bridging-weighted endorsements
 
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The selection constants (defaults above); the bench chooses them by nested leave-topics-out CV."""
+
+    on_point: float = WEIGHT_ON_POINT
+    central: float = WEIGHT_CENTRAL
+    support: float = WEIGHT_SUPPORT
+    novelty: float = NOVELTY
+
+
+DEFAULT = Tuning()
 GroupsOf = dict[int, tuple[int, tuple[int, ...]]]  # representative number -> (members, similar numbers)
 
 
 def summarize(arguments: Sequence[ArgumentView], sides: Sequence[str], per_side: int = 3,
-              models: Models | None = None) -> SteelmanReport:
+              models: Models | None = None, tuning: Tuning = DEFAULT) -> SteelmanReport:
     """The strongest distinct arguments of each side, the common ground and the open cruxes."""
     with _collector_paused():
-        return _summarize(arguments, sides, per_side, models)
+        return _summarize(arguments, sides, per_side, models, tuning)
 
 
 @contextmanager
@@ -60,7 +74,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _summarize(arguments: Sequence[ArgumentView], sides: Sequence[str], per_side: int,
-               models: Models | None) -> SteelmanReport:
+               models: Models | None, tuning: Tuning) -> SteelmanReport:
     unique: dict[int, ArgumentView] = {}
     for a in sorted(arguments, key=lambda a: a.number):
         unique.setdefault(a.number, a)  # one view per number, whatever the caller sent
@@ -72,7 +86,7 @@ def _summarize(arguments: Sequence[ArgumentView], sides: Sequence[str], per_side
     groups_of: GroupsOf = {}
     for side in sides:
         side_views = [a for a in views if a.side == side]
-        picks, distinct = _side_picks(side_views, tallies, per_side, groups_of, models)
+        picks, distinct = _side_picks(side_views, tallies, per_side, groups_of, models, tuning)
         report.sides[side] = picks
         report.distinct_points[side] = distinct
         if side_views and per_side and distinct < per_side:
@@ -99,12 +113,12 @@ def _only(distinct: int) -> str:
 
 def _side_picks(
     views: list[ArgumentView], tallies: dict[int, Endorsements], per_side: int, groups_of: GroupsOf,
-    models: Models,
+    models: Models, tuning: Tuning = DEFAULT,
 ) -> tuple[list[Pick], int]:
     """The side's picks, best first, and how many distinct points it made; fills ``groups_of``."""
     cache = textcache.for_models(models)
     parsed = [cache.parsed(a.text) for a in views]
-    verdicts = screen([Post(p.tokens, p.stems) for p in parsed])
+    verdicts = screen([Post(p.tokens, p.stems) for p in parsed], models.phrases)
     kept = [i for i, v in enumerate(verdicts) if not v]
     if not kept:
         return [], 0
@@ -113,8 +127,8 @@ def _side_picks(
     qual_point = [cache.scores(a.text) for a in views]
     qual = _standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
     point = _standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])
-    central = _standardised(corpus.centrality(), SPREAD_FLOOR["central"])
-    base = [WEIGHT_QUALITY * q + WEIGHT_ON_POINT * p + WEIGHT_CENTRAL * c
+    central = _standardised(corpus.centrality([a.author_id for a in views]), SPREAD_FLOOR["central"])
+    base = [WEIGHT_QUALITY * q + tuning.on_point * p + tuning.central * c
             for q, p, c in zip(qual, point, central)]
     # Visiting the strongest first makes the best, most-endorsed member each group's representative.
     strength = [b + WEIGHT_ENDORSE * tallies[a.number].weight_log for b, a in zip(base, views)]
@@ -124,10 +138,11 @@ def _side_picks(
     for lead, members in groups.items():
         people = len({views[i].author_id for i in members})  # reposts by one member count once
         groups_of[views[lead].number] = (people, tuple(sorted(views[i].number for i in members[1:])))
-        candidates.append(Candidate(lead, views[lead].number, _merit(members, views, base, people, tallies)))
+        merit = _merit(members, views, base, people, tallies, tuning)
+        candidates.append(Candidate(lead, views[lead].number, merit))
     if per_side == 0:
         return [], len(groups)
-    chosen = greedy(candidates, corpus, per_side, same_point=DUPLICATE_THRESHOLD)
+    chosen = greedy(candidates, corpus, per_side, same_point=DUPLICATE_THRESHOLD, novelty=tuning.novelty)
     return [_pick(views[c.index], groups_of, tallies, value) for c, value in chosen], len(groups)
 
 
@@ -146,10 +161,10 @@ def _standardised(values: list[float], floor: float) -> list[float]:
 
 
 def _merit(members: list[int], views: list[ArgumentView], base: list[float], people: int,
-           tallies: dict[int, Endorsements]) -> float:
+           tallies: dict[int, Endorsements], tuning: Tuning) -> float:
     # Each member endorses a point once, however many of its duplicates they endorsed.
     endorsers = {m: w for i in members for m, w in tallies[views[i].number].by_member.items()}
-    return (base[members[0]] + WEIGHT_SUPPORT * math.log2(people)
+    return (base[members[0]] + tuning.support * math.log2(people)
             + WEIGHT_ENDORSE * math.log1p(math.fsum(sorted(endorsers.values()))))
 
 

@@ -108,6 +108,9 @@ def from_dict(spec: dict) -> Linear:
 class Models:
     quality: Linear
     on_point: Linear
+    # Word pairs common in ArgQ-30k across many topics ("of the", "should be"): how real sentences join
+    # their words. Word salad joins them at random, so few of its pairs are here (junk.py).
+    phrases: frozenset[tuple[str, str]] = frozenset()
 
     @cached_property
     def _paired(self) -> tuple[complex, ...]:
@@ -135,4 +138,9 @@ def load(path: Path = WEIGHTS) -> Models:
     spec = json.loads(path.read_text(encoding="utf-8"))
     if spec.get("bits") != BITS:
         raise ValueError(f"{path.name} was trained with {spec.get('bits')} bits, the engine uses {BITS}")
-    return Models(from_dict(spec["quality"]), from_dict(spec["on_point"]))
+    return from_spec(spec)
+
+
+def from_spec(spec: dict) -> Models:
+    phrases = frozenset(tuple(p.split(" ", 1)) for p in spec.get("phrases", ()))
+    return Models(from_dict(spec["quality"]), from_dict(spec["on_point"]), phrases)

@@ -20,6 +20,7 @@ SIGNATURE = 4  # rarest terms an argument is indexed and looked up under
 COMMON_DF = 100  # a term shared by more arguments than this is too common to signal a duplicate
 OVERLAP_WEIGHT = 0.7  # word overlap of 0.72 resembles as much as a cosine of 0.5
 MAX_CANDIDATES = 10  # in a crowded bucket, how many earlier members each argument is compared with
+MANY_POSTS = 8  # a member with more posts than this has their share summed once, not compared pairwise
 POPULAR = 3  # groups this large get a second pass: a crowd split by its filler words is large
 
 
@@ -75,27 +76,59 @@ class Corpus:
         wa, wb = a.weights, b.weights
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
 
-    def centrality(self) -> list[float]:
-        """Each argument's cosine with the side's centroid of content words: how typical of the side it is.
+    def centrality(self, authors: Sequence[str] | None = None) -> list[float]:
+        """Each argument's cosine with the centroid of the *other members'* content words: how typical of
+        the side it is.
 
         Typical content marks an argument that makes one of the side's recurring points; off-topic posts
-        and idiosyncratic asides sit far from the centroid. Linear in the corpus size.
+        and idiosyncratic asides sit far from the centroid. Each member's posts together weigh as one
+        member's (``authors`` gives each argument's author), and a member's own posts are left out of the
+        centroid they are compared with: reposting a point does not make it typical. Linear in the corpus.
         """
         vectors = [self.theme(i) for i in range(len(self.features))]
+        authors = authors if authors is not None else range(len(vectors))
+        posts = Counter(authors)
         centroid: dict[str, float] = {}
         get = centroid.get
-        for vec in vectors:
-            scale = 1.0 / vec.norm
+        for vec, author in zip(vectors, authors):
+            scale = 1.0 / (vec.norm * posts[author])
             # One fused loop: Counter.update over a fresh dict per argument costs twice as much.
             for t, w in vec.weights.items():
                 centroid[t] = get(t, 0.0) + w * scale
         norm = math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0
+        own = self._own_shares(vectors, authors, posts)
         out = []
-        for vec in vectors:
-            # Leave the argument itself out (its own share of the centroid is sum(w^2)/norm = norm), so a
+        for i, vec in enumerate(vectors):
+            # Leave the author out: a lone post's own share of the centroid is sum(w^2)/norm = norm, so a
             # long post is not typical merely of itself.
-            dot = sum(map(mul, vec.weights.values(), map(centroid.__getitem__, vec.weights))) - vec.norm
+            mine = own[i] if i in own else vec.norm
+            dot = sum(map(mul, vec.weights.values(), map(centroid.__getitem__, vec.weights))) - mine
             out.append(dot / (vec.norm * norm))
+        return out
+
+    @staticmethod
+    def _own_shares(vectors: Sequence[Vector], authors: Sequence, posts: Counter) -> dict[int, float]:
+        """For arguments whose author posted more than once: their dot with that author's centroid share."""
+        mine: dict[object, list[int]] = {}
+        for i, author in enumerate(authors):
+            if posts[author] > 1:
+                mine.setdefault(author, []).append(i)
+        out: dict[int, float] = {}
+        for author, idx in mine.items():
+            if len(idx) <= MANY_POSTS:  # pairwise: a few C-level key intersections
+                for i in idx:
+                    wi = vectors[i].weights
+                    dots = [math.fsum([wi[t] * wj[t] for t in wi.keys() & wj.keys()]) / vectors[j].norm
+                            for j in idx if j != i for wj in (vectors[j].weights,)]
+                    out[i] = (vectors[i].norm + math.fsum(dots)) / len(idx)
+                continue
+            share: dict[str, float] = {}  # a prolific member: their summed share, once
+            for j in idx:
+                vec = vectors[j]
+                for t, w in vec.weights.items():
+                    share[t] = share.get(t, 0.0) + w / (vec.norm * len(idx))
+            for i in idx:
+                out[i] = math.fsum([w * share[t] for t, w in vectors[i].weights.items()])
         return out
 
     def overlap(self, i: int, j: int) -> float:
