@@ -131,6 +131,9 @@ class StorageSettings(Strict):
     # SQLite: FULL makes an acknowledged command survive a power cut (group commit keeps it cheap);
     # NORMAL may lose the last moments of acknowledged writes then, never the file's consistency.
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    # SQLite: the longest a command waits for a write lock another process holds before its member is
+    # told "could not save, try again": it bounds how long one stuck writer stalls every community.
+    busy_timeout_ms: int = Field(default=3000, ge=50, le=60000)
 
     @model_validator(mode="after")
     def _known_scheme(self) -> "StorageSettings":

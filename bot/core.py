@@ -36,6 +36,10 @@ log = logging.getLogger("steelman.core")
 T = TypeVar("T")
 
 
+UNSAVED = "Sorry, I could not save that just now. Nothing was recorded; please try again in a moment."
+UNREADABLE = "Sorry, I could not read the records just now; please try again in a moment."
+
+
 def error_reply(exc: UserError) -> Reply:
     return Reply(Message(str(exc), kind="error"), ephemeral=True, option=exc.option)
 
@@ -91,10 +95,11 @@ class Core:
             return await self._run(command, bound, request, seen), "ok"
         except UserError as exc:
             return error_reply(exc), "refused"
-        except StoreUnavailable as exc:
+        except StoreUnavailable as exc:  # locked past the busy timeout, disk full, read-only, unreachable
             log.warning("store unavailable during /%s in %s: %s", name, _space(request), exc)
-            return Reply(Message("Sorry, I could not save that just now. Nothing was recorded; please try again.",
-                                 kind="error")), "unavailable"
+            reads = name in catalog.BY_NAME and catalog.BY_NAME[name].reads
+            text = (UNREADABLE if reads else UNSAVED)
+            return Reply(Message(text, kind="error"), ephemeral=True), "unavailable"
         except Exception:
             log.exception("internal error in /%s from %s in %s", name, request.actor.user_id,
                           _space(request))
@@ -122,7 +127,7 @@ class Core:
                 if earlier is None:
                     raise
                 raise _Repeat(earlier) from None  # a repeat of an event already handled: answer as before
-            if request.event_key:
+            if request.event_key and not command.reads:  # a read changes nothing: a repeat reads again
                 result = {"text": reply.message.text, "kind": reply.message.kind, "ephemeral": reply.ephemeral}
                 earlier = await uow.record_event(space.id, request.event_key, result, now)
                 if earlier is not None:
@@ -130,10 +135,11 @@ class Core:
             return reply
 
         try:
-            reply = await self.store.transact(work)
+            reply = await (self.store.read(work) if command.reads else self.store.transact(work))
         except _Repeat as repeat:
             return repeat.reply
-        self._changed()
+        if not command.reads:
+            self._changed()
         finish = getattr(reply, "finish", None)  # work that must not hold a transaction: a model's answer
         return await finish() if finish else reply
 

@@ -119,6 +119,11 @@ class PostgresStore:
             log.warning("PostgreSQL unreachable: %r", exc)
             raise StoreUnavailable(f"PostgreSQL is unreachable: {exc!r}") from exc
 
+    async def read(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """A unit that changes nothing. Readers never wait on writers here (MVCC), so it is a transaction
+        like any other."""
+        return await self.transact(work)
+
     async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work(uow)` in one transaction on a pooled connection; its result once committed. If it
         raises, the transaction is rolled back and the exception comes back here."""
