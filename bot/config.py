@@ -123,6 +123,11 @@ class Limits(Strict):
     max_motion: int = Field(default=300, ge=20, le=1000)
     max_sides: int = Field(default=6, ge=2, le=10)
     max_reason: int = Field(default=500, ge=20, le=2000)
+    # Per member and debate, so one member cannot flood a thread (a clear reply says when to post again).
+    arguments_per_minute: int = Field(default=3, ge=1, le=1000)
+    arguments_per_debate: int = Field(default=30, ge=1, le=100000)
+    position_changes_per_minute: int = Field(default=4, ge=1, le=1000)
+    position_changes_per_debate: int = Field(default=20, ge=1, le=100000)
 
 
 class StorageSettings(Strict):
