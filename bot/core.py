@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from bot import catalog, commands, parse, rules
 from bot.commands import Command
-from bot.cleaning import clean_name
+from bot.cleaning import clean_name, strip_controls
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import Ctx, Request
@@ -41,7 +41,8 @@ UNREADABLE = "Sorry, I could not read the records just now; please try again in 
 
 
 def error_reply(exc: UserError) -> Reply:
-    return Reply(Message(str(exc), kind="error"), ephemeral=True, option=exc.option)
+    # an error may echo what was typed (a command's name): no direction override or surrogate goes back
+    return Reply(Message(strip_controls(str(exc)), kind="error"), ephemeral=True, option=exc.option)
 
 
 class Core:
