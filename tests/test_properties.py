@@ -74,7 +74,8 @@ def assert_clean(reply: Any, posted: list) -> None:
 
 # ---- the parser: a line either parses or is refused with a UserError --------------------------------
 
-names = st.sampled_from([c.name for c in catalog.CATALOG] + ["debate", "nope", "", "argue argue"])
+names = st.one_of(st.sampled_from([c.name for c in catalog.CATALOG] + ["debate", "nope", "", "argue argue"]),
+                  st.builds("{}{}".format, st.sampled_from(["", "debate "]), hostile_text))  # echoed back
 option_names = st.sampled_from(sorted({o.name for c in catalog.CATALOG for o in c.options}) + ["zz", ""])
 tokens = st.one_of(
     hostile_text,
