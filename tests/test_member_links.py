@@ -48,3 +48,20 @@ async def test_discord_member_text_and_names_render_inert_everywhere(fake, sqlit
                    if title_of(m).startswith(("Results", "Steelman"))]
         assert results and all("\u202e" not in r for r in results)
     assert live_syntax(fake) == []
+
+
+async def test_a_discord_button_whose_id_no_longer_decodes_is_answered_not_left_failing(fake, sqlite_store,
+                                                                                         clock):
+    """A card posted by an older version (its button ids in a format since retired, or forged): the
+    click is answered privately, not left for Discord to show "This interaction failed"."""
+    async with Bot(fake, sqlite_store, clock, discord_settings(fake)) as bot:
+        await answer(fake, await fake.send_slash_command(
+            "debate start", {"motion": "Compute governance is safer", "sides": "pause, go"},
+            user=fake.moderator))
+        await bot.settle()
+        card = next(m for m in fake.messages_in(fake.channel) if title_of(m).startswith("Debate #1:"))
+        stored = fake.message(card.id)
+        stored.components[0]["components"][0]["custom_id"] = "retired-format:\u202e@everyone"
+        got = await answer(fake, await fake.send_button_click("retired-format:\u202e@everyone", card,
+                                                              user=fake.member))
+        assert got.ephemeral and "not one I know" in got.text and "Nothing was done" in got.text
