@@ -282,8 +282,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements):  # their statements: uow_rec
         total = await self.db.value("SELECT COUNT(*) FROM positions WHERE debate_id = $1 AND member_id = $2",
                                     debate_id, member_id)
         found = await self.db.all(
-            "SELECT * FROM positions WHERE debate_id = $1 AND member_id = $2 ORDER BY id DESC LIMIT $3 OFFSET $4",
-            debate_id, member_id, size, (page - 1) * size,
+            "SELECT * FROM positions WHERE debate_id = $1 AND member_id = $2 "
+            "ORDER BY id DESC LIMIT $3 OFFSET $4", debate_id, member_id, size, (page - 1) * size,
         )
         return [rows.position(r) for r in found], int(total or 0)
 

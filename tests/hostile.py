@@ -26,7 +26,8 @@ PIECES = [
     "HTTP://EVIL.EXAMPLE", "www.evil.example", "\u202e", "\u202d", "\u2066", "\u2069", "\u200e", "\u200b",
     "\u200d", "\ufeff", "\ud800", "\udfff", "\x00", "\x1b[31m", "\r\n", "\n\n\n", "\t",
     "'; DROP TABLE debates; --", "\" OR 1=1 --", "$1", "?1", "%s", "{0}", "\\", "\"", "'", "“", "”", "«", "»",
-    "\"nested \\\"quotes\\\" here\"", "side:pause", "debate:1", "text:", "argument:2", ":", "**bold**", "`code`",
+    "\"nested \\\"quotes\\\" here\"", "side:pause", "debate:1", "text:", "argument:2", ":", "**bold**",
+    "`code`",
     "```", "||spoiler||", "~~x~~", "> quote", "# Heading", "👍🏽", "🇺🇦", "ع", "中文", "ℌ", "ﷺ",
 ]
 

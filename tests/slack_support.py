@@ -211,14 +211,16 @@ def live_links(fake: FakeSlack) -> list[str]:
     for call in message_calls(fake):
         blocks = call.params.get("blocks")
         blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
-        live += [o["text"] for o in _mrkdwn_objects(blocks) if not o.get("verbatim") and URL.search(o["text"])]
+        live += [o["text"] for o in _mrkdwn_objects(blocks)
+                 if not o.get("verbatim") and URL.search(o["text"])]
         unfurls = any(str(call.params.get(k, "true")).lower() not in ("false", "0")
                       for k in ("unfurl_links", "unfurl_media"))
         if call.method == "chat.postMessage" and unfurls and URL.search(text_of(call.params)):
             live.append(text_of(call.params))
     for response in fake.traffic.responses.items:  # replies through the response_url
         blocks = (response.body or {}).get("blocks")
-        live += [o["text"] for o in _mrkdwn_objects(blocks) if not o.get("verbatim") and URL.search(o["text"])]
+        live += [o["text"] for o in _mrkdwn_objects(blocks)
+                 if not o.get("verbatim") and URL.search(o["text"])]
     return live
 
 

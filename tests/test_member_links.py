@@ -20,8 +20,8 @@ async def test_discord_member_text_and_names_render_inert_everywhere(fake, sqlit
     settings = discord_settings(fake)
     async with Bot(fake, sqlite_store, clock, settings) as bot:
         started = await answer(fake, await fake.send_slash_command(
-            "debate start", {"motion": "Compute governance is safer https://evil.example/m", "sides": "pause, go",
-                             "format": "quick"}, user=fake.moderator))
+            "debate start", {"motion": "Compute governance is safer https://evil.example/m",
+                             "sides": "pause, go", "format": "quick"}, user=fake.moderator))
         assert "has started" in started.text
         await bot.settle()
         [thread] = fake.threads()
@@ -32,7 +32,8 @@ async def test_discord_member_text_and_names_render_inert_everywhere(fake, sqlit
         assert "is posted" in posted.text
         # an error that echoes what was typed: cleaned too
         refused = await answer(fake, await fake.send_slash_command(
-            "position", {"side": "\u202eevil @everyone https://evil.example"}, user=fake.member, channel=thread))
+            "position", {"side": "\u202eevil @everyone https://evil.example"}, user=fake.member,
+            channel=thread))
         assert refused.ephemeral and "\u202e" not in refused.text
         await bot.settle()
         steelman = await answer(fake, await fake.send_slash_command("steelman", {}, user=fake.member,

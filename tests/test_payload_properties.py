@@ -110,7 +110,8 @@ async def test_discord_payloads_of_every_kind_get_clean_answers(fake, sqlite_sto
         [thread] = fake.threads()
         await bot.advance(minutes=5)
         await answer(fake, await fake.send_slash_command(
-            "argue", {"text": "Compute can be inspected.", "side": "pause"}, user=fake.member, channel=thread))
+            "argue", {"text": "Compute can be inspected.", "side": "pause"}, user=fake.member,
+            channel=thread))
         await bot.settle()
         registered = leaves(fake.commands(fake.guild.id))
         assert len(registered) > 20
@@ -134,20 +135,24 @@ async def test_discord_payloads_of_every_kind_get_clean_answers(fake, sqlite_sto
                      for c in row["components"] if c.get("custom_id")]
         for (message, custom_id), moderator in draw(st.tuples(st.sampled_from(clickable), st.booleans()), 15):
             user = fake.moderator if moderator else fake.other_member
-            clicked = await fake.wait_for_callback(await fake.send_button_click(custom_id, message, user=user), 10)
+            click = await fake.send_button_click(custom_id, message, user=user)
+            clicked = await fake.wait_for_callback(click, 10)
             assert clicked.ok
             assert_clean(text_of(clicked.json.get("data") or {}))
         # reactions: only real emoji reach a bot (Discord checks them), of every kind
         emoji = ["👍", "👍🏽", "👍🏿", "👎", "🇺🇦", "❤️", "👨‍👩‍👧"]
         for each, remove in draw(st.tuples(st.sampled_from(emoji), st.booleans()), 10):
-            await (fake.remove_reaction if remove else fake.add_reaction)(argument, each, user=fake.other_member)
+            react = fake.remove_reaction if remove else fake.add_reaction
+            await react(argument, each, user=fake.other_member)
         # the form: opened from the card's button, submitted with hostile values
         add = next(c["custom_id"] for row in card.components for c in row["components"]
                    if c.get("label") == "Add argument")
         for text in draw(any_text.map(lambda t: (t or "x")[:1500]), 6):  # the form caps it at max_text
-            opened = await fake.wait_for_callback(await fake.send_button_click(add, card, user=fake.member), 10)
+            click = await fake.send_button_click(add, card, user=fake.member)
+            opened = await fake.wait_for_callback(click, 10)
             assert opened.ok and opened.json["type"] == 9, opened.json  # the form
-            assert_clean(await answer_text(fake, await fake.send_modal_submit({"text": text}, user=fake.member)))
+            submitted = await fake.send_modal_submit({"text": text}, user=fake.member)
+            assert_clean(await answer_text(fake, submitted))
         await bot.settle()
         await bot.advance(minutes=30)  # results and the steelman, repeating everything members wrote
 

@@ -95,7 +95,8 @@ async def test_slack_payloads_of_every_kind_get_clean_answers(fake, sqlite_store
         for text in draw(any_text.map(lambda t: (t or "x")[:1500]), 5):
             assert_clean(await submit_form(fake, card, {"text": text, "side": "go-faster"}))
         for name, remove in draw(st.tuples(st.sampled_from(
-                ["+1", "+1::skin-tone-3", "thumbsup", "-1", "heart", "x" * 100, "flag-ua"]), st.booleans()), 8):
+                ["+1", "+1::skin-tone-3", "thumbsup", "-1", "heart", "x" * 100, "flag-ua"]),
+                st.booleans()), 8):
             await (fake.remove_reaction if remove else fake.add_reaction)(ALICE, CHANNEL, argument, name)
         await bot.settle()
         await command(fake, "/steelman", "debate:1", BOB)

@@ -42,8 +42,9 @@ _ZWSP = "\u200b"
 
 def neutralise(text: str) -> str:
     """Discord's syntax in member text made inert: @everyone and @here, mentions of users, roles, channels
-    and commands, timestamps, guide links, custom emoji, masked links; bare addresses wrapped in <>. A zero-width space after the sigil
-    keeps the text readable as typed; AllowedMentions.none() stays as the second guard."""
+    and commands, timestamps, guide links, custom emoji, masked links; bare addresses are wrapped in <>.
+    A zero-width space after the sigil keeps the text readable as typed; AllowedMentions.none() stays as
+    the second guard."""
     text = _BROADCAST.sub("@" + _ZWSP, text)
     text = _ANGLE.sub("<" + _ZWSP, text)
     text = _BARE_URL.sub(r"<\1>", text)

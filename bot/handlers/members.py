@@ -106,9 +106,12 @@ HISTORY_PAGE = 10  # positions per /history page
 async def _check_pace(ctx: Ctx, debate: Debate, what: str) -> None:
     """Per-member rate limits, counted from the member's own rows in this debate ([limits] settings)."""
     limits = ctx.settings.limits
-    per_minute, per_debate = ((limits.arguments_per_minute, limits.arguments_per_debate) if what == "arguments"
-                              else (limits.position_changes_per_minute, limits.position_changes_per_debate))
-    total, recent, oldest = await ctx.uow.pace(what, debate.id, ctx.actor.user_id, ctx.now - rules.PACE_WINDOW)
+    if what == "arguments":
+        per_minute, per_debate = limits.arguments_per_minute, limits.arguments_per_debate
+    else:
+        per_minute, per_debate = limits.position_changes_per_minute, limits.position_changes_per_debate
+    since = ctx.now - rules.PACE_WINDOW
+    total, recent, oldest = await ctx.uow.pace(what, debate.id, ctx.actor.user_id, since)
     rules.check_pace("arguments" if what == "arguments" else "position changes", total, recent, oldest,
                      ctx.now, per_minute, per_debate, debate.number)
 
@@ -119,6 +122,7 @@ async def history(ctx: Ctx) -> Reply:
     entries, total = await ctx.uow.position_page(debate.id, ctx.actor.user_id, HISTORY_PAGE, page)
     pages = max(1, -(-total // HISTORY_PAGE))
     if page > pages:
-        raise UserError(f"Your history in debate #{debate.number} has {pages} page{'s' if pages != 1 else ''}.",
+        plural = "s" if pages != 1 else ""
+        raise UserError(f"Your history in debate #{debate.number} has {pages} page{plural}.",
                         f"Ask for page 1 to {pages}.", option="page")
     return Reply(render.history(debate, entries, page, pages))
