@@ -100,8 +100,11 @@ def bench_settings(url: str, synchronous: str) -> Settings:
     storage = {"url": url}
     if store_has_synchronous():  # set NORMAL explicitly too: the default is to become FULL
         storage["synchronous"] = synchronous
+    # the rate limits are for members; a benchmark measures how many commands the bot can take
+    unlimited = {"arguments_per_minute": 1000, "arguments_per_debate": 100000,
+                 "position_changes_per_minute": 1000, "position_changes_per_debate": 100000}
     return Settings.model_validate({"storage": storage, "bot": {"default_format": "bench"},
-                                    "formats": {"bench": FORMAT}})
+                                    "formats": {"bench": FORMAT}, "limits": unlimited})
 
 
 def actor(i: int) -> Actor:

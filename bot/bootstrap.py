@@ -23,7 +23,8 @@ def store_for(settings: Settings) -> Store:
     from storage import make_store  # the composition root is the one core module that may import storage
 
     return make_store(settings.storage.url, password=secret(settings.storage.password_env),
-                      synchronous=settings.storage.synchronous)
+                      synchronous=settings.storage.synchronous,
+                      busy_timeout_ms=settings.storage.busy_timeout_ms)
 
 
 def platform_specs() -> list[PlatformSpec]:

@@ -50,6 +50,9 @@ class Command:
     slow: bool = False  # may take longer than a platform's acknowledgement deadline: defer first
     example: str = ""
     button_only: bool = False  # reachable from buttons (and text), not listed as its own slash command
+    # changes nothing: may run on the store's read path, which answers while another process holds the
+    # write lock (a write it attempts after all falls back to the ordinary path)
+    reads: bool = False
     handler: Any = field(default=None, compare=False, repr=False)  # async (Ctx) -> Reply
 
     @property

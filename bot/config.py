@@ -137,6 +137,11 @@ class Limits(Strict):
     max_motion: int = Field(default=300, ge=20, le=1000)
     max_sides: int = Field(default=6, ge=2, le=10)
     max_reason: int = Field(default=500, ge=20, le=2000)
+    # Per member and debate, so one member cannot flood a thread (a clear reply says when to post again).
+    arguments_per_minute: int = Field(default=3, ge=1, le=1000)
+    arguments_per_debate: int = Field(default=30, ge=1, le=100000)
+    position_changes_per_minute: int = Field(default=4, ge=1, le=1000)
+    position_changes_per_debate: int = Field(default=20, ge=1, le=100000)
 
 
 class StorageSettings(Strict):
@@ -145,6 +150,9 @@ class StorageSettings(Strict):
     # SQLite: FULL makes an acknowledged command survive a power cut (group commit keeps it cheap);
     # NORMAL may lose the last moments of acknowledged writes then, never the file's consistency.
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    # SQLite: the longest a command waits for a write lock another process holds before its member is
+    # told "could not save, try again": it bounds how long one stuck writer stalls every community.
+    busy_timeout_ms: int = Field(default=3000, ge=50, le=60000)
 
     @model_validator(mode="after")
     def _known_scheme(self) -> "StorageSettings":

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from bot import catalog, commands, parse, rules
 from bot.commands import Command
-from bot.cleaning import clean_name
+from bot.cleaning import clean_name, strip_controls
 from bot.config import Settings
 from bot.errors import Forbidden, StoreUnavailable, UserError
 from bot.handlers import Ctx, Request
@@ -36,8 +36,13 @@ log = logging.getLogger("steelman.core")
 T = TypeVar("T")
 
 
+UNSAVED = "Sorry, I could not save that just now. Nothing was recorded; please try again in a moment."
+UNREADABLE = "Sorry, I could not read the records just now; please try again in a moment."
+
+
 def error_reply(exc: UserError) -> Reply:
-    return Reply(Message(str(exc), kind="error"), ephemeral=True, option=exc.option)
+    # an error may echo what was typed (a command's name): no direction override or surrogate goes back
+    return Reply(Message(strip_controls(str(exc)), kind="error"), ephemeral=True, option=exc.option)
 
 
 class Core:
@@ -91,10 +96,11 @@ class Core:
             return await self._run(command, bound, request, seen), "ok"
         except UserError as exc:
             return error_reply(exc), "refused"
-        except StoreUnavailable as exc:
+        except StoreUnavailable as exc:  # locked past the busy timeout, disk full, read-only, unreachable
             log.warning("store unavailable during /%s in %s: %s", name, _space(request), exc)
-            return Reply(Message("Sorry, I could not save that just now. Nothing was recorded; please try again.",
-                                 kind="error")), "unavailable"
+            reads = name in catalog.BY_NAME and catalog.BY_NAME[name].reads
+            text = (UNREADABLE if reads else UNSAVED)
+            return Reply(Message(text, kind="error"), ephemeral=True), "unavailable"
         except Exception:
             log.exception("internal error in /%s from %s in %s", name, request.actor.user_id,
                           _space(request))
@@ -122,7 +128,7 @@ class Core:
                 if earlier is None:
                     raise
                 raise _Repeat(earlier) from None  # a repeat of an event already handled: answer as before
-            if request.event_key:
+            if request.event_key and not command.reads:  # a read changes nothing: a repeat reads again
                 result = {"text": reply.message.text, "kind": reply.message.kind, "ephemeral": reply.ephemeral}
                 earlier = await uow.record_event(space.id, request.event_key, result, now)
                 if earlier is not None:
@@ -130,10 +136,11 @@ class Core:
             return reply
 
         try:
-            reply = await self.store.transact(work)
+            reply = await (self.store.read(work) if command.reads else self.store.transact(work))
         except _Repeat as repeat:
             return repeat.reply
-        self._changed()
+        if not command.reads:
+            self._changed()
         finish = getattr(reply, "finish", None)  # work that must not hold a transaction: a model's answer
         return await finish() if finish else reply
 

@@ -47,3 +47,10 @@ class CountingStore:
         except StoreUnavailable as exc:
             self._metrics.store_error(type(exc).__name__)
             raise
+
+    async def read(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        try:
+            return await self._store.read(work)
+        except StoreUnavailable as exc:
+            self._metrics.store_error(type(exc).__name__)
+            raise

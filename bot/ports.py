@@ -166,6 +166,11 @@ class Store(Protocol):
         """Run `work` in one transaction: its result once committed; rolled back if it raises."""
         ...
 
+    async def read(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work`, which changes nothing, where it is not held up by a writer (SQLite: a read-only
+        connection of its own); a unit that writes after all is run by `transact`."""
+        ...
+
     async def listen(self, wake: Callable[[], None]) -> None:
         """Call `wake` whenever another process queued or released due work (a store several
         processes share); returns once listening. A store only one process uses does nothing."""

@@ -200,7 +200,8 @@ def debate_list(debates: list[Debate], finished: int = 0) -> Message:
     return Message(text="\n".join(lines + ([more] if more else [])), title="Debates")
 
 
-def history(debate: Debate, entries: list[Position]) -> Message:
+def history(debate: Debate, entries: list[Position], page: int = 1, pages: int = 1) -> Message:
+    """A page of a member's positions, newest first; the footer says how to see older ones."""
     if not entries:
         if not debate.state.active:
             return Message(text=f"You took no position in debate #{debate.number}.")
@@ -215,7 +216,12 @@ def history(debate: Debate, entries: list[Position]) -> Message:
         if p.reason:
             parts.append(f"“{p.reason}”")
         lines.append(", ".join(parts))
-    return Message(text="\n".join(lines), title=f"Your positions in debate #{debate.number}")
+    title = f"Your positions in debate #{debate.number}, newest first"
+    if pages > 1:
+        title += f" (page {page} of {pages})"
+    footer = (f"Older ones: /history debate:{debate.number} page:{page + 1}" if page < pages
+              else "That is the first you took." if pages > 1 else None)
+    return Message(text="\n".join(lines), title=title, footer=footer)
 
 
 def help_text(catalog: Sequence[Command], command: Command | None, is_moderator: bool) -> Message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -125,6 +126,22 @@ def cancel(debate: Debate, at: datetime) -> Debate:
 def require_active(debate: Debate, doing: str) -> None:
     if not debate.state.active:
         raise Conflict(f"Debate #{debate.number} is {debate.state.value}; you can no longer {doing}.")
+
+
+PACE_WINDOW = timedelta(minutes=1)
+
+
+def check_pace(what: str, total: int, recent: int, oldest: datetime | None, now: datetime,
+               per_minute: int, per_debate: int, debate_number: int) -> None:
+    """Raise when a member has posted `what` ("arguments", "position changes") as often as one may:
+    in this debate overall, or in the last minute (saying when they may again)."""
+    if total >= per_debate:
+        raise Conflict(f"You have made {total} {what} in debate #{debate_number}, the most one member may "
+                       "in one debate.", "Others can still take up your points.")
+    if recent >= per_minute and oldest is not None:
+        wait = max(1, math.ceil((oldest + PACE_WINDOW - now).total_seconds()))
+        raise Conflict(f"You have made {recent} {what} in the last minute, the most one member may.",
+                       f"You can post again in {wait} s.")
 
 
 def check_can_argue(debate: Debate, side: str, already: int) -> None:

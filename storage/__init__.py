@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def make_store(url: str, password: str | None = None, synchronous: str = "FULL", **options: Any) -> Any:
+def make_store(url: str, password: str | None = None, synchronous: str = "FULL", busy_timeout_ms: int = 3000,
+               **options: Any) -> Any:
     """Build (not yet open) the store a URL names: sqlite:///path or postgresql://user@host/db."""
     if url.startswith("sqlite:"):
         from storage.sqlite.store import SqliteStore
 
-        return SqliteStore.from_url(url, synchronous=synchronous)
+        return SqliteStore.from_url(url, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
     if url.startswith(("postgresql://", "postgres://")):
         from storage.postgres.store import PostgresStore  # needs the `postgres` extra
 

@@ -36,11 +36,18 @@ def render_of(text: str) -> str | None:
 
 
 def stream_of(space_id: int, out: Outgoing) -> str:
-    """Messages of one debate (card, thread) go out in order; others are ordered per channel. A direct
-    message goes in its member's own stream: a refusal or a retry there holds up no thread."""
-    if out.direct_to:
+    """Messages of one debate go out in order in two streams side by side: the debate's own (its card,
+    round announcements, results, the closing notice) and its members' posts (arguments and their
+    edits), so a backlog of posts never holds up an announcement. Others are ordered per channel. A
+    posts stream waits until the debate's thread exists, and the closing notice (subject "closing")
+    waits for the posts queued before it (see `_HEAD` in storage/uow.py)."""
+    if out.direct_to:  # a member's own stream: a refusal or a retry there holds up no thread
         return f"direct:{space_id}:{out.direct_to}"
-    return f"debate:{out.debate_id}" if out.debate_id is not None else f"channel:{space_id}:{out.channel_id}"
+    if out.debate_id is None:
+        return f"channel:{space_id}:{out.channel_id}"
+    if out.subject and out.subject[0] == "argument":
+        return f"debate:{out.debate_id}:posts"
+    return f"debate:{out.debate_id}"
 
 
 def sides_json(sides: tuple[Side, ...]) -> str:

@@ -66,9 +66,22 @@ WHERE o.claimed_by = $1 AND o.delivered_at IS NULL AND o.failed_at IS NULL
 ORDER BY o.id
 """
 
+_PACE = {
+    what: f"SELECT COUNT(*) AS total, SUM(CASE WHEN {at} > $3 THEN 1 ELSE 0 END) AS recent, "
+          f"MIN(CASE WHEN {at} > $3 THEN {at} END) AS oldest FROM {what} WHERE debate_id = $1 AND {who} = $2"
+    for what, who, at in (("arguments", "author_id", "created_at"), ("positions", "member_id", "recorded_at"))
+}
+
 # Only a stream's head (its oldest pending message) is due: one thread's messages go out in order.
+# A debate's posts stream (storage.codec.stream_of) starts once the card has opened the debate's thread;
+# the notice that closes the thread waits for the posts queued before it.
 _HEAD = ("o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox p "
-         "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL)")
+         "WHERE p.stream = o.stream AND p.id < o.id AND p.delivered_at IS NULL AND p.failed_at IS NULL) "
+         "AND (o.stream NOT LIKE '%:posts' OR EXISTS (SELECT 1 FROM debates t "
+         "WHERE t.id = o.debate_id AND t.thread_id IS NOT NULL)) "
+         "AND (COALESCE(o.subject_kind, '') <> 'closing' OR NOT EXISTS (SELECT 1 FROM outbox q "
+         "WHERE q.stream = o.stream || ':posts' AND q.id < o.id AND q.delivered_at IS NULL "
+         "AND q.failed_at IS NULL))")
 
 
 class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  # and their modules
@@ -218,6 +231,14 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             debate_id, author_id, phase,
         ))
 
+    async def pace(self, what: str, debate_id: int, member_id: str, since: datetime
+                   ) -> tuple[int, int, datetime | None]:
+        """A member's arguments (`what` = "arguments") or positions in a debate: how many in all, how many
+        since `since`, and the oldest of those (rate limits; the rows are few: the limits bound them)."""
+        sql = _PACE[what]
+        row = await self.db.one(sql, debate_id, member_id, since)
+        return int(row["total"] or 0), int(row["recent"] or 0), codec.from_ts(row["oldest"])
+
     async def tally(self, debate_id: int) -> tuple[dict[str, int], int]:
         """Members per side (each by their latest position) and the number of arguments, in one query."""
         found = await self.db.all(
@@ -269,6 +290,17 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
                 "SELECT * FROM positions WHERE debate_id = $1 AND member_id = $2 ORDER BY id", debate_id, member_id
             )
         return [rows.position(r) for r in found]
+
+    async def position_page(self, debate_id: int, member_id: str, size: int, page: int
+                            ) -> tuple[list[Position], int]:
+        """One page of a member's positions, newest first, and how many they have in all."""
+        total = await self.db.value("SELECT COUNT(*) FROM positions WHERE debate_id = $1 AND member_id = $2",
+                                    debate_id, member_id)
+        found = await self.db.all(
+            "SELECT * FROM positions WHERE debate_id = $1 AND member_id = $2 "
+            "ORDER BY id DESC LIMIT $3 OFFSET $4", debate_id, member_id, size, (page - 1) * size,
+        )
+        return [rows.position(r) for r in found], int(total or 0)
 
     async def latest_position(self, debate_id: int, member_id: str) -> Position | None:
         if (debate_id, member_id) in self._latest:

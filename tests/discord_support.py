@@ -168,8 +168,11 @@ def could_ping(body: dict[str, Any]) -> bool:
 
 
 # Discord syntax that would render live: @everyone, @here, <@user>, <@&role>, <#channel>, </command:id>,
-# <t:stamp>, [masked](links). Neutralised text carries a zero-width space after the sigil instead.
-LIVE = re.compile(r"@(everyone|here)|<(@|#|/|t:|id:|a?:\w+:\d)|\]\(")
+# <t:stamp>, [masked](links), a bare address (which may unfurl; wrapped in <> it stays a plain link), and
+# direction overrides that make text read otherwise. Neutralised text carries a zero-width space after the
+# sigil instead.
+LIVE = re.compile(r"@(everyone|here)|<(@|#|/|t:|id:|a?:\w+:\d)|\]\(|(?<![<\w])https?://"
+                  "|[\u202a-\u202e\u2066-\u2069]", re.IGNORECASE)
 
 
 def live_syntax(fake: FakeDiscord) -> list[str]:

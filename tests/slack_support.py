@@ -190,6 +190,40 @@ SHAPE_ERRORS = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_t
                 "exchanged_trigger_id"}
 
 
+URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def _mrkdwn_objects(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for block in blocks or []:
+        text = block.get("text")
+        if isinstance(text, dict) and text.get("type") == "mrkdwn":
+            found.append(text)
+        found += [e for e in block.get("elements") or [] if e.get("type") == "mrkdwn"]
+        found += [f for f in block.get("fields") or [] if f.get("type") == "mrkdwn"]
+    return found
+
+
+def live_links(fake: FakeSlack) -> list[str]:
+    """Addresses Slack would turn into links by itself or unfurl into a preview: in a mrkdwn text that is
+    not `verbatim`, or in a message posted without `unfurl_links`/`unfurl_media` false."""
+    live = []
+    for call in message_calls(fake):
+        blocks = call.params.get("blocks")
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        live += [o["text"] for o in _mrkdwn_objects(blocks)
+                 if not o.get("verbatim") and URL.search(o["text"])]
+        unfurls = any(str(call.params.get(k, "true")).lower() not in ("false", "0")
+                      for k in ("unfurl_links", "unfurl_media"))
+        if call.method == "chat.postMessage" and unfurls and URL.search(text_of(call.params)):
+            live.append(text_of(call.params))
+    for response in fake.traffic.responses.items:  # replies through the response_url
+        blocks = (response.body or {}).get("blocks")
+        live += [o["text"] for o in _mrkdwn_objects(blocks)
+                 if not o.get("verbatim") and URL.search(o["text"])]
+    return live
+
+
 def refused(fake: FakeSlack) -> list[ApiCall]:
     """Calls Slack refused as malformed (over a limit, no text, a bad view, a thread that is not one)."""
     return [c for c in fake.calls() if c.error in SHAPE_ERRORS]
@@ -215,6 +249,7 @@ async def fake(monkeypatch, request):
         assert server.calls_without_text_fallback == []
         assert all(r.status == 200 and (r.body.get("text") or "").strip() for r in server.traffic.responses.items)
         assert [t for t in everything_sent(server) if BROADCAST.search(t)] == []
+        assert live_links(server) == []  # and no address in member text links or unfurls by itself
 
 
 @pytest.fixture

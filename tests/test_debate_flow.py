@@ -45,7 +45,8 @@ async def test_history_is_append_only_and_double_clicks_add_nothing(harness: Har
     assert len(lines) == 1 and "pause" in lines[0]  # the repeat was not added; the bad credit was refused
     await harness.say("ada", "/position side:slow-down confidence:40", thread=thread)
     assert [l.split(": ", 1)[1].split(",")[0] for l in
-            (await harness.say("ada", "/history", thread=thread)).message.text.splitlines()] == ["pause", "slow down"]
+            (await harness.say("ada", "/history", thread=thread)).message.text.splitlines()] == [
+        "slow down", "pause"]  # newest first
 
 
 async def test_the_same_platform_event_is_processed_once(harness: Harness):

@@ -87,3 +87,20 @@ async def test_a_form_is_acked_in_time_while_member_profiles_are_rate_limited(fa
         assert submitted.acked_in_time
         answer = await fake.wait_for_call("chat.postEphemeral", since=mark, timeout=8.0)
         assert "Argument #1" in text_of(answer.params)
+
+
+async def test_addresses_in_member_text_and_names_never_link_or_unfurl(fake, sqlite_store, clock):
+    """Issue 19, item 10: the fixture's `live_links` checks every mrkdwn text the bot sent is verbatim
+    when it holds an address, and every post is sent without unfurls; here the address is still shown."""
+    fake.add_user("U0LINKY001", "https://evil.example/name \u202eadmin")
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        card = await start_debate(fake, bot)
+        await bot.advance(minutes=15)
+        text = "Compute can be inspected; see https://evil.example/a and <https://evil.example|the results>."
+        assert "Argument #1" in await command(fake, "/argue", f"debate:1 side:pause {text}", "U0LINKY001")
+        await bot.settle()
+        shown = text_of(fake.world.channels[CHANNEL].find(argument_ts(fake, card, 1)))
+        assert "https://evil.example/a" in shown and "https://evil.example/name" in shown  # the author
+        assert "\u202e" not in shown
+        await command(fake, "/steelman", "debate:1", BOB)
+        await bot.advance(hours=3)

@@ -90,8 +90,8 @@ class Interactions:
 
     async def click(self, interaction: discord.Interaction, custom_id: str) -> None:
         decoded = decode_button(custom_id)
-        if decoded is None:
-            return  # not ours (another bot's component on a shared message cannot reach us, but be safe)
+        if decoded is None:  # a button of an older message whose id no longer decodes: said, not dropped
+            return await self.respond(interaction, UNKNOWN_BUTTON, deferred=False)
         command, args, is_form = decoded
         if is_form:
             number = str(args.get("debate", ""))
@@ -190,6 +190,10 @@ class Interactions:
             keys = list(debate.side_keys) + (["undecided"] if name == "position" else []) if debate else []
             choices = [discord.app_commands.Choice(name=k, value=k) for k in keys if typed in k][:25]
         await interaction.response.autocomplete(choices)
+
+
+UNKNOWN_BUTTON = Reply(Message("That button is not one I know (from an older message?). Nothing was done; "
+                               "use the buttons on the debate's card, or /help.", kind="error"))
 
 
 def refusal(text: str) -> Reply:

@@ -35,15 +35,19 @@ _BROADCAST = re.compile(r"@(?=everyone|here)", re.IGNORECASE)
 # <@user> <@!user> <@&role> <#channel> </command:id> <t:stamp> <id:guide> <:emoji:id> <a:emoji:id>
 _ANGLE = re.compile(r"<(?=[@#/:]|a:|t:|id:)")
 _MASKED_LINK = re.compile(r"\]\(")  # [shown](hidden url)
+# a bare address, not already in <>: wrapped, so it stays a plain link that never unfurls into a preview
+_BARE_URL = re.compile(r"(?<![<\w])(https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])", re.IGNORECASE)
 _ZWSP = "\u200b"
 
 
 def neutralise(text: str) -> str:
     """Discord's syntax in member text made inert: @everyone and @here, mentions of users, roles, channels
-    and commands, timestamps, guide links, custom emoji, masked links. A zero-width space after the sigil
-    keeps the text readable as typed; AllowedMentions.none() stays as the second guard."""
+    and commands, timestamps, guide links, custom emoji, masked links; bare addresses are wrapped in <>.
+    A zero-width space after the sigil keeps the text readable as typed; AllowedMentions.none() stays as
+    the second guard."""
     text = _BROADCAST.sub("@" + _ZWSP, text)
     text = _ANGLE.sub("<" + _ZWSP, text)
+    text = _BARE_URL.sub(r"<\1>", text)
     return _MASKED_LINK.sub("]" + _ZWSP + "(", text)
 
 

@@ -61,7 +61,8 @@ def content_blocks(message: Message) -> list[dict[str, Any]]:
     if message.chart:
         blocks += _section("```" + neutralise("\n".join(bars(message.chart))) + "```")
     if message.footer:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(message.footer)[:SECTION]}]})
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": mrkdwn(message.footer)[:SECTION], "verbatim": True}]})  # a name in it
     return blocks
 
 

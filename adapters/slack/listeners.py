@@ -34,6 +34,8 @@ VOTE_REACTIONS = {**dict.fromkeys(ENDORSE_REACTIONS, "agree"), "-1": "disagree",
 PROFILE_TTL = 300.0
 ANSWER_IN_FORM_WITHIN = 2.0  # Slack closes a form it has not heard back about within three seconds
 OURS = re.compile(r"^" + BUTTON_PREFIX + r":")  # our buttons and forms; anything else is not ours
+UNKNOWN_BUTTON = Reply(Message("That button is not one I know (from an older message?). Nothing was done; "
+                               "use the buttons on the debate's card, or /help.", kind="error"))
 OPENS_A_DEBATE = re.compile(r"^/debate\s+start\b")  # posts a new card, so the channel must take it
 
 
@@ -56,6 +58,9 @@ class Listeners:
         for name in slash_commands():
             app.command(name)(self.on_command)
         app.action(OURS)(self.on_action)
+        # Slack sends an app only the actions of its own messages: an id not ours is a stale or forged
+        # button, acknowledged (else Slack shows the member an error) and answered plainly
+        app.action(re.compile(".*"))(self.on_unknown_action)
         app.view(OURS)(self.on_view)
         app.event("reaction_added")(self.on_reaction_added)
         app.event("reaction_removed")(self.on_reaction_removed)
@@ -114,9 +119,20 @@ class Listeners:
         await ack()
         await self._safely(self._action(body, action, respond, context), body, respond)
 
+    async def on_unknown_action(self, ack, body: dict[str, Any], respond) -> None:
+        await ack()
+        await self._safely(self._unknown(body, respond), body, respond)
+
+    async def _unknown(self, body: dict[str, Any], respond: Any) -> None:
+        message = body.get("message") or {}
+        await self.answers.send(respond, UNKNOWN_BUTTON, channel=(body.get("channel") or {}).get("id", ""),
+                                user=(body.get("user") or {}).get("id", ""),
+                                thread=message.get("thread_ts") or message.get("ts"))
+
     async def _action(self, body: dict[str, Any], action: dict[str, Any], respond: Any, context: Any) -> None:
         decoded = decode_button(action["action_id"])
         if decoded is None:
+            await self._unknown(body, respond)
             return
         command, args, is_form = decoded
         channel = body.get("channel", {}).get("id", "")

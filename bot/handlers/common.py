@@ -216,8 +216,9 @@ async def close_with(uow: UnitOfWork, debate: Debate, report: SteelmanReport, no
     await announce(uow, debate, render.steelman_summary(debate, report, ratings=ratings), now)
     said = "Thank you all for arguing well." if await uow.arguments(debate.id) else "No argument was posted."
     closing = render.notice(debate, f"This debate is closed. {said}")
+    # subject "closing": sent once the members' posts queued before it are out (storage.codec.stream_of)
     await uow.enqueue(debate.space_id, Outgoing(closing, debate.channel_id, debate.id, in_thread=True,
-                                                close_thread=True), now)
+                                                close_thread=True, subject=("closing", debate.id)), now)
 
 
 async def post_groups(uow: UnitOfWork, debate: Debate, now: datetime, arguments: dict,

@@ -39,6 +39,7 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     side = await _side_for_argument(ctx, debate)
     already = await ctx.uow.count_arguments(debate.id, ctx.actor.user_id, debate.phase)
     rules.check_can_argue(debate, side, already)
+    await _check_pace(ctx, debate, "arguments")
     arg = await ctx.uow.add_argument(Argument(
         debate.id, 0, ctx.actor.user_id, ctx.actor.name, side, debate.phase, ctx.args.get("text"), ctx.now, rebuts
     ))
@@ -116,6 +117,7 @@ async def position(ctx: Ctx) -> Reply:
     confidence, reason = ctx.args.get("confidence"), ctx.args.get("reason")
     if rules.is_repeat(last, side, confidence, reason, credited):
         return Reply(Message(f"You already stand with {debate.label(side)} in debate #{debate.number}."))
+    await _check_pace(ctx, debate, "positions")
     await ctx.uow.append_position(Position(
         debate.id, ctx.actor.user_id, ctx.actor.name, side, confidence, reason, credited, debate.phase, ctx.now
     ))
@@ -127,6 +129,29 @@ async def position(ctx: Ctx) -> Reply:
                          f"({debate.phase_name})."))
 
 
+HISTORY_PAGE = 10  # positions per /history page
+
+
+async def _check_pace(ctx: Ctx, debate: Debate, what: str) -> None:
+    """Per-member rate limits, counted from the member's own rows in this debate ([limits] settings)."""
+    limits = ctx.settings.limits
+    if what == "arguments":
+        per_minute, per_debate = limits.arguments_per_minute, limits.arguments_per_debate
+    else:
+        per_minute, per_debate = limits.position_changes_per_minute, limits.position_changes_per_debate
+    since = ctx.now - rules.PACE_WINDOW
+    total, recent, oldest = await ctx.uow.pace(what, debate.id, ctx.actor.user_id, since)
+    rules.check_pace("arguments" if what == "arguments" else "position changes", total, recent, oldest,
+                     ctx.now, per_minute, per_debate, debate.number)
+
+
 async def history(ctx: Ctx) -> Reply:
     debate = await find_debate(ctx, "/history debate:1", share=True)
-    return Reply(render.history(debate, await ctx.uow.positions(debate.id, ctx.actor.user_id)))
+    page = ctx.args.get("page") or 1
+    entries, total = await ctx.uow.position_page(debate.id, ctx.actor.user_id, HISTORY_PAGE, page)
+    pages = max(1, -(-total // HISTORY_PAGE))
+    if page > pages:
+        plural = "s" if pages != 1 else ""
+        raise UserError(f"Your history in debate #{debate.number} has {pages} page{plural}.",
+                        f"Ask for page 1 to {pages}.", option="page")
+    return Reply(render.history(debate, entries, page, pages))

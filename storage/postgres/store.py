@@ -144,6 +144,11 @@ class PostgresStore:
             log.warning("PostgreSQL unreachable: %r", exc)
             raise StoreUnavailable(f"PostgreSQL is unreachable: {exc!r}") from exc
 
+    async def read(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """A unit that changes nothing. Readers never wait on writers here (MVCC), so it is a transaction
+        like any other."""
+        return await self.transact(work)
+
     async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work(uow)` in a transaction and return its result once committed; if it raises, what it
         did is rolled back and the exception comes back here.

@@ -6,7 +6,11 @@ unit so that one refusal rolls back alone, one COMMIT (so one fsync under `synch
 Each unit is answered only after that COMMIT. A unit runs from start to end without waiting on anything
 but the store (SQLite answers at once on its own thread), which `run_to_end` checks.
 
-WAL lets other processes read meanwhile; the busy timeout lets a second process wait for its turn.
+WAL lets other processes read meanwhile; the busy timeout lets a second process wait for its turn, and
+bounds how long a writer elsewhere holding the lock can stall this one (then the units fail with
+`StoreUnavailable`, which members read as "could not save, try again"). Pure reads (`read`) run on a
+second, read-only connection on its own thread: in WAL they answer from the last commit while the write
+lock is held, by another process or by a stalled batch of this one.
 """
 
 from __future__ import annotations
@@ -95,10 +99,11 @@ def run_to_end(coro: Coroutine[Any, Any, T]) -> T:
 
 
 Work = Callable[[UnitOfWork], Awaitable[Any]]
+_WRITES = object()  # a unit on the read path tried to write
 
 
 class SqliteStore:
-    def __init__(self, path: str | Path, synchronous: str = "NORMAL", busy_timeout_ms: int = 5000):
+    def __init__(self, path: str | Path, synchronous: str = "NORMAL", busy_timeout_ms: int = 3000):
         self.path = str(path)
         self.synchronous = synchronous
         self.busy_timeout_ms = busy_timeout_ms
@@ -110,6 +115,8 @@ class SqliteStore:
         self._spaces: dict[tuple[str, str], Space] = {}
         self._statements: dict[str, str] = {}
         self._identity: tuple[int, int] | None = None  # the file's (device, inode) when opened
+        self._reader: sqlite3.Connection | None = None  # the read path (a file only: :memory: has none)
+        self._read_thread: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> "SqliteStore":
@@ -131,6 +138,17 @@ class SqliteStore:
             self._thread.shutdown(wait=True)
             self._thread = None
             raise
+        if self.path != ":memory:":
+            self._read_thread = ThreadPoolExecutor(1, thread_name_prefix="steelman-sqlite-read")
+            self._reader = await self._on_read_thread(self._connect_reader)
+
+    def _connect_reader(self) -> sqlite3.Connection:
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+        conn.execute("PRAGMA query_only=ON")
+        return conn
 
     def _connect(self) -> sqlite3.Connection:
         if self.path != ":memory:":
@@ -159,6 +177,12 @@ class SqliteStore:
         while self._flusher is not None and not self._flusher.done():
             await asyncio.shield(self._flusher)
         conn, self._conn = self._conn, None
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await self._on_read_thread(reader.close)
+        if self._read_thread is not None:
+            self._read_thread.shutdown(wait=True)
+            self._read_thread = None
         if conn is not None:
             await self._on_thread(conn.close)
         if self._thread is not None:
@@ -173,7 +197,46 @@ class SqliteStore:
         self.trips += 1
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn)
 
+    async def _on_read_thread(self, fn: Callable[[], T]) -> T:
+        assert self._read_thread is not None
+        return await asyncio.get_running_loop().run_in_executor(self._read_thread, fn)
+
     # ---- units of work ------------------------------------------------------------------------------
+
+    async def read(self, work: Work) -> Any:
+        """Run `work(uow)`, which changes nothing, on the read-only connection: it answers from the last
+        commit even while the write lock is held. A unit that writes after all (a community's first
+        command creates its row) is run again by `transact`."""
+        if self._reader is None:
+            return await self.transact(work)
+        outcome = await self._on_read_thread(lambda: self._run_read(work))
+        if outcome is _WRITES:
+            return await self.transact(work)
+        ok, value = outcome
+        if not ok:
+            raise value
+        return value
+
+    def _run_read(self, work: Work) -> Any:
+        conn = self._reader
+        if conn is None:
+            return False, StoreUnavailable("the store is closed")
+        uow = UnitOfWork(SqliteDb(conn, self._statements), self._spaces)
+        try:
+            conn.execute("BEGIN")  # one snapshot for the whole unit
+            value = run_to_end(work(uow))
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                return _WRITES
+            return False, self._unavailable(exc, "read")
+        except BaseException as exc:
+            return False, self._unavailable(exc, "read")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        for space in uow.new_spaces:  # read from committed rows: safe to remember
+            self._spaces.setdefault((space.platform, space.external_id), space)
+        return True, value
 
     async def transact(self, work: Work) -> Any:
         """Run `work(uow)` in a transaction and return its result once committed; if it raises, what it
