@@ -339,7 +339,7 @@ async def test_migrate_store_round_trip_of_the_demo(db_url, tmp_path):
 
         async def turing_test(uow):  # the demo's oxford-itt debate: its entries, answers and restatement
             space = await uow.space(SpaceRef("console", "local", "Console"), datetime.now(UTC))
-            debate = await uow.debate(space.id, 3)
+            debate = await uow.debate(space.id, 4)
             return ([(e.number, e.author_name, e.side) for e in await uow.itt_entries(debate.id)],
                     len(await uow.itt_ratings(debate.id)), [r.accepted for r in await uow.restatements(debate.id)])
 
