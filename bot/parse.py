@@ -12,6 +12,7 @@ Apostrophes are ordinary characters; smart double quotes count as quotes (Slack 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from bot.catalog import CATALOG
@@ -46,6 +47,7 @@ def _match_command(words: list[str]) -> tuple[Command, int]:
     return best
 
 
+@functools.cache  # one per command of the catalog
 def _option_pattern(command: Command) -> re.Pattern[str]:
     names = "|".join(re.escape(o.name) for o in command.options) or "(?!)"
     return re.compile(rf"(?:^|\s)({names}):", re.IGNORECASE)

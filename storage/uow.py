@@ -90,6 +90,7 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
         self.new_spaces: list[Space] = []  # made here: cached by the store only once committed
         self._latest: dict[tuple[int, str], Position | None] = {}  # read along with a debate (one trip)
+        self._counts: dict[tuple[int, str], int] = {}  # a member's positions in a debate, read along too
         self.debate_seen: int | None = None  # the number of the debate last read or made (logs)
         self.wakes = False  # queued or released due work: other processes should look (NOTIFY)
 
@@ -155,8 +156,9 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             return self._seen(rows.debate(row)) if row else None
         # The member's latest position comes along in the same trip: nearly every member command needs it.
         row = await self.db.one(
-            f"SELECT d.*, {_LATEST_COLUMNS} FROM debates d LEFT JOIN positions p ON p.id = (SELECT MAX(q.id) "
-            f"FROM positions q WHERE q.debate_id = d.id AND q.member_id = ${len(args) + 1}) "
+            f"SELECT d.*, {_LATEST_COLUMNS}, (SELECT COUNT(*) FROM positions c WHERE c.debate_id = d.id "
+            f"AND c.member_id = ${len(args) + 1}) AS p_count FROM debates d LEFT JOIN positions p ON p.id = "
+            f"(SELECT MAX(q.id) FROM positions q WHERE q.debate_id = d.id AND q.member_id = ${len(args) + 1}) "
             f"WHERE {where}{self.db.locking('d', share)}",
             *args, member,
         )
@@ -164,6 +166,7 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             return None
         found = rows.debate(row)
         self._latest[(found.id, member)] = rows.latest_position(row, found.id, member)
+        self._counts[(found.id, member)] = int(row["p_count"] or 0)
         return self._seen(found)
 
     def _seen(self, debate: Debate) -> Debate:
@@ -231,6 +234,10 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             debate_id, author_id, phase,
         ))
 
+    def positions_known(self, debate_id: int, member_id: str) -> int | None:
+        """How many positions the member has logged in the debate, when a debate read brought it along."""
+        return self._counts.get((debate_id, member_id))
+
     async def pace(self, what: str, debate_id: int, member_id: str, since: datetime
                    ) -> tuple[int, int, datetime | None]:
         """A member's arguments (`what` = "arguments") or positions in a debate: how many in all, how many
@@ -280,6 +287,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             p.recorded_at,
         )
         self._latest[(p.debate_id, p.member_id)] = p
+        if (p.debate_id, p.member_id) in self._counts:
+            self._counts[(p.debate_id, p.member_id)] += 1
         return p
 
     async def positions(self, debate_id: int, member_id: str | None = None) -> list[Position]:

@@ -139,6 +139,9 @@ async def _check_pace(ctx: Ctx, debate: Debate, what: str) -> None:
         per_minute, per_debate = limits.arguments_per_minute, limits.arguments_per_debate
     else:
         per_minute, per_debate = limits.position_changes_per_minute, limits.position_changes_per_debate
+    known = ctx.uow.positions_known(debate.id, ctx.actor.user_id) if what == "positions" else None
+    if known is not None and known < min(per_minute, per_debate):
+        return  # fewer in all than either limit: no need to count them by time
     since = ctx.now - rules.PACE_WINDOW
     total, recent, oldest = await ctx.uow.pace(what, debate.id, ctx.actor.user_id, since)
     rules.check_pace("arguments" if what == "arguments" else "position changes", total, recent, oldest,

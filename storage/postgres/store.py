@@ -44,6 +44,9 @@ _SESSION = {
 
 
 MAX_BATCH = 64  # units per transaction: bounds how long one COMMIT keeps the others waiting
+# Transactions in flight at once (each on a connection of the pool, the rest of which serve reads and
+# claims): with group commit a few carry every command that waits; more only add switching between them.
+RUNNERS = 4
 
 
 @dataclass
@@ -163,7 +166,7 @@ class PostgresStore:
         loop = asyncio.get_running_loop()
         unit = _Unit(work, loop.create_future(), contextvars.copy_context())
         self._queue.append(unit)
-        if self._runners < self._sizes[1]:
+        if self._runners < min(self._sizes[1], RUNNERS):
             self._runners += 1
             runner = loop.create_task(self._drain())
             self._tasks.add(runner)
