@@ -19,6 +19,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -117,6 +118,11 @@ class SqliteStore:
         self._identity: tuple[int, int] | None = None  # the file's (device, inode) when opened
         self._reader: sqlite3.Connection | None = None  # the read path (a file only: :memory: has none)
         self._read_thread: ThreadPoolExecutor | None = None
+        # WAL checkpoints run beside the writer, on the read thread's own connection, so no commit waits
+        # for one (SQLite would otherwise run them inside a commit now and then: a latency spike)
+        self._checkpointer: sqlite3.Connection | None = None
+        self._checkpointing: asyncio.Future | None = None
+        self._checkpointed_at = 0.0
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> "SqliteStore":
@@ -141,6 +147,32 @@ class SqliteStore:
         if self.path != ":memory:":
             self._read_thread = ThreadPoolExecutor(1, thread_name_prefix="steelman-sqlite-read")
             self._reader = await self._on_read_thread(self._connect_reader)
+            self._checkpointer = await self._on_read_thread(self._connect_checkpointer)
+            await self._on_thread(lambda: self._conn.execute("PRAGMA wal_autocheckpoint=0"))
+
+    def _connect_checkpointer(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+        conn.execute(f"PRAGMA synchronous={self.synchronous}")
+        return conn
+
+    def _checkpoint(self) -> None:
+        conn = self._checkpointer
+        if conn is not None:
+            try:  # PASSIVE: copies what it can without waiting for (or blocking) the writer and readers
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error as exc:  # the next one tries again; the WAL only grows meanwhile
+                log.warning("WAL checkpoint failed: %s", exc)
+
+    def _after_commit(self) -> None:
+        """At most one checkpoint in flight, and one a second while commands keep coming."""
+        if self._checkpointer is None or self._read_thread is None:
+            return
+        now = time.monotonic()
+        if (self._checkpointing is None or self._checkpointing.done()) and now - self._checkpointed_at >= 1:
+            self._checkpointed_at = now
+            self._checkpointing = asyncio.get_running_loop().run_in_executor(self._read_thread,
+                                                                             self._checkpoint)
 
     def _connect_reader(self) -> sqlite3.Connection:
         uri = Path(self.path).resolve().as_uri() + "?mode=ro"
@@ -178,6 +210,11 @@ class SqliteStore:
             await asyncio.shield(self._flusher)
         conn, self._conn = self._conn, None
         reader, self._reader = self._reader, None
+        if self._checkpointing is not None:
+            await asyncio.wait([self._checkpointing])
+        checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            await self._on_read_thread(checkpointer.close)
         if reader is not None:
             await self._on_read_thread(reader.close)
         if self._read_thread is not None:
@@ -258,6 +295,7 @@ class SqliteStore:
                 outcomes = await self._on_thread(lambda: self._run_batch(works))
             except BaseException as exc:  # the thread itself failed: nothing was committed
                 outcomes = [(False, exc)] * len(batch)
+            self._after_commit()
             for (_, future), (ok, value) in zip(batch, outcomes):
                 if future.done():  # its caller went away (cancelled); the outcome stands regardless
                     continue
