@@ -9,25 +9,11 @@ import asyncio
 import aiohttp
 import discord
 import pytest
-import pytest_asyncio
 
-from tests.fakes.discord_fake import FakeDiscord, Perm, point_discord_at, running
-from tests.test_fake_discord import Probe
+from tests.fakes.discord_fake import FakeDiscord, Perm
+from tests.test_fake_discord import Probe, bot, fake  # noqa: F401 - the same fake and bot fixtures
 
 MESSAGES = "/channels/{channel_id}/messages"
-
-
-@pytest_asyncio.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        with point_discord_at(server):
-            yield server
-
-
-@pytest_asyncio.fixture
-async def bot(fake: FakeDiscord):
-    async with running(Probe(fake.guild.id), fake.token, timeout=3.0) as client:
-        yield client
 
 
 async def post(http: aiohttp.ClientSession, fake: FakeDiscord, channel_id: int, text: str):
