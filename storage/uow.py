@@ -411,7 +411,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             space_id, stream_of(space_id, out), out.debate_id, out.channel_id, int(out.in_thread),
             out.coalesce_key, codec.message_json(out), now, out.subject[0], out.subject[1],
         )
-        self.wakes = True
+        # no NOTIFY for it: this process's own agenda is woken by the command and sends the edit; a burst
+        # of votes would otherwise wake every other process for an edit that is already on its way
 
     async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int:
         """Queue a message; its id."""

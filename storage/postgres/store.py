@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import contextvars
 import functools
 import logging
 import re
@@ -52,13 +51,7 @@ RUNNERS = 4
 @dataclass
 class _Unit:
     work: Callable[[UnitOfWork], Awaitable[Any]]
-    done: asyncio.Future
-    context: contextvars.Context  # the caller's (its log fields), for the unit's run
-
-
-def _in_context(unit: _Unit, uow: UnitOfWork) -> Awaitable[Any]:
-    """Run the unit as if its caller ran it (the log fields it set stay in place)."""
-    return asyncio.get_running_loop().create_task(unit.work(uow), context=unit.context.copy())
+    done: asyncio.Future  # its caller waits on it
 
 
 class _Connection(asyncpg.Connection):
@@ -164,7 +157,7 @@ class PostgresStore:
         if self._pool is None:
             raise StoreUnavailable("the store is closed")
         loop = asyncio.get_running_loop()
-        unit = _Unit(work, loop.create_future(), contextvars.copy_context())
+        unit = _Unit(work, loop.create_future())
         self._queue.append(unit)
         if self._runners < min(self._sizes[1], RUNNERS):
             self._runners += 1
@@ -206,7 +199,7 @@ class PostgresStore:
                 db = PgDb(conn)
                 uow = UnitOfWork(db, self._spaces)
                 try:
-                    value = await _in_context(unit, uow)
+                    value = await unit.work(uow)
                     await db.flush()
                 except UNREACHABLE:
                     raise  # the connection is discarded, and the server rolls back what it was doing
@@ -233,7 +226,7 @@ class PostgresStore:
                 uow = UnitOfWork(db, self._spaces)
                 writes = db.writes
                 try:
-                    value = await _in_context(unit, uow)
+                    value = await unit.work(uow)
                     await db.flush()
                     answers.append((unit, uow, True, value))
                 except UNREACHABLE:
