@@ -40,21 +40,13 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.handlers import Request  # noqa: E402
 from bot.domain import Actor# noqa: E402
 from storage.postgres.store import PostgresStore  # noqa: E402
-from tests.pg_support import with_database  # noqa: E402
+from tests.pg_support import admin, with_database  # noqa: E402
 from tests.scale_worker import SPACE, seed, settings  # noqa: E402
 
 MEMBERS = 100
 DEBATES_IN_USE = 10
 POOL = 10
 ROUND_ONE = ": open floor"
-
-
-async def admin(url: str, sql: str) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 # ---- commands per second -----------------------------------------------------------------------------

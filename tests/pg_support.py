@@ -26,7 +26,8 @@ def with_database(url: str, name: str) -> str:
     return urlsplit(url)._replace(path=f"/{name}").geturl()
 
 
-async def _admin(url: str, sql: str) -> None:
+async def admin(url: str, sql: str) -> None:
+    """Run one statement (CREATE or DROP DATABASE) on its own connection."""
     conn = await asyncpg.connect(url)
     try:
         await conn.execute(sql)
@@ -36,7 +37,7 @@ async def _admin(url: str, sql: str) -> None:
 
 def _drop_at_exit(url: str, name: str) -> None:
     async def drop() -> None:
-        await _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     atexit.register(lambda: asyncio.run(drop()))
 
@@ -45,7 +46,7 @@ async def session_database(url: str) -> str:
     """The URL of this session's database, created (and migrated) on first use."""
     if "url" not in _state:
         name = f"steelman_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        await _admin(url, f'CREATE DATABASE "{name}"')
+        await admin(url, f'CREATE DATABASE "{name}"')
         _drop_at_exit(url, name)
         _state["url"] = with_database(url, name)
         store = PostgresStore(_state["url"])

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fakes.slack_fake import FakeSlack  # noqa: E402
 from tests.fakes.slack_fake.client import PROXY_VARIABLES  # noqa: E402
+from tests.pg_support import admin, with_database  # noqa: E402
 from tests.slack_support import APP_TOKEN_ENV, BOT_TOKEN_ENV, CHANNEL, MAYA, MOTION, text_of  # noqa: E402
 
 BOT_TOKEN = "xoxb-7301946582-4417209938-Cr4shL00pTokenAbCdEfGhIj"
@@ -92,15 +93,15 @@ class Store:
     def __init__(self, kind: str, folder: Path, pg_url: str):
         self.kind, self.folder, self.admin = kind, folder, pg_url
         self.name = f"steelman_crash_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        self.url = f"sqlite:///{folder / 'bot.db'}" if kind == "sqlite" else _database(pg_url, self.name)
+        self.url = f"sqlite:///{folder / 'bot.db'}" if kind == "sqlite" else with_database(pg_url, self.name)
 
     async def create(self) -> None:
         if self.kind == "postgres":
-            await _pg(self.admin, f'CREATE DATABASE "{self.name}"')
+            await admin(self.admin, f'CREATE DATABASE "{self.name}"')
 
     async def drop(self) -> None:
         if self.kind == "postgres":
-            await _pg(self.admin, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            await admin(self.admin, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     async def rows(self, sql: str) -> list[tuple]:
         if self.kind == "sqlite":
@@ -127,22 +128,6 @@ class Store:
             return "n/a"
         with sqlite3.connect(self.folder / "bot.db") as conn:
             return conn.execute("PRAGMA integrity_check").fetchone()[0]
-
-
-def _database(url: str, name: str) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
-
-
-async def _pg(url: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 # ---- the bot process -------------------------------------------------------------------------------
