@@ -17,6 +17,8 @@ _ZWSP = "\u200b"  # kept: adapters use it to break syntax, and it is harmless in
 
 def strip_controls(text: str) -> str:
     text = text.translate(_BIDI)
+    if text.isprintable():  # no character of categories Cc, Cf or Cs (nor \n or \t): nothing to strip
+        return text
     return "".join(
         # Cs: a lone UTF-16 surrogate (from a platform's JSON) is no character, and no store can keep it
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs") or ch == _ZWSP

@@ -90,7 +90,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
         self.new_spaces: list[Space] = []  # made here: cached by the store only once committed
         self._latest: dict[tuple[int, str], Position | None] = {}  # read along with a debate (one trip)
-        self._counts: dict[tuple[int, str], int] = {}  # a member's positions in a debate, read along too
+        # a member's rows in a debate, read along with it: {(debate, member): {"positions": n, "arguments": n}}
+        self._counts: dict[tuple[int, str], dict[str, int]] = {}
         self.debate_seen: int | None = None  # the number of the debate last read or made (logs)
         self.wakes = False  # queued or released due work: other processes should look (NOTIFY)
 
@@ -157,7 +158,9 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
         # The member's latest position comes along in the same trip: nearly every member command needs it.
         row = await self.db.one(
             f"SELECT d.*, {_LATEST_COLUMNS}, (SELECT COUNT(*) FROM positions c WHERE c.debate_id = d.id "
-            f"AND c.member_id = ${len(args) + 1}) AS p_count FROM debates d LEFT JOIN positions p ON p.id = "
+            f"AND c.member_id = ${len(args) + 1}) AS p_count, (SELECT COUNT(*) FROM arguments a WHERE "
+            f"a.debate_id = d.id AND a.author_id = ${len(args) + 1}) AS a_count "
+            f"FROM debates d LEFT JOIN positions p ON p.id = "
             f"(SELECT MAX(q.id) FROM positions q WHERE q.debate_id = d.id AND q.member_id = ${len(args) + 1}) "
             f"WHERE {where}{self.db.locking('d', share)}",
             *args, member,
@@ -166,7 +169,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             return None
         found = rows.debate(row)
         self._latest[(found.id, member)] = rows.latest_position(row, found.id, member)
-        self._counts[(found.id, member)] = int(row["p_count"] or 0)
+        self._counts[(found.id, member)] = {"positions": int(row["p_count"] or 0),
+                                            "arguments": int(row["a_count"] or 0)}
         return self._seen(found)
 
     def _seen(self, debate: Debate) -> Debate:
@@ -218,6 +222,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             row["space_id"], a.debate_id, row["number"], a.author_id, a.author_name, a.side, a.phase, a.text,
             a.rebuts, a.created_at,
         )
+        if (a.debate_id, a.author_id) in self._counts:
+            self._counts[(a.debate_id, a.author_id)]["arguments"] += 1
         return Argument(**{**a.__dict__, "number": row["number"]})
 
     async def argument(self, debate_id: int, number: int) -> Argument | None:
@@ -234,9 +240,11 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             debate_id, author_id, phase,
         ))
 
-    def positions_known(self, debate_id: int, member_id: str) -> int | None:
-        """How many positions the member has logged in the debate, when a debate read brought it along."""
-        return self._counts.get((debate_id, member_id))
+    def known_count(self, what: str, debate_id: int, member_id: str) -> int | None:
+        """How many positions or arguments (`what`) the member has in the debate, when a debate read brought
+        the count along (None otherwise)."""
+        counts = self._counts.get((debate_id, member_id))
+        return counts[what] if counts is not None else None
 
     async def pace(self, what: str, debate_id: int, member_id: str, since: datetime
                    ) -> tuple[int, int, datetime | None]:
@@ -288,7 +296,7 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
         )
         self._latest[(p.debate_id, p.member_id)] = p
         if (p.debate_id, p.member_id) in self._counts:
-            self._counts[(p.debate_id, p.member_id)] += 1
+            self._counts[(p.debate_id, p.member_id)]["positions"] += 1
         return p
 
     async def positions(self, debate_id: int, member_id: str | None = None) -> list[Position]:

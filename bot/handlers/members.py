@@ -37,7 +37,8 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     if rebuts is not None:
         await _existing(ctx, debate, rebuts)
     side = await _side_for_argument(ctx, debate)
-    already = await ctx.uow.count_arguments(debate.id, ctx.actor.user_id, debate.phase)
+    limited = debate.current_round is not None and debate.current_round.per_person_limit is not None
+    already = await ctx.uow.count_arguments(debate.id, ctx.actor.user_id, debate.phase) if limited else 0
     rules.check_can_argue(debate, side, already)
     await _check_pace(ctx, debate, "arguments")
     arg = await ctx.uow.add_argument(Argument(
@@ -89,12 +90,12 @@ async def endorse(ctx: Ctx) -> Reply:
     if ctx.args.get("withdraw"):
         if await ctx.uow.current_vote(debate.id, number, ctx.actor.user_id) != "agree":
             raise Conflict(f"You had not endorsed #{number}, so there is nothing to withdraw.")
-        await cast(ctx, debate, number, WITHDRAWN)
+        await cast(ctx, debate, number, WITHDRAWN, arg)
         return Reply(Message(f"Your endorsement of #{number} is withdrawn."))
     if arg.author_id == ctx.actor.user_id:
         raise Conflict(f"#{number} is your own argument, and endorsements are for other people's points.",
                        "Endorse the strongest points you read from others, on any side.")
-    held, changed = await cast(ctx, debate, number, "agree")
+    held, changed = await cast(ctx, debate, number, "agree", arg)
     if not changed:
         return Reply(Message(f"You already endorsed #{number}."))
     before = f" (you had voted {held})" if held else ""
@@ -139,7 +140,7 @@ async def _check_pace(ctx: Ctx, debate: Debate, what: str) -> None:
         per_minute, per_debate = limits.arguments_per_minute, limits.arguments_per_debate
     else:
         per_minute, per_debate = limits.position_changes_per_minute, limits.position_changes_per_debate
-    known = ctx.uow.positions_known(debate.id, ctx.actor.user_id) if what == "positions" else None
+    known = ctx.uow.known_count(what, debate.id, ctx.actor.user_id)
     if known is not None and known < min(per_minute, per_debate):
         return  # fewer in all than either limit: no need to count them by time
     since = ctx.now - rules.PACE_WINDOW

@@ -10,7 +10,7 @@ what they wrote, and the groups count it so.
 from __future__ import annotations
 
 from bot import opinion, render_opinion
-from bot.domain import UNDECIDED, ArgumentVote, Debate, VOTES, WITHDRAWN
+from bot.domain import UNDECIDED, Argument, ArgumentVote, Debate, VOTES, WITHDRAWN
 from bot.errors import Conflict, NotFound, UserError
 from bot.handlers.common import Ctx, find_debate, summarize
 from bot.messages import Message, Outgoing, Reply
@@ -31,12 +31,13 @@ async def _argument(ctx: Ctx, debate: Debate, number: int):
     return found
 
 
-async def cast(ctx: Ctx, debate: Debate, number: int, vote: str) -> tuple[str | None, bool]:
-    """Record the member's vote (or its withdrawal) on argument `number`: (the vote it replaced, whether
-    anything changed). A repeat of the vote they hold changes nothing, so an event or a click that
-    arrives twice is counted once."""
+async def cast(ctx: Ctx, debate: Debate, number: int, vote: str, arg: Argument | None = None
+               ) -> tuple[str | None, bool]:
+    """Record the member's vote (or its withdrawal) on argument `number` (`arg`, when the caller has read
+    it already): (the vote it replaced, whether anything changed). A repeat of the vote they hold changes
+    nothing, so an event or a click that arrives twice is counted once."""
     require_active(debate, "vote on arguments")
-    arg = await _argument(ctx, debate, number)
+    arg = arg if arg is not None and arg.number == number else await _argument(ctx, debate, number)
     if arg.author_id == ctx.actor.user_id:
         raise Conflict(f"#{number} is your own argument: it already counts as your agree vote.",
                        "Vote on other members' arguments, on any side.", option="argument")
@@ -55,7 +56,7 @@ async def vote(ctx: Ctx) -> Reply:
                         "Use vote:agree, vote:disagree or vote:pass (vote:withdraw takes your vote back).",
                         option="vote")
     arg = await _argument(ctx, debate, number)
-    held, changed = await cast(ctx, debate, number, WITHDRAWN if chosen == "withdraw" else chosen)
+    held, changed = await cast(ctx, debate, number, WITHDRAWN if chosen == "withdraw" else chosen, arg)
     label = debate.label(arg.side)
     if chosen == "withdraw":
         if not changed:
