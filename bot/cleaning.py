@@ -7,6 +7,7 @@ its own syntax, and the core's limits then count what the member wrote.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -37,6 +38,7 @@ def clean_name(name: str, limit: int = 80) -> str:
     return shorten(text, limit) or "someone"
 
 
+@functools.lru_cache(maxsize=4096)  # a debate's few side names are slugged on every command that names one
 def slug(text: str) -> str:
     """A side's key: lower case, words joined by hyphens, in any script ("Go faster" -> "go-faster",
     "против" -> "против"). Accents on Latin letters go ("Café" -> "cafe", as keys always were); other

@@ -76,7 +76,9 @@ class Core:
         return await self.execute(request, command.name, raw)
 
     async def execute(self, request: Request, name: str, raw: dict[str, Any]) -> Reply:
-        request = replace(request, actor=replace(request.actor, name=clean_name(request.actor.name)))
+        name_shown = clean_name(request.actor.name)
+        if name_shown != request.actor.name:
+            request = replace(request, actor=replace(request.actor, name=name_shown))
         started, seen = time.perf_counter(), _Seen()
         reply, outcome = await self._answer(request, name, raw, seen)
         seconds = time.perf_counter() - started

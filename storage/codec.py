@@ -18,6 +18,11 @@ def ts(value: datetime | None) -> str | None:
     """UTC text in one fixed-width format: ordering the text orders the times."""
     if value is None:
         return None
+    return _text_of(value)
+
+
+@functools.lru_cache(maxsize=1024)  # a command writes its one `now` in several rows
+def _text_of(value: datetime) -> str:
     # isoformat writes the same fixed width as _TS, several times faster than strftime
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
@@ -28,7 +33,12 @@ def from_ts(value: str | datetime | None) -> datetime | None:
         return None
     if isinstance(value, datetime):
         return value.astimezone(UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return _time_of(value)
+
+
+@functools.lru_cache(maxsize=4096)  # a debate's deadlines come back with every command that reads it
+def _time_of(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def render_of(text: str) -> str | None:

@@ -10,7 +10,7 @@ truly differ: `lock` (row locks for several processes; nothing under SQLite's si
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -50,6 +50,10 @@ class Db(Protocol):
         ...
 
     async def flush(self) -> None: ...  # every `later` write done (the store calls it at a unit's end)
+
+    # Idempotent writes this transaction holds already (a pending card edit): a repeat may be skipped. A
+    # store shares the set among the units of one transaction only where no unit is undone alone.
+    settled: set[Hashable]
 
 
 _LATEST_COLUMNS = ("p.id AS p_id, p.member_name AS p_member_name, p.side AS p_side, p.confidence AS p_confidence, "
@@ -409,6 +413,10 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
     async def refresh(self, space_id: int, out: Outgoing, now: datetime) -> None:
         """Queue an edit of the first post showing `out.subject` (drawn when sent), in one statement (none
         when that post does not exist or an edit of it is already pending and unclaimed)."""
+        once = ("edit", space_id, out.subject, out.coalesce_key)
+        if once in self.db.settled:  # an edit queued earlier in this transaction is pending: this one would
+            return  # find it and insert nothing
+        self.db.settled.add(once)
         await self.db.later(
             "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, edit_of, coalesce_key, "
             "body, created_at, available_at) SELECT $1, $2, $3, $4, $5, c.id, $6, $7, $8, $8 FROM outbox c "
@@ -425,6 +433,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
     async def enqueue(self, space_id: int, out: Outgoing, now: datetime) -> int:
         """Queue a message; its id."""
         subject_kind, subject_id = out.subject or (None, None)
+        if out.subject is not None:  # a first post of this subject: an edit of it may now find it
+            self.db.settled.difference_update([k for k in self.db.settled if k[1:3] == (space_id, out.subject)])
         self.wakes = True
         return await self.db.value(
             "INSERT INTO outbox (space_id, stream, debate_id, channel_id, in_thread, open_thread, edit_of, "
@@ -462,6 +472,7 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
     async def claim_outbox(self, now: datetime, claim: str, lease_until: datetime, limit: int = 50
                            ) -> list[OutboxItem]:
         """Lease the heads of streams that are due, under a claim name used once."""
+        self.db.settled.clear()  # a pending edit claimed now is no longer pending: the next refresh queues one
         await self.db.run(
             "UPDATE outbox SET claimed_by = $1, lease_until = $2, tries = tries + 1 "
             "WHERE id IN (SELECT o.id FROM outbox o "

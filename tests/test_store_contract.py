@@ -414,6 +414,31 @@ async def test_a_message_drawn_when_sent_is_queued_once_until_claimed(store):
     assert await claim_outbox(store, T0, "w1#4") == []  # no second edit of the burst, none of `other`
 
 
+async def test_an_edit_queued_in_a_group_is_not_lost_to_a_post_or_a_claim_in_the_same_group(store):
+    """Units that arrive together share a transaction, and a repeat of a pending edit is skipped there:
+    never when, in between, the post to edit was queued or the pending edit was claimed."""
+    a = await space(store)
+    d = await debate(store, a.id)
+    edit = Outgoing(None, "general", d.id, subject=("card", d.id), coalesce_key=f"card:{d.id}", render="card")
+    pending = ("SELECT COUNT(*) FROM outbox WHERE coalesce_key = $1 AND delivered_at IS NULL "
+               "AND claimed_by IS NULL")
+
+    async def refresh(uow):
+        await uow.refresh(a.id, edit, T0)
+
+    async def post(uow):
+        return await uow.enqueue(a.id, out(d.id, "card", subject=("card", d.id)), T0)
+
+    _, card, _ = await asyncio.gather(store.transact(refresh), store.transact(post), store.transact(refresh))
+    assert await store.transact(lambda uow: uow.db.value(pending, edit.coalesce_key)) == 1
+    await claim_outbox(store, T0, "w1#1")
+    await delivered(store, card, Receipt("m-card"))
+    claims = await asyncio.gather(store.transact(refresh), claim_outbox(store, T0, "w1#2"),
+                                  store.transact(refresh))
+    assert [c.edit_message_id for c in claims[1]] == ["m-card"]  # the first edit went out...
+    assert await store.transact(lambda uow: uow.db.value(pending, edit.coalesce_key)) == 1  # ...one follows
+
+
 async def test_delivering_the_thread_opener_sets_the_debates_thread(store):
     a, b = await space(store), await space(store, "guild-2")
     d = await debate(store, a.id)

@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Hashable, AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import asyncpg
@@ -328,6 +328,7 @@ class PgDb:
         self.wrote = False
         self.writes = 0  # statements that may have written (group commit asks whether a unit did)
         self._later: list[tuple[str, tuple[Any, ...]]] = []  # writes not sent yet (see `later`)
+        self.settled: set[Hashable] = set()  # this unit's own (see storage.uow.Db)
 
     def locking(self, alias: str, share: bool = False) -> str:
         # Commands that change a debate queue on its row, in one order everywhere; votes on one debate go

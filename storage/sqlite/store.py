@@ -20,7 +20,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Hashable, Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -41,9 +41,10 @@ MAX_BATCH = 256  # units per transaction: bounds how long one COMMIT keeps the o
 class SqliteDb:
     """Runs the shared statements on the connection, synchronously (we are on its thread)."""
 
-    def __init__(self, conn: sqlite3.Connection, statements: dict[str, str]):
+    def __init__(self, conn: sqlite3.Connection, statements: dict[str, str], settled: set | None = None):
         self.conn = conn
         self._statements = statements  # `$n` rewritten once per statement text
+        self.settled: set[Hashable] = set() if settled is None else settled  # see storage.uow.Db
 
     def locking(self, alias: str, share: bool = False) -> str:
         return ""  # one writer at a time: a transaction already holds the whole database
@@ -328,8 +329,9 @@ class SqliteStore:
             return failed
         outcomes: list[tuple[bool, Any]] = []
         made: list[Space] = []
+        settled: set[Hashable] = set()  # shared: a unit here is never undone alone
         for work in works:
-            uow = UnitOfWork(SqliteDb(conn, self._statements), self._spaces)
+            uow = UnitOfWork(SqliteDb(conn, self._statements, settled), self._spaces)
             changes = conn.total_changes
             try:
                 outcomes.append((True, run_to_end(work(uow))))
