@@ -32,6 +32,21 @@ async def test_a_direct_message_goes_to_the_members_im_only(fake, sqlite_store, 
         assert fake.world.im_of(BOB) is None
 
 
+async def test_a_direct_message_whose_answer_was_lost_is_posted_once(fake, sqlite_store, clock):
+    async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:
+        await start_debate(fake, bot)
+        await bot.settle()
+        fake.lose_answer("chat.postMessage")  # the next post (the DM) is made, its answer never arrives
+        await queue_message(sqlite_store, 1, Message("Your export is ready"), direct_to=ALICE)
+        await bot.settle()
+        await bot.advance(seconds=5)  # the outbox retries what it could not confirm
+        await bot.settle()
+        im = fake.world.im_of(ALICE)
+        assert [m.text for m in fake.messages(im.id)] == ["Your export is ready"]
+        [lookup] = fake.calls("conversations.history")
+        assert lookup.params["channel"] == im.id and lookup.ok  # looked for in the DM (im:history)
+
+
 async def test_without_im_write_the_direct_message_is_refused_and_nothing_else_stops(fake, sqlite_store, clock):
     fake.state.settings = dataclasses.replace(fake.settings, scopes=fake.settings.scopes - {"im:write"})
     async with Bot(fake, sqlite_store, clock, slack_settings("socket")) as bot:

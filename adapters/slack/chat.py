@@ -8,7 +8,7 @@ card (updated by the core) reading "closed" without its buttons.
 A delivery whose first attempt's outcome is unknown (a crash or a lost answer after sending) is not posted
 twice: every part carries its delivery key in the message's metadata, and before a retried delivery
 posts a part it looks for that key in the channel's history or the thread's replies (channels:history,
-groups:history); a part already there is taken as sent.
+groups:history, and im:history for a direct message); a part already there is taken as sent.
 
 A 429 is not waited out here: it becomes `RateLimited`, and the outbox retries after Slack's Retry-After
 while every other stream (another channel, another platform) goes on. Only the later parts of a message

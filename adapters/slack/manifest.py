@@ -15,9 +15,11 @@ BOT_SCOPES = [
     "users:read",  # names, and whether a member is a workspace admin or owner (moderator)
     "files:write",  # charts and exports attached to a debate's messages
     "im:write",  # open a direct message with a member (a reminder, an export, why a schedule paused)
-    # a retried delivery first looks for what an earlier attempt posted (public and private channels)
+    # a retried delivery first looks for what an earlier attempt posted (public and private channels,
+    # direct messages)
     "channels:history",
     "groups:history",
+    "im:history",
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed"]
 # Slack keeps some names for its own built-in commands (/remind sets a Slack reminder): ours go by another.

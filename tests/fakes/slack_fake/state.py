@@ -28,7 +28,7 @@ class Settings:
     # What the bot token was granted when the app was installed (a method needing another: missing_scope)
     scopes: frozenset[str] = frozenset({"commands", "chat:write", "chat:write.public", "channels:join",
                                         "reactions:read", "users:read", "files:write", "im:write",
-                                        "channels:history", "groups:history"})
+                                        "channels:history", "groups:history", "im:history"})
 
 
 class SlackError(Exception):
