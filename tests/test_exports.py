@@ -16,8 +16,12 @@ async def _counts(store, space):
     async def read(uow):
         debates = await uow.debates(space.id)
         counts = {"arguments": 0, "endorsements": 0, "positions": 0, "rounds": 0, "debates": len(debates),
-                  "ratings": 0, "audit": len(await uow.space_audit(space.id, 1000))}
+                  "ratings": 0, "audit": len(await uow.space_audit(space.id, 1000)), "restatements": 0,
+                  "itt_entries": 0, "itt_ratings": 0}
         for d in debates:
+            counts["restatements"] += len(await uow.restatements(d.id))
+            counts["itt_entries"] += len(await uow.itt_entries(d.id))
+            counts["itt_ratings"] += len(await uow.itt_ratings(d.id))
             counts["arguments"] += len(await uow.arguments(d.id))
             counts["endorsements"] += len(await uow.endorsements(d.id))
             counts["positions"] += len(await uow.positions(d.id))

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from bot.export import steelman
-from bot.export.source import Source, public, rounds_of
+from bot.export.source import CSV_READY, Source, public, rounds_of
 from bot.ports import Summarizer
 
 SCHEMA_VERSION = "1.1"  # 1.1: each debate's steelman (with its engine) and members' ratings of it
@@ -26,10 +26,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                   "recorded_at"),
     "ratings": ("debate", "side", "member_id", "member_name", "member_side", "stars", "engine", "created_at"),
     "audit": ("debate", "actor_id", "actor_name", "action", "detail", "at"),
+    "restatements": ("debate", "rebuttal", "restates", "text", "accepted", "judged_at"),
+    "itt_entries": ("debate", "number", "author_id", "author_name", "author_side", "side", "text", "created_at"),
+    "itt_ratings": ("debate", "entry", "member_id", "member_name", "member_side", "passed", "created_at"),
     "steelman": steelman.CSV_COLUMNS,
 }
-TEXT_TABLES = frozenset({"arguments", "endorsements", "positions", "ratings", "audit"})
-CSV_FILES = ("debates", "rounds", "arguments", "endorsements", "positions", "ratings", "steelman", "audit")
+TEXT_TABLES = frozenset({"arguments", "endorsements", "positions", "ratings", "audit", "restatements",
+                         "itt_entries", "itt_ratings"})
+CSV_FILES = ("debates", "rounds", "arguments", "restatements", "endorsements", "positions", "ratings",
+             "itt_entries", "itt_ratings", "steelman", "audit")
 
 
 def cell(value: Any) -> Any:
@@ -49,6 +54,11 @@ async def write_csv(source: Source, out: IO[bytes], now: datetime, summarizer: S
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for table in CSV_FILES:
             with archive.open(f"{table}.csv", "w") as raw:
+                if source.names is None and table in CSV_READY:  # the database writes the lines itself
+                    raw.write((",".join(COLUMNS[table]) + "\r\n").encode())
+                    async for lines in source.csv_pages(table):
+                        raw.write(lines)
+                    continue
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 writer = csv.writer(text)
                 writer.writerow(COLUMNS[table])
