@@ -46,10 +46,11 @@ async def test_json_validates_against_the_shipped_schema_and_jsonl_records_too(s
     _, counts = await _counts(store, space)
     doc = json.loads(await exported(store, space, "json"))
     jsonschema.validate(doc, schema())
-    assert doc["schema_version"] == "1.1" and len(doc["debates"][0]["arguments"]) == counts["arguments"]
+    assert doc["schema_version"] == "1.2" and len(doc["debates"][0]["arguments"]) == counts["arguments"]
     defs = schema()["$defs"]
     kinds = {"debate": "debate_record", "round": "round", "argument": "argument", "endorsement": "endorsement",
-             "position": "position", "rating": "rating", "steelman": "steelman", "audit": "audit"}
+             "position": "position", "rating": "rating", "steelman": "steelman", "audit": "audit",
+             "restatement": "restatement", "itt_entry": "itt_entry", "itt_rating": "itt_rating"}
     lines = (await exported(store, space, "jsonl")).decode().splitlines()
     assert json.loads(lines[0])["type"] == "export"
     for line in lines[1:]:

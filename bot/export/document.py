@@ -18,6 +18,9 @@ from bot.results import Results
 from bot.summaries import ArgumentView, SteelmanReport
 
 
+READ_WHOLE = ("arguments", "endorsements", "positions", "restatements", "itt_entries", "itt_ratings")
+
+
 @dataclass
 class DebateDoc:
     debate: Debate
@@ -30,6 +33,9 @@ class DebateDoc:
     endorsed: Counter = field(default_factory=Counter)  # argument number -> endorsements
     rebuttals: dict[int, list[int]] = field(default_factory=dict)  # argument -> the arguments answering it
     engine: tuple[str, str | None] = ("extractive", None)  # who wrote `report`: engine, language model
+    restatements: list[dict[str, Any]] = field(default_factory=list)
+    itt_entries: list[dict[str, Any]] = field(default_factory=list)
+    itt_ratings: list[dict[str, Any]] = field(default_factory=list)
 
     def names(self) -> dict[str, str]:
         """Member id -> the name shown (their latest), over everyone who took part."""
@@ -73,7 +79,7 @@ def _position(debate_id: int, r: dict[str, Any]) -> Position:
 
 async def load(source: Source, row: dict[str, Any], summarizer: Summarizer) -> DebateDoc:
     debate = debate_of(row)
-    tables = {t: [r async for r in source.rows(t, row["id"])] for t in ("arguments", "endorsements", "positions")}
+    tables = {t: [r async for r in source.rows(t, row["id"])] for t in READ_WHOLE}
     positions = [_position(debate.id, r) for r in tables["positions"]]
     history: dict[str, list] = {}
     for p in positions:
@@ -87,6 +93,7 @@ async def load(source: Source, row: dict[str, Any], summarizer: Summarizer) -> D
     doc = DebateDoc(debate, row, tables["arguments"], tables["endorsements"], tables["positions"],
                     results.compute(debate, positions), summarizer.summarize(views, debate.side_keys, 3))
     doc.engine = engine_of(summarizer, doc.report)
+    doc.restatements, doc.itt_entries, doc.itt_ratings = (tables[t] for t in READ_WHOLE[3:])
     doc.endorsed.update(e["argument"] for e in tables["endorsements"])
     for a in tables["arguments"]:
         if a["rebuts"]:

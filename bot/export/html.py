@@ -11,7 +11,7 @@ from html import escape
 from typing import IO
 
 from bot.domain import UNDECIDED
-from bot.export import charts, opinion_section
+from bot.export import charts, itt_section, opinion_section
 from bot.export.document import DebateDoc, engine_line, flows, load, per_phase
 from bot.export.markdown import _verdict
 from bot.export.source import Source
@@ -89,7 +89,7 @@ def section(doc: DebateDoc, opinion: str = "") -> str:
     parts = [f'<section class="debate" id="debate-{d.number}"><h1>Debate #{d.number}: {escape(d.motion)}</h1>',
              f"<h2>Timeline</h2><ol>{timeline}</ol>",
              f"<h2>Results</h2><p>{escape(_verdict(doc))}</p><ul>{shares}</ul>", *_charts(doc), opinion,
-             "<h2>Arguments by side</h2>", *_arguments(doc), *_steelman(doc), "</section>"]
+             "<h2>Arguments by side</h2>", *_arguments(doc), *itt_section.html(doc), *_steelman(doc), "</section>"]
     return "\n".join(parts)
 
 
