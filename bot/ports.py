@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 from bot.domain import (Argument, ArgumentVote, AuditEntry, Debate, Endorsement, IttEntry, IttRating, Job,
                         Motion, Position, Restatement, Schedule, Space, SpaceRef, State)
 from bot.messages import OutboxItem, Outgoing, Receipt
-from bot.summaries import ArgumentView, Rating, SteelmanReport
+from bot.summaries import ArgumentView, Rating, SteelmanReport, StoredSteelman
 
 T = TypeVar("T")
 
@@ -146,6 +146,9 @@ class UnitOfWork(Protocol):
     async def set_steelman_engine(self, space_id: int, engine: str, actor_id: str, now: datetime) -> None: ...
     async def rate_steelman(self, r: Rating) -> None: ...  # append-only
     async def steelman_ratings(self, debate_id: int) -> list[Rating]: ...  # oldest first
+    # the language model's steelman as posted when a debate closed (replaced if posted again)
+    async def store_steelman(self, space_id: int, debate_id: int, summary: StoredSteelman) -> None: ...
+    async def stored_steelman(self, debate_id: int) -> StoredSteelman | None: ...
 
     # the ideological Turing test: entries numbered per debate (None: the author has one for that side)
     async def add_itt_entry(self, entry: IttEntry) -> IttEntry | None: ...

@@ -102,7 +102,9 @@ class RecordsMixin:
                                  "AND member_id = $3", debate_id, argument, member_id)
 
     async def replace_argument(self, debate_id: int, number: int, text: str, unlink: bool) -> None:
-        """The argument's text becomes `text`; `unlink`: it no longer names its author either."""
+        """The argument's text becomes `text`; `unlink`: it no longer names its author either. The
+        debate's stored model steelman goes too: its points may quote the old text."""
+        await self.db.run("DELETE FROM steelman_summaries WHERE debate_id = $1", debate_id)
         if unlink:
             await self.db.run("UPDATE arguments SET text = $1, author_id = '', author_name = '' "
                               "WHERE debate_id = $2 AND number = $3", text, debate_id, number)

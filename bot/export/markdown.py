@@ -46,7 +46,7 @@ def transcript(doc: DebateDoc) -> list[str]:
                          + "; ".join(extra))
         lines.append("")
     lines += itt_section.markdown(doc)
-    lines += ["## Steelman", "", f"_{engine_line(*doc.engine)}_", ""]
+    lines += ["## Steelman", "", f"_{engine_line(*doc.engine, doc.report.engine_note)}_", ""]
     for side in d.sides:
         picks = doc.report.sides.get(side.key, [])
         lines.append(f"**The case for {side.label}**: " + (" ".join(f"#{p.number} “{p.text}”" for p in picks)
