@@ -81,3 +81,17 @@ async def test_forgetting_a_quoted_member_drops_the_kept_steelman(store, fake): 
     summary = json.loads(await exported(store, space, "json"))["debates"][0]["steelman"]
     assert summary["engine"] == "extractive" and "no steelman of it is kept" in summary["note"]
     assert len(fake.requests) == 2
+
+
+async def test_an_open_debates_export_reuses_the_models_answer_to_steelman_asking_nothing(store, fake):  # noqa: F811
+    h = llm_harness(store, fake)
+    thread = await debate(h)
+    fake.answers += [GOOD_PAUSE, GOOD_FASTER]
+    await h.say("bo", "/steelman", thread=thread)  # the model writes it for a member, once
+    assert len(fake.requests) == 2
+    reply = await h.say("Maya", "/export format:json debate:1")
+    [file] = reply.message.files
+    summary = json.loads(file.data)["debates"][0]["steelman"]
+    assert (summary["engine"], summary["source"]) == ("llm", "cached") and "did not ask" in summary["note"]
+    assert next(s for s in summary["sides"] if s["side"] == "pause")["points"] == [f"{POINT} (#1: “{QUOTE}”)"]
+    assert len(fake.requests) == 2

@@ -66,7 +66,8 @@ def _arguments(doc: DebateDoc) -> list[str]:
 
 def _steelman(doc: DebateDoc) -> list[str]:
     d, report = doc.debate, doc.report
-    out = ["<h2>Steelman</h2>", f'<p class="meta engine">{escape(engine_line(*doc.engine, doc.report.engine_note))}</p>']
+    said = engine_line(*doc.engine, doc.report.engine_note)
+    out = ["<h2>Steelman</h2>", f'<p class="meta engine">{escape(said)}</p>']
     for side in d.sides:
         picks = "".join(f"<li>#{p.number} {escape(p.text)}</li>" for p in report.sides.get(side.key, []))
         out.append(f"<h3>The case for {escape(side.label)}</h3><ul>{picks or '<li>No arguments.</li>'}</ul>")

@@ -7,7 +7,8 @@ since it runs inside a command's transaction or as a job, would pay for a call p
 could get a different answer from the one members read. Each side's stored points are used only if they
 summarise the same picks as now (a forgotten member's arguments, or a moderator's deletion, change them:
 their stored steelman is deleted with them); otherwise that side shows members' own words, and the note
-says so. A debate with no stored steelman (still open, or the model failed) says that too.
+says so. Without a stored one, the points this bot process already wrote for the same picks (a member's
+/steelman of an open debate) are used if every side has them; else members' own words, and the note says so.
 """
 
 from __future__ import annotations
@@ -26,7 +27,26 @@ class Written:
     report: SteelmanReport
     engine: str  # "extractive" or "llm"
     model: str | None  # the language model, for "llm"
-    source: str  # "export": written now; "posted": as the bot posted it when the debate closed
+    source: str  # "export": written now; "posted": as the bot posted it when the debate closed;
+    # "cached": the model's answer this bot process already wrote for the same picks (for /steelman)
+
+
+def _cached(report: SteelmanReport, summarizer: Summarizer) -> Written | None:
+    """The model's points this bot already wrote for every side's current picks (for /steelman), if it
+    has them for each side with picks: the summary members were shown, asked of no one again."""
+    choose = getattr(summarizer, "for_engine", None)
+    llm = choose("llm") if choose is not None else None
+    known = getattr(llm, "known", None)
+    if known is None:
+        return None
+    points = {side: known(side, picks) for side, picks in report.sides.items() if picks}
+    if not points or any(p is None for p in points.values()):
+        return None
+    report.points.update({side: list(p) for side, p in points.items() if p is not None})
+    report.engine = "llm"
+    report.engine_note = ("The language model's steelman this bot wrote earlier from the same arguments (for "
+                          "/steelman); the export did not ask the model again.")
+    return Written(report, "llm", getattr(llm, "model", "") or None, "cached")
 
 
 def _extractive_engine(summarizer: Summarizer) -> Any:
@@ -40,6 +60,8 @@ async def steelman_of(read: Any, space_id: int, debate_id: int, arguments: list[
     if await read(lambda uow: uow.steelman_engine(space_id)) != "llm":
         return Written(report, report.engine, None, "export")
     stored = await read(lambda uow: uow.stored_steelman(debate_id))
+    if stored is None and (cached := _cached(report, summarizer)) is not None:
+        return cached
     if stored is None:
         report.engine_note = ("This community chose the language model, but no steelman of it is kept for this "
                               "debate (it is kept when the model writes a closed debate's steelman), so this "
