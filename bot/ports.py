@@ -69,8 +69,9 @@ class UnitOfWork(Protocol):
     async def audit_log(self, debate_id: int) -> list[AuditEntry]: ...
     async def space_audit(self, space_id: int, limit: int) -> list[AuditEntry]: ...  # newest first
 
-    # a community's record, for exports: a table ("debates", "arguments", "endorsements", "positions",
-    # "audit") read in pages by key after a cursor: (column names, rows, the next page's cursor or None)
+    # a community's record, for exports: a table ("debates", "arguments", "restatements", "endorsements",
+    # "positions", "ratings", "itt_entries", "itt_ratings", "audit") read in pages by key after a cursor:
+    # (column names, rows, the next page's cursor or None)
     async def export_page(self, space_id: int, table: str, after: tuple | None, limit: int,
                           debate_id: int | None = None) -> tuple[tuple[str, ...], list[tuple], tuple | None]: ...
     # the same as text for the tabular formats (not "debates"): each row its page key, then the exported
