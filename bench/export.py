@@ -4,7 +4,9 @@ against the `sqlite3` command-line tool's own CSV dump of the same table, in the
     python bench/export.py --out export.json [--arguments 1000000] [--repeat 3]
 
 The rows are generated straight into the store's own tables with sqlite3 (fast, and not what is measured);
-the export runs through the store port, in pages, as `python -m bot export` does. Each repeat times the
+the export runs through the store port, in pages, as `python -m bot export` does (for `csv`, SQLite writes
+each page's CSV lines itself and Python only compresses them; `read_back_ok` checks, untimed, that the
+zip reads back with the csv module as every argument once, in order). Each repeat times the
 three in turn (ours, the CLI, and the floor) and the figures are their medians. The floor is the least any
 Python export can do with the standard library: one plain sqlite3 cursor on the table, `fetchmany` and
 `csv.writer.writerows` into the same zip; `ratio_vs_floor` says how close our path comes to it. Peak RSS
@@ -111,6 +113,19 @@ def floor(db: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
+def check(target: Path, n: int) -> bool:
+    """Our zip's arguments, read back with the csv module (not timed): every argument once, in order, its
+    text as generated (the database wrote these lines; this is what a user's reader sees)."""
+    with zipfile.ZipFile(target) as archive, archive.open("arguments.csv") as raw:
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        assert next(reader)[:3] == ["debate", "number", "author_id"]
+        count = 0
+        for count, row in enumerate(reader, start=1):
+            if int(row[1]) != count or row[6] != TEXT.format(count):
+                raise AssertionError(f"argument {count} reads back as {row}")
+    return count == n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, required=True)
@@ -126,6 +141,7 @@ def main() -> None:
             runs["ours"].append(asyncio.run(ours(db, space, Path(tmp) / "ours.zip")))
             runs["cli"].append(cli(db, Path(tmp) / "cli.csv"))
             runs["floor"].append(floor(db, Path(tmp) / "floor.zip"))
+        read_back = check(Path(tmp) / "ours.zip", args.arguments)
         sizes = {"ours_zip_mb": round((Path(tmp) / "ours.zip").stat().st_size / 2**20, 1),
                  "cli_csv_mb": round((Path(tmp) / "cli.csv").stat().st_size / 2**20, 1)}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -140,7 +156,7 @@ def main() -> None:
               "floor_ratio": round(statistics.median(c / f for f, c in zip(runs["floor"], runs["cli"])), 3),
               "ratio_vs_floor": round(statistics.median(f / o for o, f in zip(runs["ours"], runs["floor"])),
                                       3),
-              **sizes}
+              **sizes, "read_back_ok": read_back}
     for key, value in result.items():
         print(f"{key:24} {value}")
     args.out.write_text(json.dumps(result, indent=2) + "\n")

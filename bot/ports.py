@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 from bot.domain import (Argument, ArgumentVote, AuditEntry, Debate, Endorsement, IttEntry, IttRating, Job,
                         Motion, Position, Restatement, Schedule, Space, SpaceRef, State)
 from bot.messages import OutboxItem, Outgoing, Receipt
-from bot.summaries import ArgumentView, Rating, SteelmanReport
+from bot.summaries import ArgumentView, Rating, SteelmanReport, StoredSteelman
 
 T = TypeVar("T")
 
@@ -69,14 +69,19 @@ class UnitOfWork(Protocol):
     async def audit_log(self, debate_id: int) -> list[AuditEntry]: ...
     async def space_audit(self, space_id: int, limit: int) -> list[AuditEntry]: ...  # newest first
 
-    # a community's record, for exports: a table ("debates", "arguments", "endorsements", "positions",
-    # "audit") read in pages by key after a cursor: (column names, rows, the next page's cursor or None)
+    # a community's record, for exports: a table ("debates", "arguments", "restatements", "endorsements",
+    # "positions", "ratings", "itt_entries", "itt_ratings", "audit") read in pages by key after a cursor:
+    # (column names, rows, the next page's cursor or None)
     async def export_page(self, space_id: int, table: str, after: tuple | None, limit: int,
                           debate_id: int | None = None) -> tuple[tuple[str, ...], list[tuple], tuple | None]: ...
     # the same as text for the tabular formats (not "debates"): each row its page key, then the exported
     # columns in order, times as ISO 8601 text with the UTC offset; and the next page's cursor or None
     async def export_text_page(self, space_id: int, table: str, after: tuple | None, limit: int,
                                debate_id: int | None = None) -> tuple[list[tuple], tuple | None]: ...
+    # the same as CSV lines written by the database, UTF-8 (the tables of export.source.CSV_READY): bytes,
+    # rows, cursor
+    async def export_csv_page(self, space_id: int, table: str, after: tuple | None, limit: int,
+                              debate_id: int | None = None) -> tuple[bytes, int, tuple | None]: ...
     async def count_records(self, space_id: int, debate_id: int | None = None) -> int: ...
     async def spaces(self) -> list[Space]: ...
     async def space_secret(self, space_id: int, fresh: str, now: datetime) -> str: ...  # fresh: if none yet
@@ -142,6 +147,9 @@ class UnitOfWork(Protocol):
     async def set_steelman_engine(self, space_id: int, engine: str, actor_id: str, now: datetime) -> None: ...
     async def rate_steelman(self, r: Rating) -> None: ...  # append-only
     async def steelman_ratings(self, debate_id: int) -> list[Rating]: ...  # oldest first
+    # the language model's steelman as posted when a debate closed (replaced if posted again)
+    async def store_steelman(self, space_id: int, debate_id: int, summary: StoredSteelman) -> None: ...
+    async def stored_steelman(self, debate_id: int) -> StoredSteelman | None: ...
 
     # the ideological Turing test: entries numbered per debate (None: the author has one for that side)
     async def add_itt_entry(self, entry: IttEntry) -> IttEntry | None: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,6 +62,28 @@ class SteelmanReport:
     engine_note: str = ""
     # side -> the LLM's points in its own words, each citing argument numbers (the picks are its sources)
     points: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredSteelman:
+    """A language model's steelman of a closed debate as the bot posted it: per side, the digest of the
+    picks it summarised (`picks_digest`) and its points; which model; its note; when it was written."""
+
+    model: str
+    sides: dict[str, tuple[str, tuple[str, ...]]]
+    note: str
+    written_at: datetime
+
+    @classmethod
+    def of(cls, report: SteelmanReport, model: str, now: datetime) -> "StoredSteelman":
+        return cls(model, {side: (picks_digest(report.sides.get(side, [])), tuple(points))
+                           for side, points in report.points.items()}, report.engine_note, now)
+
+
+def picks_digest(picks: list[Pick]) -> str:
+    """Which picks (numbers and texts) a side's points summarise: they apply to these and no others."""
+    state = json.dumps([(p.number, p.text) for p in picks], ensure_ascii=False)
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

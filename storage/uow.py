@@ -22,6 +22,7 @@ from storage.planning import PlanningStatements
 from storage.codec import stream_of
 from storage.uow_itt import IttStatements
 from storage.uow_records import RecordsMixin
+from storage.uow_steelman import SteelmanStatements
 from storage.uow_votes import VotesMixin
 
 Row = Mapping[str, Any]
@@ -88,7 +89,7 @@ _HEAD = ("o.delivered_at IS NULL AND o.failed_at IS NULL AND NOT EXISTS (SELECT 
          "AND q.failed_at IS NULL))")
 
 
-class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  # and their modules
+class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, SteelmanStatements):  # and their modules
     def __init__(self, db: Db, spaces: dict[tuple[str, str], Space]):
         self.db = db
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)

@@ -13,75 +13,11 @@ from typing import Any
 from bot.domain import AuditEntry, Space
 from storage import rows
 from storage.codec import from_ts, note_json
-
-# Each exported table: its columns, the table with its alias, the key it is paged by (unique, in order).
-# Paging by key keeps memory bounded and every page an index range scan, however many rows there are.
-_TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "debates": ("d.id, d.number AS debate, d.motion, d.sides, d.format, d.state, d.phase, d.started_by, "
-                "d.started_by_name, d.channel_id, d.thread_id, d.created_at, d.pre_vote_closed_at, "
-                "d.post_vote_closed_at, d.closed_at", "debates d", ("d.id",)),
-    "arguments": ("a.id, d.number AS debate, a.number, a.author_id, a.author_name, a.side, a.phase, a.text, "
-                  "a.rebuts, a.created_at", "arguments a JOIN debates d ON d.id = a.debate_id", ("a.id",)),
-    "endorsements": ("d.number AS debate, e.argument, e.member_id, e.member_name, e.created_at, e.debate_id",
-                     "endorsements e JOIN debates d ON d.id = e.debate_id",
-                     ("e.debate_id", "e.argument", "e.member_id")),
-    "positions": ("p.id, d.number AS debate, p.member_id, p.member_name, p.side, p.confidence, p.reason, "
-                  "p.credited, p.phase, p.recorded_at", "positions p JOIN debates d ON d.id = p.debate_id",
-                  ("p.id",)),
-    "audit": ("m.id, d.number AS debate, m.actor_id, m.actor_name, m.action, m.detail, m.at",
-              "mod_actions m LEFT JOIN debates d ON d.id = m.debate_id", ("m.id",)),
-    "ratings": ("r.id, d.number AS debate, r.side, r.member_id, r.member_name, r.member_side, r.stars, "
-                "r.engine, r.created_at", "steelman_ratings r JOIN debates d ON d.id = r.debate_id",
-                ("r.id",)),
-}
-_TIMES = frozenset({"created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at", "recorded_at", "at"})
-_JSON = frozenset({"sides", "format"})
-
-
-def _page_sql(table: str, after: bool, debate: bool) -> str:
-    columns, source, key = _TABLES[table]
-    alias = source.split()[1]
-    where = [f"{alias}.space_id = $1"]
-    n = 2
-    if debate:
-        where.append(f"d.id = ${n}")
-        n += 1
-    if after:
-        marks = ", ".join(f"${n + i}" for i in range(len(key)))
-        where.append(f"({', '.join(key)}) > ({marks})")
-        n += len(key)
-    return (f"SELECT {columns} FROM {source} WHERE {' AND '.join(where)} "
-            f"ORDER BY {', '.join(key)} LIMIT ${n}")
-
-
-# The same tables as text, for the tabular formats: the key first, then the exported columns in their
-# order, with times written by the database itself as ISO 8601 with the UTC offset (as `isoformat` writes
-# them: no fraction when it is zero). A row then goes to a CSV or JSON writer as it comes, unparsed.
-_TEXT: dict[str, tuple[str, ...]] = {
-    "arguments": ("a.id", "d.number", "a.number", "a.author_id", "a.author_name", "a.side", "a.phase",
-                  "a.text", "a.rebuts", "@a.created_at"),
-    "endorsements": ("e.debate_id", "e.argument", "e.member_id", "d.number", "e.argument", "e.member_id",
-                     "e.member_name", "@e.created_at"),
-    "positions": ("p.id", "d.number", "p.member_id", "p.member_name", "p.side", "p.confidence", "p.reason",
-                  "p.credited", "p.phase", "@p.recorded_at"),
-    "audit": ("m.id", "d.number", "m.actor_id", "m.actor_name", "m.action", "m.detail", "@m.at"),
-    "ratings": ("r.id", "d.number", "r.side", "r.member_id", "r.member_name", "r.member_side", "r.stars",
-                "r.engine", "@r.created_at"),
-}
-
-
-def _iso(db: Any, column: str) -> str:
-    text = db.utc_text(column)
-    return f"CASE WHEN substr({text}, 21) = '000000' THEN substr({text}, 1, 19) ELSE {text} END || '+00:00'"
-
-
-def _text_sql(db: Any, table: str, after: bool, debate: bool) -> str:
-    columns = ", ".join(_iso(db, c[1:]) if c.startswith("@") else c for c in _TEXT[table])
-    return _page_sql(table, after, debate).replace(_TABLES[table][0], columns, 1)
+from storage.export_sql import JSON, TABLES, TIMES, csv_sql, page_sql, text_sql
 
 
 def _decode(names: Sequence[str], row: Any) -> tuple:
-    return tuple(from_ts(v) if n in _TIMES else json.loads(v) if n in _JSON else v for n, v in zip(names, row))
+    return tuple(from_ts(v) if n in TIMES else json.loads(v) if n in JSON else v for n, v in zip(names, row))
 
 
 class RecordsMixin:
@@ -95,14 +31,12 @@ class RecordsMixin:
         if debate_id is not None:
             args.append(debate_id)
         args.extend(after or ())
-        found = await self.db.all(_page_sql(table, after is not None, debate_id is not None), *args, limit)
+        found = await self.db.all(page_sql(table, after is not None, debate_id is not None), *args, limit)
         if not found:
             return (), [], None
         names = tuple(found[0].keys())
-        width = len(_TABLES[table][2])
-        # the key columns are the first ones, except for endorsements, whose key is (debate_id, argument, member)
         last = found[-1]
-        cursor = (last["debate_id"], last["argument"], last["member_id"]) if width == 3 else (last[0],)
+        cursor = tuple(last[k.split(".")[1]] for k in TABLES[table][2])  # each key column is selected
         page = [_decode(names, r) for r in found]
         return names, page, cursor if len(found) == limit else None
 
@@ -114,11 +48,24 @@ class RecordsMixin:
         if debate_id is not None:
             args.append(debate_id)
         args.extend(after or ())
-        found = await self.db.tuples(_text_sql(self.db, table, after is not None, debate_id is not None),
+        found = await self.db.tuples(text_sql(self.db, table, after is not None, debate_id is not None),
                                      *args, limit)
-        width = len(_TABLES[table][2])
+        width = len(TABLES[table][2])
         cursor = found[-1][:width] if len(found) == limit else None
         return found, cursor
+
+    async def export_csv_page(self, space_id: int, table: str, after: tuple | None, limit: int,
+                              debate_id: int | None = None) -> tuple[bytes, int, tuple | None]:
+        """One page of a table as CSV lines written by the database (as `csv.writer` writes the rows of
+        `export_text_page`), UTF-8 encoded; its row count; the cursor of the next page (None at the end).
+        Only for the tables `export_sql.csv_ready` names."""
+        args: list[Any] = [space_id]
+        if debate_id is not None:
+            args.append(debate_id)
+        args.extend(after or ())
+        count, last, lines = await self.db.one(csv_sql(self.db, table, after is not None, debate_id is not None),
+                                               *args, limit)
+        return bytes(lines or b""), count, (last,) if count == limit else None
 
     async def count_records(self, space_id: int, debate_id: int | None = None) -> int:
         """Rows an export of the space (or of one debate) holds: what tells a quick reply from a job."""
@@ -155,7 +102,9 @@ class RecordsMixin:
                                  "AND member_id = $3", debate_id, argument, member_id)
 
     async def replace_argument(self, debate_id: int, number: int, text: str, unlink: bool) -> None:
-        """The argument's text becomes `text`; `unlink`: it no longer names its author either."""
+        """The argument's text becomes `text`; `unlink`: it no longer names its author either. The
+        debate's stored model steelman goes too: its points may quote the old text."""
+        await self.db.run("DELETE FROM steelman_summaries WHERE debate_id = $1", debate_id)
         if unlink:
             await self.db.run("UPDATE arguments SET text = $1, author_id = '', author_name = '' "
                               "WHERE debate_id = $2 AND number = $3", text, debate_id, number)

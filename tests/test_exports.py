@@ -16,8 +16,12 @@ async def _counts(store, space):
     async def read(uow):
         debates = await uow.debates(space.id)
         counts = {"arguments": 0, "endorsements": 0, "positions": 0, "rounds": 0, "debates": len(debates),
-                  "ratings": 0, "audit": len(await uow.space_audit(space.id, 1000))}
+                  "ratings": 0, "audit": len(await uow.space_audit(space.id, 1000)), "restatements": 0,
+                  "itt_entries": 0, "itt_ratings": 0}
         for d in debates:
+            counts["restatements"] += len(await uow.restatements(d.id))
+            counts["itt_entries"] += len(await uow.itt_entries(d.id))
+            counts["itt_ratings"] += len(await uow.itt_ratings(d.id))
             counts["arguments"] += len(await uow.arguments(d.id))
             counts["endorsements"] += len(await uow.endorsements(d.id))
             counts["positions"] += len(await uow.positions(d.id))
@@ -42,10 +46,11 @@ async def test_json_validates_against_the_shipped_schema_and_jsonl_records_too(s
     _, counts = await _counts(store, space)
     doc = json.loads(await exported(store, space, "json"))
     jsonschema.validate(doc, schema())
-    assert doc["schema_version"] == "1.1" and len(doc["debates"][0]["arguments"]) == counts["arguments"]
+    assert doc["schema_version"] == "1.2" and len(doc["debates"][0]["arguments"]) == counts["arguments"]
     defs = schema()["$defs"]
     kinds = {"debate": "debate_record", "round": "round", "argument": "argument", "endorsement": "endorsement",
-             "position": "position", "rating": "rating", "steelman": "steelman", "audit": "audit"}
+             "position": "position", "rating": "rating", "steelman": "steelman", "audit": "audit",
+             "restatement": "restatement", "itt_entry": "itt_entry", "itt_rating": "itt_rating"}
     lines = (await exported(store, space, "jsonl")).decode().splitlines()
     assert json.loads(lines[0])["type"] == "export"
     for line in lines[1:]:

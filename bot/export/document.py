@@ -11,11 +11,15 @@ from typing import Any
 
 from bot import results
 from bot.domain import UNDECIDED, Debate, Format, Position, RoundSpec, Side, State
+from bot.export.posted import steelman_of
 from bot.export.source import Source
 from bot.handlers.common import side_then
 from bot.ports import Summarizer
 from bot.results import Results
 from bot.summaries import ArgumentView, SteelmanReport
+
+
+READ_WHOLE = ("arguments", "endorsements", "positions", "restatements", "itt_entries", "itt_ratings")
 
 
 @dataclass
@@ -30,6 +34,10 @@ class DebateDoc:
     endorsed: Counter = field(default_factory=Counter)  # argument number -> endorsements
     rebuttals: dict[int, list[int]] = field(default_factory=dict)  # argument -> the arguments answering it
     engine: tuple[str, str | None] = ("extractive", None)  # who wrote `report`: engine, language model
+    source: str = "export"  # `report` written at export, or "posted": as the bot posted it (export/posted.py)
+    restatements: list[dict[str, Any]] = field(default_factory=list)
+    itt_entries: list[dict[str, Any]] = field(default_factory=list)
+    itt_ratings: list[dict[str, Any]] = field(default_factory=list)
 
     def names(self) -> dict[str, str]:
         """Member id -> the name shown (their latest), over everyone who took part."""
@@ -41,17 +49,13 @@ class DebateDoc:
         return found
 
 
-def engine_of(summarizer: Summarizer, report: SteelmanReport) -> tuple[str, str | None]:
-    """(engine, model): the engine that wrote the report, and the language model's name if it was one."""
-    model = getattr(summarizer, "model", None) if report.engine == "llm" else None
-    return report.engine, model or None
-
-
-def engine_line(engine: str | None, model: str | None) -> str:
-    """How a readable export says who wrote its steelman."""
+def engine_line(engine: str | None, model: str | None, note: str = "") -> str:
+    """How a readable export says who wrote its steelman (and the report's note on it, if any)."""
     if engine == "llm":
-        return f"Written by a language model ({model or 'unnamed'}) from members' arguments; quotes checked."
-    return f"Chosen from members' own words by the {engine} engine."
+        said = f"Written by a language model ({model or 'unnamed'}) from members' arguments; quotes checked."
+    else:
+        said = f"Chosen from members' own words by the {engine} engine."
+    return f"{said} {note}" if note else said
 
 
 def debate_of(row: dict[str, Any]) -> Debate:
@@ -73,7 +77,7 @@ def _position(debate_id: int, r: dict[str, Any]) -> Position:
 
 async def load(source: Source, row: dict[str, Any], summarizer: Summarizer) -> DebateDoc:
     debate = debate_of(row)
-    tables = {t: [r async for r in source.rows(t, row["id"])] for t in ("arguments", "endorsements", "positions")}
+    tables = {t: [r async for r in source.rows(t, row["id"])] for t in READ_WHOLE}
     positions = [_position(debate.id, r) for r in tables["positions"]]
     history: dict[str, list] = {}
     for p in positions:
@@ -84,9 +88,11 @@ async def load(source: Source, row: dict[str, Any], summarizer: Summarizer) -> D
         endorsers.setdefault(e["argument"], []).append((e["member_id"], side))
     views = [ArgumentView(a["number"], a["side"], a["text"], a["author_id"], a["author_name"], a["rebuts"],
                           tuple(endorsers.get(a["number"], ()))) for a in tables["arguments"]]
+    written = await steelman_of(source.read, source.space_id, debate.id, views, debate.side_keys, summarizer)
     doc = DebateDoc(debate, row, tables["arguments"], tables["endorsements"], tables["positions"],
-                    results.compute(debate, positions), summarizer.summarize(views, debate.side_keys, 3))
-    doc.engine = engine_of(summarizer, doc.report)
+                    results.compute(debate, positions), written.report)
+    doc.engine, doc.source = (written.engine, written.model), written.source
+    doc.restatements, doc.itt_entries, doc.itt_ratings = (tables[t] for t in READ_WHOLE[3:])
     doc.endorsed.update(e["argument"] for e in tables["endorsements"])
     for a in tables["arguments"]:
         if a["rebuts"]:

@@ -11,7 +11,7 @@ from html import escape
 from typing import IO
 
 from bot.domain import UNDECIDED
-from bot.export import charts, opinion_section
+from bot.export import charts, itt_section, opinion_section
 from bot.export.document import DebateDoc, engine_line, flows, load, per_phase
 from bot.export.markdown import _verdict
 from bot.export.source import Source
@@ -66,7 +66,8 @@ def _arguments(doc: DebateDoc) -> list[str]:
 
 def _steelman(doc: DebateDoc) -> list[str]:
     d, report = doc.debate, doc.report
-    out = ["<h2>Steelman</h2>", f'<p class="meta engine">{escape(engine_line(*doc.engine))}</p>']
+    said = engine_line(*doc.engine, doc.report.engine_note)
+    out = ["<h2>Steelman</h2>", f'<p class="meta engine">{escape(said)}</p>']
     for side in d.sides:
         picks = "".join(f"<li>#{p.number} {escape(p.text)}</li>" for p in report.sides.get(side.key, []))
         out.append(f"<h3>The case for {escape(side.label)}</h3><ul>{picks or '<li>No arguments.</li>'}</ul>")
@@ -89,7 +90,7 @@ def section(doc: DebateDoc, opinion: str = "") -> str:
     parts = [f'<section class="debate" id="debate-{d.number}"><h1>Debate #{d.number}: {escape(d.motion)}</h1>',
              f"<h2>Timeline</h2><ol>{timeline}</ol>",
              f"<h2>Results</h2><p>{escape(_verdict(doc))}</p><ul>{shares}</ul>", *_charts(doc), opinion,
-             "<h2>Arguments by side</h2>", *_arguments(doc), *_steelman(doc), "</section>"]
+             "<h2>Arguments by side</h2>", *_arguments(doc), *itt_section.html(doc), *_steelman(doc), "</section>"]
     return "\n".join(parts)
 
 

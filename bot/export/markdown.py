@@ -6,6 +6,7 @@ import io
 from typing import IO
 
 from bot.domain import UNDECIDED
+from bot.export import itt_section
 from bot.export.document import DebateDoc, engine_line, load
 from bot.export.source import Source
 from bot.ports import Summarizer
@@ -44,7 +45,8 @@ def transcript(doc: DebateDoc) -> list[str]:
             lines.append(f"- **#{a['number']}** {a['text']} — {author}, {d.format.phase_name(a['phase'])}; "
                          + "; ".join(extra))
         lines.append("")
-    lines += ["## Steelman", "", f"_{engine_line(*doc.engine)}_", ""]
+    lines += itt_section.markdown(doc)
+    lines += ["## Steelman", "", f"_{engine_line(*doc.engine, doc.report.engine_note)}_", ""]
     for side in d.sides:
         picks = doc.report.sides.get(side.key, [])
         lines.append(f"**The case for {side.label}**: " + (" ".join(f"#{p.number} “{p.text}”" for p in picks)

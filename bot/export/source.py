@@ -28,11 +28,18 @@ MEMBER_COLUMNS = {
     "positions": (("member_id", "member_name"),),
     "audit": (("actor_id", "actor_name"),),
     "ratings": (("member_id", "member_name"),),
+    "itt_entries": (("author_id", "author_name"),),
+    "itt_ratings": (("member_id", "member_name"),),
+    "restatements": (),
 }
 # leading key columns of a text row, and which exported column is the member's id (their name follows)
-KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1, "ratings": 1}
-TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1, "ratings": 2}
+KEY_WIDTH = {"arguments": 1, "endorsements": 3, "positions": 1, "audit": 1, "ratings": 1, "itt_entries": 1,
+             "itt_ratings": 1, "restatements": 2}
+TEXT_MEMBER = {"arguments": 2, "endorsements": 2, "positions": 1, "audit": 1, "ratings": 2, "itt_entries": 2,
+               "itt_ratings": 2}  # restatements name no member (their rebuttal's author is the argument's)
 PLATFORM_COLUMNS = frozenset({"channel_id", "thread_id"})
+# tables the store can write as CSV lines itself (`export_csv_page`: those paged by one key column)
+CSV_READY = frozenset({"arguments", "positions", "audit", "ratings", "itt_entries", "itt_ratings"})
 COUNTED = frozenset({"arguments", "endorsements", "positions"})  # what `total` counts, and progress reports
 INTERNAL = frozenset({"id", "debate_id"})  # the store's own keys: paging only, not part of the record
 
@@ -93,7 +100,7 @@ class Source:
         debate = debate_id if debate_id is not None else self.debate_id
         key = KEY_WIDTH[table]
         strip = operator.itemgetter(slice(key, None))
-        spot = TEXT_MEMBER[table] + key  # the member's id, followed by their name
+        spot = TEXT_MEMBER[table] + key if table in TEXT_MEMBER else None  # the member's id, then name
 
         def read(after: tuple | None) -> Awaitable[Any]:
             return self.read(lambda uow: uow.export_text_page(self.space_id, table, after, TEXT_PAGE, debate))
@@ -106,11 +113,32 @@ class Source:
             if found:
                 if self.progress and table in COUNTED:
                     self.progress(len(found))
-                if self.names is None:
+                if self.names is None or spot is None:
                     yield list(map(strip, found))
                 else:
                     of = self.names.of
                     yield [(*r[key:spot], of(r[spot]), of(r[spot]), *r[spot + 2:]) for r in found]
+            if cursor is None:
+                return
+
+    async def csv_pages(self, table: str) -> AsyncIterator[bytes]:
+        """The table's rows as CSV lines the database wrote (UTF-8), in big pages; the next page is read
+        while this one is written. Only without pseudonyms (which are keyed hashes made here)."""
+        assert self.names is None and table in CSV_READY
+
+        def read(after: tuple | None) -> Awaitable[Any]:
+            return self.read(lambda uow: uow.export_csv_page(self.space_id, table, after, TEXT_PAGE,
+                                                             self.debate_id))
+
+        pending = asyncio.ensure_future(read(None)) if self.overlap else None
+        cursor: tuple | None = None
+        while True:
+            lines, count, cursor = await (pending if pending is not None else read(cursor))
+            pending = asyncio.ensure_future(read(cursor)) if self.overlap and cursor is not None else None
+            if count:
+                if self.progress and table in COUNTED:
+                    self.progress(count)
+                yield lines
             if cursor is None:
                 return
 

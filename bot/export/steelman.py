@@ -1,7 +1,8 @@
 """The steelman of each debate as the exports carry it, saying which engine wrote it.
 
-An export's summary is written when the export is: by the engine the export was given (the extractive one,
-unless it is a language model, whose model is named). The streaming formats summarise a debate only up to
+Each debate's summary is the one its space's chosen engine wrote (bot/export/posted.py): the extractive
+one, written at export, or the language model's as the bot posted it when the debate closed (`source`
+says which; the model is named). The streaming formats summarise a debate only up to
 `SUMMARY_LIMIT` records, since a summary needs the whole debate in memory; above it the record says why it
 has none, and `/steelman` or the `md` and `html` formats (which hold one debate at a time) give it.
 """
@@ -11,19 +12,19 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot.export.document import engine_of, load
+from bot.export.document import DebateDoc, load
 from bot.export.source import Source
 from bot.ports import Summarizer
-from bot.summaries import SteelmanReport
 
 SUMMARY_LIMIT = 20_000  # arguments, endorsements and positions of one debate
-CSV_COLUMNS = ("debate", "engine", "model", "part", "side", "rank", "argument", "text", "rebuttals")
+CSV_COLUMNS = ("debate", "engine", "model", "source", "part", "side", "rank", "argument", "text", "rebuttals")
 
 
-def record(number: int, report: SteelmanReport, summarizer: Summarizer) -> dict[str, Any]:
-    engine, model = engine_of(summarizer, report)
+def record(number: int, doc: DebateDoc) -> dict[str, Any]:
+    report = doc.report
+    (engine, model), source = doc.engine, doc.source
     return {
-        "debate": number, "engine": engine, "model": model, "note": report.engine_note,
+        "debate": number, "engine": engine, "model": model, "source": source, "note": report.engine_note,
         "sides": [{"side": side, "picks": [{"argument": p.number, "text": p.text} for p in picks],
                    "points": list(report.points.get(side, []))} for side, picks in report.sides.items()],
         "common_ground": [{"argument": p.number, "text": p.text} for p in report.common_ground],
@@ -36,17 +37,18 @@ async def summary(source: Source, row: dict[str, Any], summarizer: Summarizer) -
     """The debate's steelman record (see `record`), or one saying why there is none."""
     records = await source.read(lambda uow: uow.count_records(source.space_id, row["id"]))
     if records > SUMMARY_LIMIT:
-        return {"debate": row["debate"], "engine": None, "model": None, "sides": [], "common_ground": [],
+        return {"debate": row["debate"], "engine": None, "model": None, "source": None, "sides": [],
+                "common_ground": [],
                 "cruxes": [], "note": f"Not summarised in this format: the debate holds {records:,} records "
                                       f"(the limit is {SUMMARY_LIMIT:,}); the md or html export has it."}
     quiet = dataclasses.replace(source, progress=None)  # a second read of rows already counted once
-    return record(row["debate"], (await load(quiet, row, summarizer)).report, summarizer)
+    return record(row["debate"], await load(quiet, row, summarizer))
 
 
 def csv_rows(summary: dict[str, Any]) -> list[tuple]:
     """A steelman record as rows of `steelman.csv` (CSV_COLUMNS): each side's picks and the model's
     points, the common ground and the cruxes, each row naming the engine that wrote it."""
-    head = (summary["debate"], summary["engine"], summary["model"])
+    head = (summary["debate"], summary["engine"], summary["model"], summary["source"])
     rows: list[tuple] = []
     for side in summary["sides"]:
         rows += [(*head, "case", side["side"], n, p["argument"], p["text"], None)

@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import IO, Any
 
 from bot.export import steelman
-from bot.export.source import Source, public, rounds_of
+from bot.export.source import CSV_READY, Source, public, rounds_of
 from bot.ports import Summarizer
 
-SCHEMA_VERSION = "1.1"  # 1.1: each debate's steelman (with its engine) and members' ratings of it
+SCHEMA_VERSION = "1.2"  # 1.1: each debate's steelman (with its engine) and members' ratings of it;
+# 1.2: restatements, Turing-test entries and their ratings; where each steelman came from
 COLUMNS: dict[str, tuple[str, ...]] = {
     "debates": ("debate", "motion", "sides", "format", "state", "phase", "started_by", "started_by_name",
                 "channel_id", "thread_id", "created_at", "pre_vote_closed_at", "post_vote_closed_at", "closed_at"),
@@ -26,10 +27,20 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                   "recorded_at"),
     "ratings": ("debate", "side", "member_id", "member_name", "member_side", "stars", "engine", "created_at"),
     "audit": ("debate", "actor_id", "actor_name", "action", "detail", "at"),
+    "restatements": ("debate", "rebuttal", "restates", "text", "accepted", "judged_at"),
+    "itt_entries": ("debate", "number", "author_id", "author_name", "author_side", "side", "text", "created_at"),
+    "itt_ratings": ("debate", "entry", "member_id", "member_name", "member_side", "passed", "created_at"),
     "steelman": steelman.CSV_COLUMNS,
 }
-TEXT_TABLES = frozenset({"arguments", "endorsements", "positions", "ratings", "audit"})
-CSV_FILES = ("debates", "rounds", "arguments", "endorsements", "positions", "ratings", "steelman", "audit")
+TEXT_TABLES = frozenset({"arguments", "endorsements", "positions", "ratings", "audit", "restatements",
+                         "itt_entries", "itt_ratings"})
+# what each debate holds in `json` (arrays by these names) and `jsonl` (records of these types), in order
+DEBATE_TABLES = {"arguments": "argument", "restatements": "restatement", "endorsements": "endorsement",
+                 "positions": "position", "ratings": "rating", "itt_entries": "itt_entry",
+                 "itt_ratings": "itt_rating"}
+YES_NO = frozenset({"passed", "accepted"})  # 1/0 in CSV, booleans in JSON
+CSV_FILES = ("debates", "rounds", "arguments", "restatements", "endorsements", "positions", "ratings",
+             "itt_entries", "itt_ratings", "steelman", "audit")
 
 
 def cell(value: Any) -> Any:
@@ -49,6 +60,11 @@ async def write_csv(source: Source, out: IO[bytes], now: datetime, summarizer: S
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for table in CSV_FILES:
             with archive.open(f"{table}.csv", "w") as raw:
+                if source.names is None and table in CSV_READY:  # the database writes the lines itself
+                    raw.write((",".join(COLUMNS[table]) + "\r\n").encode())
+                    async for lines in source.csv_pages(table):
+                        raw.write(lines)
+                    continue
                 text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
                 writer = csv.writer(text)
                 writer.writerow(COLUMNS[table])
@@ -97,7 +113,7 @@ async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[
         item["rounds"] = rounds_of(debate)
         body = _dumps(item)
         text.write(body[:-1])
-        for table in ("arguments", "endorsements", "positions", "ratings"):
+        for table in DEBATE_TABLES:
             text.write(f', "{table}": [')
             await _array(text, source, table, debate["id"])
             text.write("]")
@@ -110,11 +126,17 @@ async def write_json(source: Source, out: IO[bytes], now: datetime, space: dict[
     text.detach()
 
 
+def _yes_no(columns: tuple[str, ...], row: tuple) -> dict[str, Any]:
+    """A record whose yes/no columns (stored 1/0, as the CSV keeps them) are JSON booleans."""
+    return {c: bool(v) if c in YES_NO and v is not None else v for c, v in zip(columns, row)}
+
+
 async def _array(text: io.TextIOWrapper, source: Source, table: str, debate_id: int | None = None) -> None:
     columns, first = COLUMNS[table], True
+    record = _yes_no if YES_NO.intersection(columns) else lambda c, r: dict(zip(c, r))
     async for rows in source.text_pages(table, debate_id):
         for row in rows:
-            text.write(("" if first else ", ") + _dumps(dict(zip(columns, row))))
+            text.write(("" if first else ", ") + _dumps(record(columns, row)))
             first = False
 
 
@@ -132,8 +154,7 @@ async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict
         text.write(_dumps({"type": "debate", **_record(debate)}) + "\n")
         for phase in rounds_of(debate):
             text.write(_dumps({"type": "round", **phase}) + "\n")
-        for table, kind in (("arguments", "argument"), ("endorsements", "endorsement"),
-                            ("positions", "position"), ("ratings", "rating")):
+        for table, kind in DEBATE_TABLES.items():
             await _lines(text, source, table, kind, debate["id"])
         text.write(_dumps({"type": "steelman", **await steelman.summary(source, debate, summarizer)}) + "\n")
     await _lines(text, source, "audit", "audit")
@@ -144,5 +165,6 @@ async def write_jsonl(source: Source, out: IO[bytes], now: datetime, space: dict
 async def _lines(text: io.TextIOWrapper, source: Source, table: str, kind: str, debate_id: int | None = None
                  ) -> None:
     columns = ("type", *COLUMNS[table])
+    record = _yes_no if YES_NO.intersection(columns) else lambda c, r: dict(zip(c, r))
     async for rows in source.text_pages(table, debate_id):
-        text.writelines(_dumps(dict(zip(columns, (kind, *r)))) + "\n" for r in rows)
+        text.writelines(_dumps(record(columns, (kind, *r))) + "\n" for r in rows)

@@ -12,7 +12,7 @@ from bot.errors import UserError
 from bot.handlers.common import CLOSING_STEELMAN, Ctx, chosen_llm, close_with, find_debate, summarize, views
 from bot.jobs import JobCtx, job_kind
 from bot.messages import Message, Reply
-from bot.summaries import Rating, side_ratings
+from bot.summaries import Rating, StoredSteelman, side_ratings
 
 log = logging.getLogger(__name__)
 ENGINES = ("extractive", "llm")
@@ -82,7 +82,14 @@ async def closing_steelman(ctx: JobCtx) -> bool:
             log.exception("the language model's closing steelman for debate %s failed", debate.id)
             report = fallback.summarize(arguments, debate.side_keys, PER_SIDE)
             report.engine_note = "The language model failed, so every side shows members' own words."
-        await transact(lambda uow: close_with(uow, debate, report, now))
+
+        async def post(uow) -> None:
+            if report.engine == "llm":  # kept as posted: exports carry it (bot/export/posted.py)
+                await uow.store_steelman(debate.space_id, debate.id,
+                                         StoredSteelman.of(report, getattr(llm, "model", "") or "", now))
+            await close_with(uow, debate, report, now)
+
+        await transact(post)
 
     ctx.after.append(write)
     return True

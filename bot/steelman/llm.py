@@ -120,6 +120,12 @@ class LLM:
                 return Answer(failure=str(gone), transient=True)
         return Answer(failure=f"its answer failed the check twice ({reason})")
 
+    def known(self, side: str, picks: list[Pick]) -> tuple[str, ...] | None:
+        """The points this engine already wrote for the side's picks (cached from an earlier request), or
+        None: asks nothing (exports use it, bot/export/posted.py)."""
+        answer = self._cache.get(self._key(side, picks))
+        return answer.points if answer is not None and answer.points else None
+
     def _key(self, side: str, picks: list[Pick]) -> str:
         state = json.dumps(
             [self.model, side, [(p.number, p.text) for p in picks]], ensure_ascii=False

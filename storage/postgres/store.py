@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from bot.errors import StoreUnavailable
+from storage.export_sql import iso
 from storage.postgres import migrations
 from storage.postgres.errors import UNREACHABLE, discard, explain, safe_url
 from storage.postgres.wake import Wakes
@@ -340,6 +341,23 @@ class PgDb:
 
     def utc_text(self, column: str) -> str:
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+
+    def csv_line(self, fields: list[tuple[str, str]]) -> str:
+        """One CSV line from (kind, column) fields, as Python's csv.writer writes the text tuples."""
+        args = []
+        for kind, column in fields:
+            if kind == "time":
+                args.append(iso(self, column))
+            elif kind == "number":
+                args.append(column)
+            else:
+                args.append(f"CASE WHEN strpos({column}, ',') > 0 OR strpos({column}, '\"') > 0 OR "
+                            f"strpos({column}, chr(13)) > 0 OR strpos({column}, chr(10)) > 0 "
+                            f"THEN '\"' || replace({column}, '\"', '\"\"') || '\"' ELSE {column} END")
+        return f"format('{','.join(['%s'] * len(args))}' || chr(13) || chr(10), {', '.join(args)})"
+
+    def csv_join(self, line: str, key: str) -> str:
+        return f"convert_to(string_agg({line}, '' ORDER BY {key}), 'UTF8')"
 
     def _noting_xid(self, sql: str) -> str:
         if self.xid is None and " RETURNING " in sql:

@@ -55,6 +55,31 @@ class SqliteDb:
     def utc_text(self, column: str) -> str:
         return column  # times are stored so (storage.codec.ts)
 
+    def csv_line(self, fields: list[tuple[str, str]]) -> str:
+        """One CSV line from (kind, column) fields, formatted by SQLite in one printf: text quoted only
+        when it holds a comma, quote, CR or LF (%w doubles the quotes), NULL as nothing, times as
+        `isoformat` writes them (fixed-width text: the fraction cut when it is zero)."""
+        marks, args = [], []
+        for kind, column in fields:
+            if kind == "time":
+                marks.append("%.*s%s")
+                args += [f"CASE WHEN substr({column}, 21) = '000000' THEN 19 ELSE 26 END", column,
+                         f"CASE WHEN {column} IS NULL THEN '' ELSE '+00:00' END"]
+            elif kind == "number":
+                marks.append("%s")
+                args.append(column)
+            else:
+                marks.append("%s")
+                args.append(f"CASE WHEN instr({column}, ',') OR instr({column}, '\"') OR instr({column}, char(13)) "
+                            f"OR instr({column}, char(10)) THEN printf('\"%w\"', {column}) ELSE {column} END")
+        return f"printf('{','.join(marks)}' || char(13, 10), {', '.join(args)})"
+
+    def csv_join(self, line: str, key: str) -> str:
+        # the lines of the page's rows, in the page's order (the ordered subquery feeds the aggregate in
+        # order; SQLite 3.44 and later are told so explicitly), as UTF-8 bytes
+        order = f" ORDER BY {key}" if sqlite3.sqlite_version_info >= (3, 44) else ""
+        return f"CAST(group_concat({line}, ''{order}) AS BLOB)"
+
     def _cursor(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
         native = self._statements.get(sql)
         if native is None:
