@@ -38,7 +38,7 @@ def clean_name(name: str, limit: int = 80) -> str:
     return shorten(text, limit) or "someone"
 
 
-@functools.lru_cache(maxsize=4096)  # a debate's few side names are slugged on every command that names one
+@functools.lru_cache(maxsize=512)  # a debate's few side names are slugged on every command that names one
 def slug(text: str) -> str:
     """A side's key: lower case, words joined by hyphens, in any script ("Go faster" -> "go-faster",
     "против" -> "против"). Accents on Latin letters go ("Café" -> "cafe", as keys always were); other
