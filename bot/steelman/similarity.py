@@ -22,6 +22,7 @@ OVERLAP_WEIGHT = 0.7  # word overlap of 0.72 resembles as much as a cosine of 0.
 MAX_CANDIDATES = 10  # in a crowded bucket, how many earlier members each argument is compared with
 MANY_POSTS = 8  # a member with more posts than this has their share summed once, not compared pairwise
 POPULAR = 3  # groups this large get a second pass: a crowd split by its filler words is large
+_PAIRS = tuple(n * (n - 1) // 2 for n in range(SIGNATURE + 1))  # bucket keys of a signature of n terms
 
 
 class Vector(NamedTuple):
@@ -65,7 +66,8 @@ class Corpus:
         """The argument's content words alone (TF-IDF): what it is about, not how it is phrased."""
         vec = self._themes.get(i)
         if vec is None:
-            feats = [t for t in self.features[i] if " " not in t]  # bigrams hold a space
+            # Stems are letters and digits only; bigrams hold a space (filtered in C, not a Python loop).
+            feats = list(filter(str.isalnum, self.features[i]))
             weights = list(map(self._weight.__getitem__, feats))
             vec = self._themes[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
         return vec
@@ -115,6 +117,13 @@ class Corpus:
                 mine.setdefault(author, []).append(i)
         out: dict[int, float] = {}
         for author, idx in mine.items():
+            if len(idx) == 2:  # the common case: one dot serves both posts
+                i, j = idx
+                wi, wj = vectors[i].weights, vectors[j].weights
+                dot = math.fsum([wi[t] * wj[t] for t in wi.keys() & wj.keys()])
+                out[i] = (vectors[i].norm + dot / vectors[j].norm) / 2
+                out[j] = (vectors[j].norm + dot / vectors[i].norm) / 2
+                continue
             if len(idx) <= MANY_POSTS:  # pairwise: a few C-level key intersections
                 for i in idx:
                     wi = vectors[i].weights
@@ -202,9 +211,10 @@ def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int
     Every pair of an argument's signature terms is a bucket key, so sharing two rare terms means sharing a
     bucket: no per-argument counting. A crowded bucket links each member to its first (strongest) few only.
     """
-    key_lists = list(map(_bucket_keys, _signatures(heads, corpus)))
-    keys = list(chain.from_iterable(key_lists))
-    owners = list(chain.from_iterable(map(repeat, range(len(key_lists)), map(len, key_lists))))
+    # A very short text's one rare term is its key, paired with -1; every key list is built in C.
+    sigs = [sig if len(sig) != 1 else [sig[0], -1] for sig in _signatures(heads, corpus)]
+    keys = list(chain.from_iterable(map(combinations, sigs, repeat(2))))
+    owners = list(chain.from_iterable(map(repeat, range(len(sigs)), map(_PAIRS.__getitem__, map(len, sigs)))))
     # Most keys belong to one argument only: count them in C and build lists for the shared ones alone.
     shared = {key for key, n in Counter(keys).items() if n > 1}
     buckets: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
@@ -215,12 +225,6 @@ def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int
     for members in buckets.values():
         pairs.update((m, k) for i, k in enumerate(members[1:], 1) for m in members[: min(i, MAX_CANDIDATES)])
     return pairs
-
-
-def _bucket_keys(sig: list[int]) -> list[tuple[int, int]]:
-    if len(sig) == 1:
-        return [(sig[0], -1)]  # a very short text: its one rare term is its key
-    return list(combinations(sig, 2))
 
 
 def _neighbours(heads: Sequence[int], corpus: Corpus, floor: float) -> list[dict[int, float]]:
