@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import chain, combinations, repeat
+from itertools import chain, combinations, filterfalse, repeat
 from operator import mul
 from typing import NamedTuple
 
@@ -22,6 +22,7 @@ OVERLAP_WEIGHT = 0.7  # word overlap of 0.72 resembles as much as a cosine of 0.
 MAX_CANDIDATES = 10  # in a crowded bucket, how many earlier members each argument is compared with
 MANY_POSTS = 8  # a member with more posts than this has their share summed once, not compared pairwise
 POPULAR = 3  # groups this large get a second pass: a crowd split by its filler words is large
+COMMON_SHARE = 0.3  # a word more than this share of the side uses is the motion's, not one point's (CV)
 _PAIRS = tuple(n * (n - 1) // 2 for n in range(SIGNATURE + 1))  # bucket keys of a signature of n terms
 
 
@@ -36,8 +37,9 @@ class Corpus:
     Binary weights, because in a few sentences a repeated word is emphasis, not a second reason.
     """
 
-    def __init__(self, feature_lists: Sequence[Sequence[str]]):
+    def __init__(self, feature_lists: Sequence[Sequence[str]], common_share: float = COMMON_SHARE):
         self.features = feature_lists
+        self.common_share = common_share
         self.df: Counter[str] = Counter(chain.from_iterable(feature_lists))
         log_n = math.log(len(feature_lists) + 1)
         # Smoothed idf depends on the document frequency only: one table entry per possible frequency.
@@ -47,6 +49,7 @@ class Corpus:
         self._vectors: dict[int, Vector] = {}
         self._themes: dict[int, Vector] = {}
         self._unigrams: dict[int, frozenset[str]] = {}
+        self._common: frozenset[str] | None = None
 
     def vector(self, i: int) -> Vector:
         vec = self._vectors.get(i)
@@ -62,18 +65,32 @@ class Corpus:
         # The key intersection runs in C; fsum makes the sum independent of the set's iteration order.
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
 
+    def common(self) -> frozenset[str]:
+        """Words used by more than ``common_share`` of the side (and by more than two arguments).
+
+        The motion's own words ("cannabis", "legal") run through nearly every argument of a side, whatever
+        point it makes: left in, they make every pair look alike and every argument look typical. A word
+        only two arguments share is what marks them as one point, so on a small side nothing is dropped.
+        """
+        if self._common is None:
+            cap = max(self.common_share * len(self.features), 2)
+            self._common = frozenset(t for t, d in self.df.items() if d > cap)
+        return self._common
+
     def theme(self, i: int) -> Vector:
-        """The argument's content words alone (TF-IDF): what it is about, not how it is phrased."""
+        """The argument's content words (TF-IDF) but the side's common ones: what point it makes, not how it
+        is phrased nor what motion it is about."""
         vec = self._themes.get(i)
         if vec is None:
-            # Stems are letters and digits only; bigrams hold a space (filtered in C, not a Python loop).
-            feats = list(filter(str.isalnum, self.features[i]))
+            # Stems are letters and digits only; bigrams hold a space (both filters run in C).
+            feats = list(filterfalse(self.common().__contains__, filter(str.isalnum, self.features[i])))
             weights = list(map(self._weight.__getitem__, feats))
             vec = self._themes[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
         return vec
 
     def theme_cosine(self, i: int, j: int) -> float:
-        """Cosine of content words only: two arguments on one theme share words, rarely phrasing."""
+        """Cosine of the content words the side does not all use: two arguments making one point share
+        words, rarely phrasing, and the motion's own words say nothing about which point."""
         a, b = self.theme(i), self.theme(j)
         wa, wb = a.weights, b.weights
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
