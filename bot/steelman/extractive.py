@@ -22,7 +22,7 @@ from .endorse import Endorsements, tally
 from .junk import Post, screen
 from .model import Models, load
 from .select import NOVELTY, Candidate, greedy
-from .similarity import Corpus, duplicate_groups
+from .similarity import COMMON_SHARE, Corpus, duplicate_groups
 
 DUPLICATE_THRESHOLD = 0.5  # resemblance at which two arguments make the same point in nearly the same words
 WEIGHT_QUALITY = 1.0
@@ -42,6 +42,7 @@ class Tuning:
     central: float = WEIGHT_CENTRAL
     support: float = WEIGHT_SUPPORT
     novelty: float = NOVELTY
+    common: float = COMMON_SHARE  # share of the side above which a word says nothing about the point
 
 
 DEFAULT = Tuning()
@@ -123,7 +124,7 @@ def _side_picks(
     if not kept:
         return [], 0
     views = [views[i] for i in kept]
-    corpus = Corpus([parsed[i].features for i in kept])
+    corpus = Corpus([parsed[i].features for i in kept], tuning.common)
     qual_point = [cache.scores(a.text) for a in views]
     qual = _standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
     point = _standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])

@@ -1,8 +1,9 @@
 """Choosing a few distinct points: maximal marginal relevance over TF-IDF with a learned prior.
 
 A pick is worth its merit (predicted quality, whether it makes a recurring point, distinct supporters and
-endorsements) minus NOVELTY times its cosine with the closest earlier pick; a near-duplicate of an earlier
-pick is never chosen. A study of 17 selectors on ArgKP found this the most stable across topics left out (a
+endorsements) minus NOVELTY times its cosine with the closest earlier pick, over the content words that
+not most of the side uses (Corpus.theme: the motion's own words would make every pair alike); a
+near-duplicate of an earlier pick is never chosen. A study of 17 selectors on ArgKP found this the most stable across topics left out (a
 flat optimum for the novelty weight), where tuned clustering and learned similarity lost their gains. The
 penalty can only grow as picks accumulate, so a lazy greedy (re-score only the current best) gives exactly
 the plain greedy's answer while scoring most candidates once.

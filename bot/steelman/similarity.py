@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import chain, combinations, repeat
+from itertools import chain, combinations, filterfalse, repeat
 from operator import mul
 from typing import NamedTuple
 
@@ -22,6 +22,8 @@ OVERLAP_WEIGHT = 0.7  # word overlap of 0.72 resembles as much as a cosine of 0.
 MAX_CANDIDATES = 10  # in a crowded bucket, how many earlier members each argument is compared with
 MANY_POSTS = 8  # a member with more posts than this has their share summed once, not compared pairwise
 POPULAR = 3  # groups this large get a second pass: a crowd split by its filler words is large
+COMMON_SHARE = 0.3  # a word more than this share of the side uses is the motion's, not one point's (CV)
+_PAIRS = tuple(n * (n - 1) // 2 for n in range(SIGNATURE + 1))  # bucket keys of a signature of n terms
 
 
 class Vector(NamedTuple):
@@ -35,8 +37,9 @@ class Corpus:
     Binary weights, because in a few sentences a repeated word is emphasis, not a second reason.
     """
 
-    def __init__(self, feature_lists: Sequence[Sequence[str]]):
+    def __init__(self, feature_lists: Sequence[Sequence[str]], common_share: float = COMMON_SHARE):
         self.features = feature_lists
+        self.common_share = common_share
         self.df: Counter[str] = Counter(chain.from_iterable(feature_lists))
         log_n = math.log(len(feature_lists) + 1)
         # Smoothed idf depends on the document frequency only: one table entry per possible frequency.
@@ -46,6 +49,7 @@ class Corpus:
         self._vectors: dict[int, Vector] = {}
         self._themes: dict[int, Vector] = {}
         self._unigrams: dict[int, frozenset[str]] = {}
+        self._common: frozenset[str] | None = None
 
     def vector(self, i: int) -> Vector:
         vec = self._vectors.get(i)
@@ -61,17 +65,32 @@ class Corpus:
         # The key intersection runs in C; fsum makes the sum independent of the set's iteration order.
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
 
+    def common(self) -> frozenset[str]:
+        """Words used by more than ``common_share`` of the side (and by more than two arguments).
+
+        The motion's own words ("cannabis", "legal") run through nearly every argument of a side, whatever
+        point it makes: left in, they make every pair look alike and every argument look typical. A word
+        only two arguments share is what marks them as one point, so on a small side nothing is dropped.
+        """
+        if self._common is None:
+            cap = max(self.common_share * len(self.features), 2)
+            self._common = frozenset(t for t, d in self.df.items() if d > cap)
+        return self._common
+
     def theme(self, i: int) -> Vector:
-        """The argument's content words alone (TF-IDF): what it is about, not how it is phrased."""
+        """The argument's content words (TF-IDF) but the side's common ones: what point it makes, not how it
+        is phrased nor what motion it is about."""
         vec = self._themes.get(i)
         if vec is None:
-            feats = [t for t in self.features[i] if " " not in t]  # bigrams hold a space
+            # Stems are letters and digits only; bigrams hold a space (both filters run in C).
+            feats = list(filterfalse(self.common().__contains__, filter(str.isalnum, self.features[i])))
             weights = list(map(self._weight.__getitem__, feats))
             vec = self._themes[i] = Vector(dict(zip(feats, weights)), math.hypot(*weights) or 1.0)
         return vec
 
     def theme_cosine(self, i: int, j: int) -> float:
-        """Cosine of content words only: two arguments on one theme share words, rarely phrasing."""
+        """Cosine of the content words the side does not all use: two arguments making one point share
+        words, rarely phrasing, and the motion's own words say nothing about which point."""
         a, b = self.theme(i), self.theme(j)
         wa, wb = a.weights, b.weights
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
@@ -115,6 +134,13 @@ class Corpus:
                 mine.setdefault(author, []).append(i)
         out: dict[int, float] = {}
         for author, idx in mine.items():
+            if len(idx) == 2:  # the common case: one dot serves both posts
+                i, j = idx
+                wi, wj = vectors[i].weights, vectors[j].weights
+                dot = math.fsum([wi[t] * wj[t] for t in wi.keys() & wj.keys()])
+                out[i] = (vectors[i].norm + dot / vectors[j].norm) / 2
+                out[j] = (vectors[j].norm + dot / vectors[i].norm) / 2
+                continue
             if len(idx) <= MANY_POSTS:  # pairwise: a few C-level key intersections
                 for i in idx:
                     wi = vectors[i].weights
@@ -202,9 +228,10 @@ def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int
     Every pair of an argument's signature terms is a bucket key, so sharing two rare terms means sharing a
     bucket: no per-argument counting. A crowded bucket links each member to its first (strongest) few only.
     """
-    key_lists = list(map(_bucket_keys, _signatures(heads, corpus)))
-    keys = list(chain.from_iterable(key_lists))
-    owners = list(chain.from_iterable(map(repeat, range(len(key_lists)), map(len, key_lists))))
+    # A very short text's one rare term is its key, paired with -1; every key list is built in C.
+    sigs = [sig if len(sig) != 1 else [sig[0], -1] for sig in _signatures(heads, corpus)]
+    keys = list(chain.from_iterable(map(combinations, sigs, repeat(2))))
+    owners = list(chain.from_iterable(map(repeat, range(len(sigs)), map(_PAIRS.__getitem__, map(len, sigs)))))
     # Most keys belong to one argument only: count them in C and build lists for the shared ones alone.
     shared = {key for key, n in Counter(keys).items() if n > 1}
     buckets: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
@@ -215,12 +242,6 @@ def _candidate_pairs(heads: Sequence[int], corpus: Corpus) -> set[tuple[int, int
     for members in buckets.values():
         pairs.update((m, k) for i, k in enumerate(members[1:], 1) for m in members[: min(i, MAX_CANDIDATES)])
     return pairs
-
-
-def _bucket_keys(sig: list[int]) -> list[tuple[int, int]]:
-    if len(sig) == 1:
-        return [(sig[0], -1)]  # a very short text: its one rare term is its key
-    return list(combinations(sig, 2))
 
 
 def _neighbours(heads: Sequence[int], corpus: Corpus, floor: float) -> list[dict[int, float]]:
