@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot import itt, render, render_itt, results
+from bot import itt, render, render_itt, results, rules
 from bot.commands import Bound
 from bot.config import Settings
 from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Job, Space, SpaceRef, State
@@ -70,6 +70,21 @@ async def find_debate(ctx: Ctx, example: str, share: bool = False) -> Debate:
         "This is not a debate's thread, so I can't tell which debate you mean.",
         f"Post in the debate's thread, or name it, e.g. `{example}`.",
     )
+
+
+async def check_pace(ctx: Ctx, debate: Debate, kind: str, note: bool = False) -> None:
+    """Per-member rate limits of `kind` (a key of rules.PACED) in this debate, from the `[limits]` keys
+    `<kind>_per_minute` and `<kind>_per_debate`, counted from the member's own rows. Call it once what
+    they asked is known to change something (a repeat is free), just before writing it. `note`: the
+    kind leaves no row of its own, so one is noted for it."""
+    limits, member = ctx.settings.limits, ctx.actor.user_id
+    per_minute, per_debate = getattr(limits, f"{kind}_per_minute"), getattr(limits, f"{kind}_per_debate")
+    known = ctx.uow.positions_known(debate.id, member) if kind == "position_changes" else None
+    if known is None or known >= min(per_minute, per_debate):  # fewer in all than either limit: no count
+        total, recent, oldest = await ctx.uow.pace(kind, debate.id, member, ctx.now - rules.PACE_WINDOW)
+        rules.check_pace(kind, total, recent, oldest, ctx.now, per_minute, per_debate, debate.number)
+    if note:
+        await ctx.uow.note_action(kind, debate.id, member, ctx.now)
 
 
 async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from bot import render, rules
 from bot.domain import UNDECIDED
 from bot.errors import UserError
-from bot.handlers.common import CLOSING_STEELMAN, Ctx, chosen_llm, close_with, find_debate, summarize, views
+from bot.handlers.common import (CLOSING_STEELMAN, Ctx, check_pace, chosen_llm, close_with, find_debate,
+                                 summarize, views)
 from bot.jobs import JobCtx, job_kind
 from bot.messages import Message, Reply
 from bot.summaries import Rating, side_ratings
@@ -105,13 +106,18 @@ async def rate(ctx: Ctx) -> Reply:
     stars = ctx.args.get("stars")
     held = await ctx.uow.latest_position(debate.id, ctx.actor.user_id)
     member_side = held.side if held else UNDECIDED
+    label = debate.label(side)
+    mine = [r for r in await ctx.uow.steelman_ratings(debate.id)
+            if r.member_id == ctx.actor.user_id and r.side == side]
+    if mine and mine[-1].stars == stars:  # a repeat (a click that arrives twice) changes nothing
+        return Reply(render.notice(debate, f"You already rated the {label} steelman {stars}/5."))
+    await check_pace(ctx, debate, "steelman_ratings")
     engine = await ctx.uow.steelman_engine(ctx.space.id) or "extractive"
     await ctx.uow.rate_steelman(
         Rating(
             debate.id, side, ctx.actor.user_id, ctx.actor.name, member_side, stars, engine, ctx.now
         )
     )
-    label = debate.label(side)
     if member_side == side:
         said = f"You rated how well the {label} steelman captures your view: {stars}/5."
     else:
