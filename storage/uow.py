@@ -390,6 +390,11 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements):  
             now, job_id,
         ) == 1
 
+    async def hold_due(self, job_id: int, lease_until: datetime) -> None:
+        """Keep a job that finish_due marked done in this transaction pending after all, under its claim
+        until `lease_until`: its work continues after the commit, and finishes it then (JobCtx.defer)."""
+        await self.db.run("UPDATE agenda SET done_at = NULL, lease_until = $2 WHERE id = $1", job_id, lease_until)
+
     async def release_claims(self, worker: str) -> int:
         """Give up what `worker` claimed and has not finished (jobs, and messages under its claim
         names `worker#n`), so another process may take it now, not when the lease runs out."""

@@ -219,7 +219,8 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
     await post_groups(uow, debate, now, arguments, {p.number for p in report.common_ground}, opinion)
     if await chosen_llm(uow, debate.space_id, summarizer) is not None:
         # The space chose the language model: its answer is awaited after this transaction, by a job
-        # (handlers/steelman.py), which then posts the steelman and closes the thread.
+        # (handlers/steelman.py), which then posts the steelman and closes the thread; written again
+        # after a crash until it has.
         await uow.schedule(Job(CLOSING_STEELMAN, now, debate.space_id, f"debate:{debate.id}", debate.id))
         return
     await close_with(uow, debate, report, now)

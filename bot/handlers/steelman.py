@@ -64,7 +64,9 @@ async def _llm(ctx: Ctx):
 @job_kind(CLOSING_STEELMAN)
 async def closing_steelman(ctx: JobCtx) -> bool:
     """A closed debate's steelman by the language model its space chose, awaited after the job's commit
-    (no transaction waits on the model); its checked fallback is the extractive steelman, as for /steelman."""
+    (no transaction waits on the model); its checked fallback is the extractive steelman, as for /steelman.
+    The job is done only when the steelman is queued: a process that dies meanwhile leaves it to be
+    written again (JobCtx.defer), and it is posted once."""
     debate = await ctx.uow.debate_by_id(ctx.job.debate_id)
     if debate is None:
         return False
@@ -76,16 +78,17 @@ async def closing_steelman(ctx: JobCtx) -> bool:
         return True
     now, fallback = ctx.now, ctx.summarizer
 
-    async def write(transact) -> None:
+    async def write(finish) -> None:
         try:
             report = await llm.summarize(arguments, debate.side_keys, PER_SIDE)
         except Exception:  # the engine itself broke (its expected failures it handles per side)
             log.exception("the language model's closing steelman for debate %s failed", debate.id)
             report = fallback.summarize(arguments, debate.side_keys, PER_SIDE)
             report.engine_note = "The language model failed, so every side shows members' own words."
-        await transact(lambda uow: close_with(uow, debate, report, now))
+        await finish(lambda uow: close_with(uow, debate, report, now))  # posted once, with the job done
 
-    ctx.after.append(write)
+    # each side: an answer and one retry, each within the model's timeout
+    ctx.defer(write, 2 * len(debate.side_keys) * ctx.settings.summary.timeout)
     return True
 
 
