@@ -102,7 +102,8 @@ def bench_settings(url: str, synchronous: str) -> Settings:
         storage["synchronous"] = synchronous
     # the rate limits are for members; a benchmark measures how many commands the bot can take
     unlimited = {"arguments_per_minute": 1000, "arguments_per_debate": 100000,
-                 "position_changes_per_minute": 1000, "position_changes_per_debate": 100000}
+                 "position_changes_per_minute": 1000, "position_changes_per_debate": 100000,
+                 "votes_per_minute": 1000, "votes_per_debate": 100000}
     return Settings.model_validate({"storage": storage, "bot": {"default_format": "bench"},
                                     "formats": {"bench": FORMAT}, "limits": unlimited})
 

@@ -58,7 +58,8 @@ async def core_rate(url: str, commands: int) -> float:
     # the rate limits are for members; the benchmark measures how many commands the bot can take
     unlimited = settings(30).model_copy(update={"limits": Settings.model_validate({"limits": {
         "arguments_per_minute": 1000, "arguments_per_debate": 100000,
-        "position_changes_per_minute": 1000, "position_changes_per_debate": 100000}}).limits})
+        "position_changes_per_minute": 1000, "position_changes_per_debate": 100000,
+        "votes_per_minute": 1000, "votes_per_debate": 100000}}).limits})
     core = bootstrap.build(unlimited, ManualClock(datetime.now(UTC)), store, worker="bench")
     left = [commands]
 

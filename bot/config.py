@@ -142,6 +142,21 @@ class Limits(Strict):
     arguments_per_debate: int = Field(default=30, ge=1, le=100000)
     position_changes_per_minute: int = Field(default=4, ge=1, le=1000)
     position_changes_per_debate: int = Field(default=20, ge=1, le=100000)
+    # The same for every other thing a member does in a debate (changes count; a repeat is free):
+    # agree / disagree / pass votes, endorsements and reactions included; ITT entries and verdicts;
+    # steelman ratings; answers to restatements; opinion-group maps asked for.
+    votes_per_minute: int = Field(default=20, ge=1, le=1000)
+    votes_per_debate: int = Field(default=2000, ge=1, le=100000)
+    itt_entries_per_minute: int = Field(default=2, ge=1, le=1000)
+    itt_entries_per_debate: int = Field(default=10, ge=1, le=100000)
+    itt_verdicts_per_minute: int = Field(default=10, ge=1, le=1000)
+    itt_verdicts_per_debate: int = Field(default=200, ge=1, le=100000)
+    steelman_ratings_per_minute: int = Field(default=5, ge=1, le=1000)
+    steelman_ratings_per_debate: int = Field(default=50, ge=1, le=100000)
+    restatement_answers_per_minute: int = Field(default=10, ge=1, le=1000)
+    restatement_answers_per_debate: int = Field(default=200, ge=1, le=100000)
+    group_maps_per_minute: int = Field(default=2, ge=1, le=1000)
+    group_maps_per_debate: int = Field(default=30, ge=1, le=100000)
 
 
 class StorageSettings(Strict):

@@ -229,10 +229,23 @@ class Core:
         return fired
 
     async def _after(self, job: Job, after: list) -> None:
-        """A fired job's work after its commit (a model's answer); a failure is logged, the job stays done."""
-        for work in after:
+        """A fired job's deferred work (a model's answer), which finishes the job when it records its
+        result. A failure is logged; the job stays pending, and is run again when its lease runs out."""
+        async def finish(record: Callable[[UnitOfWork], Awaitable[Any]]) -> bool:
+            async def unit(uow: UnitOfWork) -> bool:
+                if not await uow.finish_due(job.id, self.clock.now()):
+                    return False  # finished meanwhile (its lease ran out and another process ran it)
+                await record(uow)
+                return True
+
+            done = await self.store.transact(unit)
+            if done:
+                self._changed()
+            return done
+
+        for work, _ in after:
             try:
-                await work(self.store.transact)
+                await work(finish)
             except Exception:
                 log.exception("job %s (%s): its work after commit failed", job.id, job.kind)
 
@@ -244,7 +257,11 @@ class Core:
         if handler is None:  # written by a newer version, or a kind since removed: done, and said so
             log.error("job %s has kind %r, which no handler runs; marked done", job.id, job.kind)
             return False
-        return await handler(JobCtx(uow, job, now, self.settings, self.summarizer, after))
+        fired = await handler(JobCtx(uow, job, now, self.settings, self.summarizer, after))
+        if after:  # deferred work: pending under this process's lease until that work finishes it
+            longest = self.settings.agenda.lease_seconds + max(seconds for _, seconds in after)
+            await uow.hold_due(job.id, now + timedelta(seconds=longest))
+        return fired
 
     # ---- outbox -----------------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 A job is written in the same transaction as the change that makes it due, claimed with a lease when due,
 and run by the handler of its kind in the transaction that marks it done, so it fires once even with
-several processes. Adding a kind is one handler here (or in its own module) plus its test.
+several processes. A handler whose work must wait for something slow after commit defers it
+(`JobCtx.defer`): that job is done only when the deferred work records its result. Adding a kind is one handler here (or in its own module) plus its test.
 """
 
 from __future__ import annotations
@@ -25,12 +26,23 @@ class JobCtx:
     now: datetime
     settings: Settings
     summarizer: Summarizer
-    # Work that must not hold the job's transaction (a language model's answer may take seconds): each is
-    # awaited after the job's transaction commits, with the store's ``transact`` to record what it made.
-    after: list[AfterCommit] = field(default_factory=list)
+    # Work that must not hold the job's transaction (a language model's answer may take seconds): see
+    # `defer`. Each entry: the work, and how long it may take.
+    after: list[tuple[AfterCommit, float]] = field(default_factory=list)
+
+    def defer(self, work: AfterCommit, seconds: float) -> None:
+        """Await `work` after the job's transaction commits. The job is not done then: it stays pending
+        under this process's lease (for `seconds` more than a job's lease) until `work` records what it
+        made through the ``finish`` it is given, which marks the job done in the same transaction, once.
+        If the process dies first, the lease runs out and a restarted process, or another one, runs the
+        job again; if two ever finish it, only the first one's record is kept."""
+        self.after.append((work, seconds))
 
 
-AfterCommit = Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[None]]
+# The work is given ``finish``: finish(record) runs record(uow) and marks the job done, in one transaction;
+# False (and record not run) when the job was already done.
+Finish = Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[bool]]
+AfterCommit = Callable[[Finish], Awaitable[None]]
 JobHandler = Callable[[JobCtx], Awaitable[bool]]  # True when it changed something worth telling
 JOBS: dict[str, JobHandler] = {}
 

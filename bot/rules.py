@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.errors import Conflict, UserError
@@ -131,17 +131,47 @@ def require_active(debate: Debate, doing: str) -> None:
 PACE_WINDOW = timedelta(minutes=1)
 
 
-def check_pace(what: str, total: int, recent: int, oldest: datetime | None, now: datetime,
+@dataclass(frozen=True)
+class Paced:
+    """One kind of thing a member does in a debate that is rate-limited: its `[limits]` keys are
+    `<kind>_per_minute` and `<kind>_per_debate`; the refusal names it and says when they may again."""
+
+    noun: str  # "3 votes in the last minute"
+    again: str  # "You can vote again in 12 s."
+    instead: str  # what they can still do once they reached the most for the debate
+    one: str = ""  # the noun for just one, when it is not the plural without its "s"
+
+    def count(self, n: int) -> str:
+        return f"{n} {self.noun if n != 1 else self.one or self.noun.removesuffix('s')}"
+
+
+PACED = {
+    "arguments": Paced("arguments", "post again", "Others can still take up your points."),
+    "position_changes": Paced("position changes", "post again", "Where you stand now is recorded."),
+    "votes": Paced("votes", "vote again", "Your votes so far all count."),
+    "itt_entries": Paced("ITT entries", "write an entry again", "Judge the entries written for your side.",
+                         "ITT entry"),
+    "itt_verdicts": Paced("ITT verdicts", "judge again", "Your verdicts so far all count."),
+    "steelman_ratings": Paced("steelman ratings", "rate again", "Your latest rating of each side counts."),
+    "restatement_answers": Paced("answers to restatements", "answer again",
+                                 "Your latest answer to each restatement stands.", "answer to a restatement"),
+    "group_maps": Paced("requests for the opinion groups", "ask again",
+                        "The results post the groups when the debate closes.", "request for the opinion groups"),
+}
+
+
+def check_pace(kind: str, total: int, recent: int, oldest: datetime | None, now: datetime,
                per_minute: int, per_debate: int, debate_number: int) -> None:
-    """Raise when a member has posted `what` ("arguments", "position changes") as often as one may:
-    in this debate overall, or in the last minute (saying when they may again)."""
+    """Raise when a member has done `kind` (a key of PACED) as often as one may: in this debate overall,
+    or in the last minute (saying when they may again)."""
+    paced = PACED[kind]
     if total >= per_debate:
-        raise Conflict(f"You have made {total} {what} in debate #{debate_number}, the most one member may "
-                       "in one debate.", "Others can still take up your points.")
+        raise Conflict(f"You have made {paced.count(total)} in debate #{debate_number}, the most one member "
+                       "may in one debate.", paced.instead)
     if recent >= per_minute and oldest is not None:
         wait = max(1, math.ceil((oldest + PACE_WINDOW - now).total_seconds()))
-        raise Conflict(f"You have made {recent} {what} in the last minute, the most one member may.",
-                       f"You can post again in {wait} s.")
+        raise Conflict(f"You have made {paced.count(recent)} in the last minute, the most one member may "
+                       f"({per_minute} a minute).", f"You can {paced.again} in {wait} s.")
 
 
 def check_can_argue(debate: Debate, side: str, already: int) -> None:

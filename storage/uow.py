@@ -71,10 +71,23 @@ WHERE o.claimed_by = $1 AND o.delivered_at IS NULL AND o.failed_at IS NULL
 ORDER BY o.id
 """
 
+# Rate limits (bot.rules.PACED): each kind counted from the member's own rows in the debate. What leaves
+# no row of its own (an answer to a restatement replaces the last, a map of the groups is a post) is
+# noted in member_actions.
 _PACE = {
-    what: f"SELECT COUNT(*) AS total, SUM(CASE WHEN {at} > $3 THEN 1 ELSE 0 END) AS recent, "
-          f"MIN(CASE WHEN {at} > $3 THEN {at} END) AS oldest FROM {what} WHERE debate_id = $1 AND {who} = $2"
-    for what, who, at in (("arguments", "author_id", "created_at"), ("positions", "member_id", "recorded_at"))
+    kind: f"SELECT COUNT(*) AS total, SUM(CASE WHEN {at} > $3 THEN 1 ELSE 0 END) AS recent, "
+          f"MIN(CASE WHEN {at} > $3 THEN {at} END) AS oldest FROM {table} WHERE debate_id = $1 AND {who} = $2"
+          + (f" AND kind = '{kind}'" if table == "member_actions" else "")
+    for kind, table, who, at in (
+        ("arguments", "arguments", "author_id", "created_at"),
+        ("position_changes", "positions", "member_id", "recorded_at"),
+        ("votes", "argument_votes", "member_id", "created_at"),
+        ("itt_entries", "itt_entries", "author_id", "created_at"),
+        ("itt_verdicts", "itt_ratings", "member_id", "created_at"),
+        ("steelman_ratings", "steelman_ratings", "member_id", "created_at"),
+        ("restatement_answers", "member_actions", "member_id", "at"),
+        ("group_maps", "member_actions", "member_id", "at"),
+    )
 }
 
 # Only a stream's head (its oldest pending message) is due: one thread's messages go out in order.
@@ -251,13 +264,18 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, St
         counts = self._counts.get((debate_id, member_id))
         return counts[what] if counts is not None else None
 
-    async def pace(self, what: str, debate_id: int, member_id: str, since: datetime
+    async def pace(self, kind: str, debate_id: int, member_id: str, since: datetime
                    ) -> tuple[int, int, datetime | None]:
-        """A member's arguments (`what` = "arguments") or positions in a debate: how many in all, how many
-        since `since`, and the oldest of those (rate limits; the rows are few: the limits bound them)."""
-        sql = _PACE[what]
-        row = await self.db.one(sql, debate_id, member_id, since)
+        """How often a member did `kind` (a key of bot.rules.PACED) in a debate: in all, since `since`, and
+        the oldest of those (rate limits; the rows are few: the limits bound them)."""
+        row = await self.db.one(_PACE[kind], debate_id, member_id, since)
         return int(row["total"] or 0), int(row["recent"] or 0), codec.from_ts(row["oldest"])
+
+    async def note_action(self, kind: str, debate_id: int, member_id: str, now: datetime) -> None:
+        """Note that a member did `kind` in a debate, for what leaves no row of its own to count."""
+        await self.db.run("INSERT INTO member_actions (space_id, debate_id, member_id, kind, at) "
+                          "SELECT space_id, $1, $2, $3, $4 FROM debates WHERE id = $1",
+                          debate_id, member_id, kind, now)
 
     async def tally(self, debate_id: int) -> tuple[dict[str, int], int]:
         """Members per side (each by their latest position) and the number of arguments, in one query."""
@@ -384,6 +402,11 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, St
             f"OR EXISTS (SELECT 1 FROM debates WHERE debates.id = agenda.debate_id{self.db.locking('debates')}))",
             now, job_id,
         ) == 1
+
+    async def hold_due(self, job_id: int, lease_until: datetime) -> None:
+        """Keep a job that finish_due marked done in this transaction pending after all, under its claim
+        until `lease_until`: its work continues after the commit, and finishes it then (JobCtx.defer)."""
+        await self.db.run("UPDATE agenda SET done_at = NULL, lease_until = $2 WHERE id = $1", job_id, lease_until)
 
     async def release_claims(self, worker: str) -> int:
         """Give up what `worker` claimed and has not finished (jobs, and messages under its claim

@@ -161,7 +161,7 @@ class RecordsMixin:
         await self.db.run("DELETE FROM argument_votes WHERE space_id = $1 AND member_id = $2", space_id, member_id)
         done["ratings"] = await self.db.run(
             "DELETE FROM steelman_ratings WHERE space_id = $1 AND member_id = $2", space_id, member_id)
-        for table in ("motion_votes", "reminder_requests"):
+        for table in ("motion_votes", "reminder_requests", "member_actions"):
             await self.db.run(f"DELETE FROM {table} WHERE space_id = $1 AND member_id = $2",
                               space_id, member_id)
         # A motion the member proposed that was never debated is their text: it goes too.

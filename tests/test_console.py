@@ -1,11 +1,9 @@
 """The console adapter: a debate typed into the local chat room, against the real store."""
 
-import fcntl
 import os
 import select
 import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
@@ -139,21 +137,24 @@ async def test_bold_on_a_terminal_is_ansi_bold(store):
     assert "**" not in transcript
 
 
-def _own_terminal() -> None:
-    """In the child: a session of its own whose controlling terminal is the pty, so Ctrl-C is SIGINT."""
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+# The child runs in a session of its own (start_new_session) and takes the pty as its controlling
+# terminal, so Ctrl-C there is SIGINT to it. It does so once started, in its own interpreter: Python code
+# run between fork and exec (a preexec_fn) may deadlock while the test process has threads.
+IN_OWN_TERMINAL = ("import fcntl, runpy, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+                   "target = sys.argv.pop(1); run = runpy.run_path if target.endswith('.py') else "
+                   "runpy.run_module; run(target, run_name='__main__')")
 
 
 class Terminal:
     """`python -m bot console` in a pseudo-terminal, as a member types into it."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, program: tuple[str, ...] = ("bot", "console")):
+        """`program`: a module and its arguments (as for `python -m`), or a script's path."""
         env = os.environ | {"STEELMAN__STORAGE__URL": f"sqlite:///{db}", "TERM": "xterm",
-                            "STEELMAN__CONSOLE__MODERATORS": '["Maya"]'}
+                            "STEELMAN__CONSOLE__MODERATORS": '["Maya"]', "PYTHONPATH": str(ROOT)}
         self.master, slave = os.openpty()
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=ROOT, env=env,
-                                     stdin=slave, stdout=slave, stderr=slave, preexec_fn=_own_terminal)
+        self.proc = subprocess.Popen([sys.executable, "-c", IN_OWN_TERMINAL, *program], cwd=db.parent,
+                                     env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
         os.close(slave)
         self.seen = b""
 
@@ -212,3 +213,37 @@ def test_the_terminal_has_history_and_ctrl_c_leaves_at_once(tmp_path):
     second.expect("(you are now Bo)")
     second.type("/quit\r")
     assert second.wait(20) == 0, second.seen.decode(errors="replace")
+
+
+
+# Ctrl-C at any moment around the prompt, each time it is drawn: a thread signals the process as soon as
+# the next prompt is asked for, so some land just before readline waits for a key (python/cpython#112585).
+CTRL_C_AROUND_THE_PROMPT = """
+import os, signal, threading
+from pathlib import Path
+from adapters.console.terminal import ctrl_c_at_once, line_editing
+asked = [0]
+def press():
+    seen = 0
+    while True:
+        if asked[0] != seen:
+            seen = asked[0]
+            os.kill(os.getpid(), signal.SIGINT)
+threading.Thread(target=press, daemon=True).start()
+with line_editing(Path("history")) as editing, ctrl_c_at_once(editing):
+    while asked[0] < 300:
+        try:
+            asked[0] += 1
+            input("> ")
+        except KeyboardInterrupt:
+            pass
+print("line editing:", editing, "- left", asked[0], "prompts", flush=True)
+"""
+
+
+def test_a_ctrl_c_that_lands_as_the_prompt_is_drawn_still_leaves_it_at_once(tmp_path):
+    script = tmp_path / "around.py"
+    script.write_text(CTRL_C_AROUND_THE_PROMPT)
+    terminal = Terminal(tmp_path / "room.db", (str(script),))
+    terminal.expect("line editing: True - left 300 prompts", timeout=60)  # each one left, none waits for a key
+    assert terminal.wait(20) == 0, terminal.seen.decode(errors="replace")

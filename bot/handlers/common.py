@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot import itt, render, render_itt, results
+from bot import itt, render, render_itt, results, rules
 from bot.commands import Bound
 from bot.config import Settings
 from bot.domain import UNDECIDED, Actor, AuditEntry, Debate, Job, Space, SpaceRef, State
@@ -70,6 +70,22 @@ async def find_debate(ctx: Ctx, example: str, share: bool = False) -> Debate:
         "This is not a debate's thread, so I can't tell which debate you mean.",
         f"Post in the debate's thread, or name it, e.g. `{example}`.",
     )
+
+
+async def check_pace(ctx: Ctx, debate: Debate, kind: str, note: bool = False) -> None:
+    """Per-member rate limits of `kind` (a key of rules.PACED) in this debate, from the `[limits]` keys
+    `<kind>_per_minute` and `<kind>_per_debate`, counted from the member's own rows. Call it once what
+    they asked is known to change something (a repeat is free), just before writing it. `note`: the
+    kind leaves no row of its own, so one is noted for it."""
+    limits, member = ctx.settings.limits, ctx.actor.user_id
+    per_minute, per_debate = getattr(limits, f"{kind}_per_minute"), getattr(limits, f"{kind}_per_debate")
+    counted = {"position_changes": "positions", "arguments": "arguments"}.get(kind)
+    known = ctx.uow.known_count(counted, debate.id, member) if counted else None
+    if known is None or known >= min(per_minute, per_debate):  # fewer in all than either limit: no count
+        total, recent, oldest = await ctx.uow.pace(kind, debate.id, member, ctx.now - rules.PACE_WINDOW)
+        rules.check_pace(kind, total, recent, oldest, ctx.now, per_minute, per_debate, debate.number)
+    if note:
+        await ctx.uow.note_action(kind, debate.id, member, ctx.now)
 
 
 async def record(ctx: Ctx, debate: Debate, action: str, detail: str = "") -> None:
@@ -204,7 +220,8 @@ async def post_results(uow: UnitOfWork, debate: Debate, now: datetime, summarize
     await post_groups(uow, debate, now, arguments, {p.number for p in report.common_ground}, opinion)
     if await chosen_llm(uow, debate.space_id, summarizer) is not None:
         # The space chose the language model: its answer is awaited after this transaction, by a job
-        # (handlers/steelman.py), which then posts the steelman and closes the thread.
+        # (handlers/steelman.py), which then posts the steelman and closes the thread; written again
+        # after a crash until it has.
         await uow.schedule(Job(CLOSING_STEELMAN, now, debate.space_id, f"debate:{debate.id}", debate.id))
         return
     await close_with(uow, debate, report, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import itt, render, render_itt, rules
 from bot.domain import IttEntry, IttRating, UNDECIDED
 from bot.errors import Conflict, NotFound, UserError
-from bot.handlers.common import Ctx, find_debate
+from bot.handlers.common import Ctx, check_pace, find_debate
 from bot.messages import Message, Outgoing, Reply
 
 
@@ -21,6 +21,7 @@ async def write(ctx: Ctx) -> Reply:
         raise Conflict(f"You already wrote entry #{before.number} for {debate.label(side)}: one entry per "
                        "side.",
                        "Write for another side you do not hold, or judge the entries written for yours.")
+    await check_pace(ctx, debate, "itt_entries")
     made = await ctx.uow.add_itt_entry(IttEntry(debate.id, 0, ctx.actor.user_id, ctx.actor.name, held.side,
                                                 side, ctx.args.get("text"), ctx.now))
     assert made is not None  # the debate's row is held, and no entry of this author for this side exists
@@ -53,6 +54,7 @@ async def rate(ctx: Ctx) -> Reply:
     said = "yes, one of you could have written it" if passed else "no, it misses your side's case"
     if mine and mine[-1].passed == passed:
         return Reply(render.notice(debate, f"You already answered for entry #{entry.number}: {said}."))
+    await check_pace(ctx, debate, "itt_verdicts")
     await ctx.uow.rate_itt(IttRating(debate.id, entry.number, ctx.actor.user_id, ctx.actor.name, side, passed,
                                      ctx.now))
     changed = " (your earlier answer is replaced)" if mine else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import render, rules
 from bot.errors import Conflict, NotFound, UserError
-from bot.handlers.common import Ctx, find_debate, refresh_card
+from bot.handlers.common import Ctx, check_pace, find_debate, refresh_card
 from bot.handlers.votes import cast
 from bot.domain import WITHDRAWN, Argument, Debate, Position, Restatement, UNDECIDED
 from bot.messages import Message, Outgoing, Reply
@@ -40,7 +40,7 @@ async def _post_argument(ctx: Ctx, rebuts: int | None) -> Reply:
     limited = debate.current_round is not None and debate.current_round.per_person_limit is not None
     already = await ctx.uow.count_arguments(debate.id, ctx.actor.user_id, debate.phase) if limited else 0
     rules.check_can_argue(debate, side, already)
-    await _check_pace(ctx, debate, "arguments")
+    await check_pace(ctx, debate, "arguments")
     arg = await ctx.uow.add_argument(Argument(
         debate.id, 0, ctx.actor.user_id, ctx.actor.name, side, debate.phase, ctx.args.get("text"), ctx.now, rebuts
     ))
@@ -118,7 +118,7 @@ async def position(ctx: Ctx) -> Reply:
     confidence, reason = ctx.args.get("confidence"), ctx.args.get("reason")
     if rules.is_repeat(last, side, confidence, reason, credited):
         return Reply(Message(f"You already stand with {debate.label(side)} in debate #{debate.number}."))
-    await _check_pace(ctx, debate, "positions")
+    await check_pace(ctx, debate, "position_changes")
     await ctx.uow.append_position(Position(
         debate.id, ctx.actor.user_id, ctx.actor.name, side, confidence, reason, credited, debate.phase, ctx.now
     ))
@@ -131,22 +131,6 @@ async def position(ctx: Ctx) -> Reply:
 
 
 HISTORY_PAGE = 10  # positions per /history page
-
-
-async def _check_pace(ctx: Ctx, debate: Debate, what: str) -> None:
-    """Per-member rate limits, counted from the member's own rows in this debate ([limits] settings)."""
-    limits = ctx.settings.limits
-    if what == "arguments":
-        per_minute, per_debate = limits.arguments_per_minute, limits.arguments_per_debate
-    else:
-        per_minute, per_debate = limits.position_changes_per_minute, limits.position_changes_per_debate
-    known = ctx.uow.known_count(what, debate.id, ctx.actor.user_id)
-    if known is not None and known < min(per_minute, per_debate):
-        return  # fewer in all than either limit: no need to count them by time
-    since = ctx.now - rules.PACE_WINDOW
-    total, recent, oldest = await ctx.uow.pace(what, debate.id, ctx.actor.user_id, since)
-    rules.check_pace("arguments" if what == "arguments" else "position changes", total, recent, oldest,
-                     ctx.now, per_minute, per_debate, debate.number)
 
 
 async def history(ctx: Ctx) -> Reply:

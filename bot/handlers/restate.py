@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot import render, rules
 from bot.domain import Restatement
 from bot.errors import Forbidden, NotFound
-from bot.handlers.common import Ctx, find_debate
+from bot.handlers.common import Ctx, check_pace, find_debate
 from bot.messages import Outgoing, Reply
 
 
@@ -29,6 +29,7 @@ async def judge(ctx: Ctx) -> Reply:
         said = "accepted" if accepted else "did not accept"
         text = f"You already {said} #{number}'s restatement of #{restated.restates}."
         return Reply(render.notice(debate, text))
+    await check_pace(ctx, debate, "restatement_answers", note=True)
     await ctx.uow.judge_restatement(debate.id, number, accepted, ctx.now)
     judged = Restatement(debate.id, number, restated.restates, restated.text, accepted, ctx.now)
     first = await ctx.uow.outbox_id_of(ctx.space.id, ("argument", number), debate.id)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from bot import render, rules
 from bot.domain import UNDECIDED
 from bot.errors import UserError
-from bot.handlers.common import CLOSING_STEELMAN, Ctx, chosen_llm, close_with, find_debate, summarize, views
+from bot.handlers.common import (CLOSING_STEELMAN, Ctx, check_pace, chosen_llm, close_with, find_debate,
+                                 summarize, views)
 from bot.jobs import JobCtx, job_kind
 from bot.messages import Message, Reply
 from bot.summaries import Rating, StoredSteelman, side_ratings
@@ -63,7 +64,9 @@ async def _llm(ctx: Ctx):
 @job_kind(CLOSING_STEELMAN)
 async def closing_steelman(ctx: JobCtx) -> bool:
     """A closed debate's steelman by the language model its space chose, awaited after the job's commit
-    (no transaction waits on the model); its checked fallback is the extractive steelman, as for /steelman."""
+    (no transaction waits on the model); its checked fallback is the extractive steelman, as for /steelman.
+    The job is done only when the steelman is queued: a process that dies meanwhile leaves it to be
+    written again (JobCtx.defer), and it is posted once."""
     debate = await ctx.uow.debate_by_id(ctx.job.debate_id)
     if debate is None:
         return False
@@ -75,7 +78,7 @@ async def closing_steelman(ctx: JobCtx) -> bool:
         return True
     now, fallback = ctx.now, ctx.summarizer
 
-    async def write(transact) -> None:
+    async def write(finish) -> None:
         try:
             report = await llm.summarize(arguments, debate.side_keys, PER_SIDE)
         except Exception:  # the engine itself broke (its expected failures it handles per side)
@@ -89,9 +92,10 @@ async def closing_steelman(ctx: JobCtx) -> bool:
                                          StoredSteelman.of(report, getattr(llm, "model", "") or "", now))
             await close_with(uow, debate, report, now)
 
-        await transact(post)
+        await finish(post)  # posted once, with the job done
 
-    ctx.after.append(write)
+    # each side: an answer and one retry, each within the model's timeout
+    ctx.defer(write, 2 * len(debate.side_keys) * ctx.settings.summary.timeout)
     return True
 
 
@@ -112,13 +116,18 @@ async def rate(ctx: Ctx) -> Reply:
     stars = ctx.args.get("stars")
     held = await ctx.uow.latest_position(debate.id, ctx.actor.user_id)
     member_side = held.side if held else UNDECIDED
+    label = debate.label(side)
+    mine = [r for r in await ctx.uow.steelman_ratings(debate.id)
+            if r.member_id == ctx.actor.user_id and r.side == side]
+    if mine and mine[-1].stars == stars:  # a repeat (a click that arrives twice) changes nothing
+        return Reply(render.notice(debate, f"You already rated the {label} steelman {stars}/5."))
+    await check_pace(ctx, debate, "steelman_ratings")
     engine = await ctx.uow.steelman_engine(ctx.space.id) or "extractive"
     await ctx.uow.rate_steelman(
         Rating(
             debate.id, side, ctx.actor.user_id, ctx.actor.name, member_side, stars, engine, ctx.now
         )
     )
-    label = debate.label(side)
     if member_side == side:
         said = f"You rated how well the {label} steelman captures your view: {stars}/5."
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot import opinion, render_opinion
 from bot.domain import UNDECIDED, Argument, ArgumentVote, Debate, VOTES, WITHDRAWN
 from bot.errors import Conflict, NotFound, UserError
-from bot.handlers.common import Ctx, find_debate, summarize
+from bot.handlers.common import Ctx, check_pace, find_debate, summarize
 from bot.messages import Message, Outgoing, Reply
 from bot.opinion import OpinionResult, OpinionSettings
 from bot.ports import UnitOfWork
@@ -44,6 +44,7 @@ async def cast(ctx: Ctx, debate: Debate, number: int, vote: str, arg: Argument |
     held = await ctx.uow.current_vote(debate.id, number, ctx.actor.user_id)
     if vote == WITHDRAWN and held is None or vote == held:
         return held, False
+    await check_pace(ctx, debate, "votes")
     await ctx.uow.cast_vote(ArgumentVote(debate.id, number, ctx.actor.user_id, ctx.actor.name, vote, ctx.now))
     return held, True
 
@@ -113,10 +114,12 @@ async def groups(ctx: Ctx) -> Reply:
     if debate.tallies_hidden:  # how members vote is the crowd's count too: it waits for the close
         raise Conflict(f"Voting is hidden in debate #{debate.number}: its opinion groups come with the "
                        "results, once the post-vote closes.")
-    found = await groups_of(ctx.uow, debate, ctx.settings.opinion)
-    if found is None:
+    if not opinion.available():
         raise UserError("Opinion groups need numpy, which this bot was installed without.",
                         "Ask the operator to install the extra: pip install 'steelman[opinion]'.")
+    await check_pace(ctx, debate, "group_maps", note=True)  # each request computes the groups anew
+    found = await groups_of(ctx.uow, debate, ctx.settings.opinion)
+    assert found is not None  # numpy is there
     arguments = {a.number: a for a in await ctx.uow.arguments(debate.id)}
     if not found.found:  # nothing to post for everyone: say why to the one who asked
         return Reply(render_opinion.groups(debate, found, arguments))
