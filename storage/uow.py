@@ -108,7 +108,7 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, St
         self._spaces = spaces  # the store's cache of committed spaces (a space row never changes)
         self.new_spaces: list[Space] = []  # made here: cached by the store only once committed
         self._latest: dict[tuple[int, str], Position | None] = {}  # read along with a debate (one trip)
-        # a member's rows in a debate, read along with it: {(debate, member): {"positions": n, "arguments": n}}
+        # a member's rows in a debate, read along with it: {(debate, member): {"positions": n, ...}}
         self._counts: dict[tuple[int, str], dict[str, int]] = {}
         self.debate_seen: int | None = None  # the number of the debate last read or made (logs)
         self.wakes = False  # queued or released due work: other processes should look (NOTIFY)
@@ -177,7 +177,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, St
         row = await self.db.one(
             f"SELECT d.*, {_LATEST_COLUMNS}, (SELECT COUNT(*) FROM positions c WHERE c.debate_id = d.id "
             f"AND c.member_id = ${len(args) + 1}) AS p_count, (SELECT COUNT(*) FROM arguments a WHERE "
-            f"a.debate_id = d.id AND a.author_id = ${len(args) + 1}) AS a_count "
+            f"a.debate_id = d.id AND a.author_id = ${len(args) + 1}) AS a_count, (SELECT COUNT(*) FROM "
+            f"argument_votes v WHERE v.debate_id = d.id AND v.member_id = ${len(args) + 1}) AS v_count "
             f"FROM debates d LEFT JOIN positions p ON p.id = "
             f"(SELECT MAX(q.id) FROM positions q WHERE q.debate_id = d.id AND q.member_id = ${len(args) + 1}) "
             f"WHERE {where}{self.db.locking('d', share)}",
@@ -188,7 +189,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, St
         found = rows.debate(row)
         self._latest[(found.id, member)] = rows.latest_position(row, found.id, member)
         self._counts[(found.id, member)] = {"positions": int(row["p_count"] or 0),
-                                            "arguments": int(row["a_count"] or 0)}
+                                            "arguments": int(row["a_count"] or 0),
+                                            "votes": int(row["v_count"] or 0)}
         return self._seen(found)
 
     def _seen(self, debate: Debate) -> Debate:
@@ -259,8 +261,8 @@ class UnitOfWork(RecordsMixin, PlanningStatements, VotesMixin, IttStatements, St
         ))
 
     def known_count(self, what: str, debate_id: int, member_id: str) -> int | None:
-        """How many positions or arguments (`what`) the member has in the debate, when a debate read brought
-        the count along (None otherwise)."""
+        """How many positions, arguments or votes (`what`) the member has in the debate, when a debate read
+        brought the count along (None otherwise)."""
         counts = self._counts.get((debate_id, member_id))
         return counts[what] if counts is not None else None
 

@@ -14,6 +14,7 @@ from storage.codec import from_ts
 
 class VotesMixin:
     db: object
+    _counts: dict[tuple[int, str], dict[str, int]]  # a member's rows, read along with the debate (uow.py)
 
     async def cast_vote(self, v: ArgumentVote) -> None:
         """Append the vote and keep the endorsement (the current agree) in step with it."""
@@ -22,6 +23,8 @@ class VotesMixin:
             "created_at) SELECT space_id, $1, $2, $3, $4, $5, $6 FROM debates WHERE id = $1",
             v.debate_id, v.argument, v.member_id, v.member_name, v.vote, v.created_at,
         )
+        if (v.debate_id, v.member_id) in self._counts:
+            self._counts[(v.debate_id, v.member_id)]["votes"] += 1
         if v.vote == "agree":
             await self.db.run(
                 "INSERT INTO endorsements (space_id, debate_id, argument, member_id, member_name, "

@@ -79,7 +79,7 @@ async def check_pace(ctx: Ctx, debate: Debate, kind: str, note: bool = False) ->
     kind leaves no row of its own, so one is noted for it."""
     limits, member = ctx.settings.limits, ctx.actor.user_id
     per_minute, per_debate = getattr(limits, f"{kind}_per_minute"), getattr(limits, f"{kind}_per_debate")
-    counted = {"position_changes": "positions", "arguments": "arguments"}.get(kind)
+    counted = {"position_changes": "positions", "arguments": "arguments", "votes": "votes"}.get(kind)
     known = ctx.uow.known_count(counted, debate.id, member) if counted else None
     if known is None or known >= min(per_minute, per_debate):  # fewer in all than either limit: no count
         total, recent, oldest = await ctx.uow.pace(kind, debate.id, member, ctx.now - rules.PACE_WINDOW)
