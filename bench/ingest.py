@@ -497,7 +497,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--seconds", type=float, default=10, help="open-loop duration (s)")
     add("--rate", type=float, default=1000, help="open-loop commands offered per second")
     add("--members", type=int, default=100)
-    add("--repeats", type=int, default=3, help="interleaved closed-loop runs per pass")
+    add("--repeats", type=int, default=5, help="interleaved closed-loop runs per pass (medians)")
     add("--closed-seconds", type=float, default=3, help="length of one closed-loop run (s)")
     add("--quick", action="store_true", help="a short smoke run")
     add("--check", action="store_true", help="exit 1 when a goal is missed or skipped")
