@@ -50,7 +50,7 @@ def stream_of(space_id: int, out: Outgoing) -> str:
     round announcements, results, the closing notice) and its members' posts (arguments and their
     edits), so a backlog of posts never holds up an announcement. Others are ordered per channel. A
     posts stream waits until the debate's thread exists, and the closing notice (subject "closing")
-    waits for the posts queued before it (see `_HEAD` in storage/uow.py)."""
+    waits for the posts queued before it (see `_HEAD` in storage/uow_delivery.py)."""
     if out.direct_to:  # a member's own stream: a refusal or a retry there holds up no thread
         return f"direct:{space_id}:{out.direct_to}"
     if out.debate_id is None:
