@@ -13,7 +13,8 @@ import gc
 from collections.abc import AsyncIterator
 from importlib.metadata import entry_points
 
-from bot.config import Settings, secret
+from bot.config import Settings
+from bot.config_file import secret
 from bot.core import Core
 from bot.metrics import Metrics
 from bot.ports import Clock, PlatformSpec, Store, Summarizer

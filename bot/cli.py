@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import bootstrap, logs
-from bot.config import ConfigError, Settings, check_file, load_settings, secret
+from bot.config import Settings
+from bot.config_file import ConfigError, check_file, load_settings, secret
 from bot.errors import StoreUnavailable, UserError
 from storage.schema import SchemaTooNew
 

@@ -10,7 +10,8 @@ can read.
 
 from __future__ import annotations
 
-from bot.config import SummarySettings, secret
+from bot.config import SummarySettings
+from bot.config_file import secret
 from bot.steelman.llm import Complete, Unavailable
 
 

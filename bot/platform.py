@@ -13,7 +13,8 @@ from bot.button_ids import encode as encode_button
 from bot.catalog import BY_NAME, CATALOG
 from bot.cleaning import clean, shorten, slug
 from bot.commands import ARGUMENT, BOOL, CHOICE, DEBATE, INT, SIDE, TEXT, Command, Option
-from bot.config import ConfigError, Settings, parse_duration, secret, token_problem
+from bot.config import Settings, parse_duration
+from bot.config_file import ConfigError, secret, token_problem
 from bot.core import Core
 from bot.domain import Actor, Debate, SpaceRef
 from bot.errors import UserError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, check_file, load_settings, token_problem
+from bot.config_file import ConfigError, check_file, load_settings, token_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 

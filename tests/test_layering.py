@@ -78,7 +78,7 @@ ROUND_CAPS = {25, 45, 80, 100, 75, 24, 150}
 LIMIT_NAME = re.compile(r"limit|max|cap|length|size", re.IGNORECASE)
 PLATFORM_NAME = re.compile(r"discord|slack", re.IGNORECASE)
 # The composition root wires platforms together, and settings name their sections: both may name them.
-NAMES_ALLOWED = COMPOSITION_ROOT | {BOT / "config.py"}
+NAMES_ALLOWED = COMPOSITION_ROOT | {BOT / "config.py", BOT / "config_file.py"}  # the models and their reading
 
 
 def _is_cap(node: ast.AST, caps: set[int] = DISTINCT_CAPS | ROUND_CAPS) -> bool:
