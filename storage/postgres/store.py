@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
-from collections.abc import Hashable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 import asyncpg
