@@ -335,70 +335,43 @@ class SqliteStore:
         if moved:  # writing on would only fill a file nobody will open again
             log.critical("%s", moved)
             return [(False, StoreUnavailable(moved))] * len(works)
-        together = self._together(conn, works)
-        return together if together is not None else self._guarded(conn, works)
+        together = self._units(conn, works, guarded=False)
+        return together if together is not None else self._units(conn, works, guarded=True)
 
-    def _begin(self, conn: sqlite3.Connection, count: int) -> list[tuple[bool, Any]] | None:
+    def _units(self, conn: sqlite3.Connection, works: list[Work], guarded: bool
+               ) -> list[tuple[bool, Any]] | None:
+        """The units one after another in one transaction. Unguarded, with no savepoint: a unit refused
+        before it changed a row leaves nothing to undo, and the units share what the transaction settled
+        (`Db.settled`); None when one was refused after writing: all is rolled back, to be run again
+        guarded, each unit in a savepoint, so that a refusal undoes only its own rows."""
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            return [(False, self._unavailable(exc, "begin"))] * count
-        return None
-
-    def _together(self, conn: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]] | None:
-        """The units one after another in one transaction, with no savepoint: a unit refused before it
-        changed a row leaves nothing to undo. None when one was refused after writing (or the statement
-        that failed had changed rows): all is rolled back, for `_guarded` to run again unit by unit."""
-        failed = self._begin(conn, len(works))
-        if failed is not None:
-            return failed
+            return [(False, self._unavailable(exc, "begin"))] * len(works)
         outcomes: list[tuple[bool, Any]] = []
         made: list[Space] = []
-        settled: set[Hashable] = set()  # shared: a unit here is never undone alone
+        settled: set[Hashable] | None = None if guarded else set()
         for work in works:
             uow = UnitOfWork(SqliteDb(conn, self._statements, settled), self._spaces)
             changes = conn.total_changes
             try:
-                outcomes.append((True, run_to_end(work(uow))))
+                if guarded:
+                    conn.execute("SAVEPOINT unit")
+                value = run_to_end(work(uow))
+                if guarded:
+                    conn.execute("RELEASE unit")
+                outcomes.append((True, value))
                 made.extend(uow.new_spaces)
             except BaseException as exc:
                 if not conn.in_transaction:  # SQLite itself rolled everything back (disk full, I/O)
                     return [(False, self._unavailable(exc, "write"))] * len(works)
                 failure = self._unavailable(exc, "write") if isinstance(exc, sqlite3.OperationalError) else exc
-                if conn.total_changes != changes:  # it wrote before it failed: only a rollback undoes it
+                if guarded:
+                    conn.execute("ROLLBACK TO unit")
+                    conn.execute("RELEASE unit")
+                elif conn.total_changes != changes:  # it wrote before it failed: only a rollback undoes it
                     conn.execute("ROLLBACK")
                     return [(False, failure)] if len(works) == 1 else None
-                outcomes.append((False, failure))
-        return self._commit(conn, outcomes, made)
-
-    def _guarded(self, conn: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
-        """The units again, each inside a savepoint, so one unit's refusal after writing undoes only its
-        own rows (rare: most refusals come before any write, which `_together` handles without this)."""
-        failed = self._begin(conn, len(works))
-        if failed is not None:
-            return failed
-        outcomes: list[tuple[bool, Any]] = []
-        made: list[Space] = []
-        alone = len(works) == 1
-        for work in works:
-            uow = UnitOfWork(SqliteDb(conn, self._statements), self._spaces)
-            try:
-                if not alone:
-                    conn.execute("SAVEPOINT unit")
-                value = run_to_end(work(uow))
-                if not alone:
-                    conn.execute("RELEASE unit")
-                outcomes.append((True, value))
-                made.extend(uow.new_spaces)
-            except BaseException as exc:
-                if not conn.in_transaction:
-                    return [(False, self._unavailable(exc, "write"))] * len(works)
-                failure = self._unavailable(exc, "write") if isinstance(exc, sqlite3.OperationalError) else exc
-                if alone:
-                    conn.execute("ROLLBACK")
-                    return [(False, failure)]
-                conn.execute("ROLLBACK TO unit")
-                conn.execute("RELEASE unit")
                 outcomes.append((False, failure))
         return self._commit(conn, outcomes, made)
 
