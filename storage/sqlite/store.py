@@ -1,8 +1,9 @@
 """The core's Store port on SQLite: one connection on one thread, and group commit.
 
 A unit of work is a function of a `UnitOfWork`. The store queues the units that arrive together and runs
-them on the connection's own thread in one hand-off: one transaction (BEGIN IMMEDIATE), a savepoint per
-unit so that one refusal rolls back alone, one COMMIT (so one fsync under `synchronous=FULL`) for all.
+them on the connection's own thread in one hand-off: one transaction (BEGIN IMMEDIATE) and one COMMIT (so
+one fsync under `synchronous=FULL`) for all. A unit refused before it wrote leaves nothing to undo; one
+refused after writing sends the group round again with a savepoint per unit, so it rolls back alone.
 Each unit is answered only after that COMMIT. A unit runs from start to end without waiting on anything
 but the store (SQLite answers at once on its own thread), which `run_to_end` checks.
 
