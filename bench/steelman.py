@@ -1,7 +1,8 @@
 """Parts of the steelman benchmark (bench/steelman_quality.py): latency, LexRank, Polis, gaming probes.
 
 Latency: ``summarize`` on one side of 1,000 and of 10,000 arguments (ArgQ-30k texts with small edits), median
-of 5 runs after a warm-up (cold: per-text cache emptied; warm: 1 % new texts), and sumy's LexRank on the same 1,000 in the same run. Polis: each conversation's
+of 5 runs after a warm-up (cold: per-text cache emptied; warm: 1 % new texts), and sumy's LexRank on the same
+1,000 in the same run. Polis: each conversation's
 opinion groups become sides and agree votes endorsements; the engine's common ground is scored by the lowest
 group agree rate (agrees / votes in that group, from every vote) of each pick, against the best possible
 picks and against "most agreed overall". Probes: every attack in tests/steelman_data.py on every topic side.
@@ -10,6 +11,7 @@ picks and against "most agreed overall". Probes: every attack in tests/steelman_
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import statistics
 import time
@@ -30,12 +32,16 @@ MIN_GROUP_VOTES = 5  # a comment's agree rate in a group means little with fewer
 # ---- latency and LexRank ---------------------------------------------------------------------------------
 
 
-def synthetic_side(n: int, seed: int = SEED) -> list[ArgumentView]:
-    """n arguments on one side: 60 % distinct ArgQ-30k texts, the rest near-duplicates of them."""
+def synthetic_side(n: int, texts: Sequence[str], seed: int = SEED) -> list[ArgumentView]:
+    """n arguments on one side: 60 % distinct texts from ``texts`` (ArgQ-30k's), the rest near-duplicates.
+
+    A smaller pool is cycled through, numbered so that each copy is a text of its own."""
     rng = random.Random(seed)
-    pool = list(data.quality_texts())
+    pool = list(dict.fromkeys(texts))
     rng.shuffle(pool)
-    originals = pool[: int(n * 0.6)]
+    wanted = int(n * 0.6)
+    originals = [t if i < len(pool) else f"{t} ({i // len(pool)})" for i, t in
+                 zip(range(wanted), itertools.cycle(pool))]
     views = []
     for number in range(1, n + 1):
         text = originals[number - 1] if number <= len(originals) else _vary(rng.choice(originals), rng)
@@ -95,8 +101,8 @@ def lexrank_selector(k: int):
     return select
 
 
-def latency(lexrank_too: bool = True, runs: int = 5) -> dict[str, float]:
-    """Seconds per summary of one side, median of ``runs``.
+def latency(texts: Sequence[str], lexrank_too: bool = True, runs: int = 5) -> dict[str, float]:
+    """Seconds per summary of one side made of ``texts`` (synthetic_side), median of ``runs``.
 
     ``side_N_s`` is cold: every text is new to the engine (its per-text cache is emptied before each run),
     as after a restart. ``side_N_warm_s`` is the common live case: the side was summarised before and
@@ -105,7 +111,7 @@ def latency(lexrank_too: bool = True, runs: int = 5) -> dict[str, float]:
     engine = Extractive()
     out = {}
     for n in (1_000, 10_000):
-        views = synthetic_side(n)
+        views = synthetic_side(n, texts)
         out[f"side_{n}_s"] = round(_median_seconds(
             lambda: engine.summarize(views, ["side"], 5), runs, before=textcache.clear_all), 4)
         out[f"side_{n}_warm_s"] = round(_median_seconds(_grown(engine, views), runs), 4)
@@ -113,8 +119,8 @@ def latency(lexrank_too: bool = True, runs: int = 5) -> dict[str, float]:
         out[f"side_{n}_cpu_s"] = round(_median_seconds(
             lambda: engine.summarize(views, ["side"], 5), runs, textcache.clear_all, time.process_time), 4)
     if lexrank_too:
-        texts = [v.text for v in synthetic_side(1_000)]
-        out["lexrank_1000_s"] = round(_median_seconds(lambda: lexrank(texts, 5), runs=1), 4)
+        side = [v.text for v in synthetic_side(1_000, texts)]
+        out["lexrank_1000_s"] = round(_median_seconds(lambda: lexrank(side, 5), runs=1), 4)
         out["lexrank_speedup_1000"] = round(out["lexrank_1000_s"] / out["side_1000_s"], 1)
     return out
 
@@ -139,10 +145,14 @@ def _conversation(folder: Path):
     with open(folder / "participants-votes.csv", newline="", encoding="utf-8") as f:
         group = {r["participant"]: f"group-{r['group-id']}" for r in csv.DictReader(f) if r["group-id"]}
     with open(folder / "comments.csv", newline="", encoding="utf-8") as f:
-        comments = {r["comment-id"]: r for r in csv.DictReader(f) if r["moderated"] != "-1"}
+        comments = {r["comment-id"]: r for r in csv.DictReader(f) if r.get("moderated") != "-1"}
     last: dict[tuple[str, str], int] = {}
     with open(folder / "votes.csv", newline="", encoding="utf-8") as f:
-        for r in sorted(csv.DictReader(f), key=lambda r: int(r["timestamp"])):
+        # Polis exports carry a timestamp; without one, the file's own order is the order of the votes.
+        rows = list(csv.DictReader(f))
+        if rows and rows[0].get("timestamp"):
+            rows.sort(key=lambda r: float(r["timestamp"]))
+        for r in rows:
             last[(r["comment-id"], r["voter-id"])] = int(r["vote"])  # a changed vote counts as its last
     return group, comments, last
 

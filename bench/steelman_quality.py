@@ -41,6 +41,7 @@ import steelman as probes  # noqa: E402  (bench/steelman.py: latency, LexRank, P
 
 K = 5
 FOLDS = 7
+MIN_FOLDS = 3  # a fold scored, another to choose its constants on, and a third left to train on
 RANDOM_SEEDS = 30
 # The selection constants the nested CV chooses among (Tuning's fields). Few values each: with 8 topic sides
 # per fold the inner scores are noisy, and every extra setting is one more chance to pick a lucky one (a grid
@@ -143,7 +144,7 @@ def core_scores(sides: Sequence[data.TopicSide]) -> dict[str, dict[str, float]]:
         shown = [(a, s) for ts in mine for a, s in picked[(ts.topic, ts.side)]]
         pure = sum(side_of[a] == s for a, s in shown)
         row["stance_purity"] = round(pure / len(shown), 4) if shown else None
-        out[split] = row
+        out[split] = _lifted(row, random_baseline(mine))
     return out
 
 
@@ -153,8 +154,10 @@ def random_baseline(sides: Sequence[data.TopicSide]) -> dict[str, float]:
 
 
 def _folds(sides: Sequence[data.TopicSide]) -> list[set[str]]:
+    """FOLDS folds of whole topics (one topic each when there are fewer topics than that)."""
     topics = sorted({ts.topic for ts in sides})
-    return [set(topics[f::FOLDS]) for f in range(FOLDS)]
+    count = min(FOLDS, len(topics))
+    return [set(topics[f::count]) for f in range(count)]
 
 
 def _choose(engine: Extractive, ts: data.TopicSide) -> list[str]:
@@ -174,11 +177,13 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str
     import train_steelman  # needs the bench extra (numpy, scikit-learn)
 
     folds = _folds(sides)
+    if len(folds) < MIN_FOLDS:
+        return {"skipped": f"{len(folds)} topic(s) found; nested cross-validation needs {MIN_FOLDS} or more"}
     by_fold = [[ts for ts in sides if ts.topic in held] for held in folds]
     outer = [train_steelman.models(train_steelman.fit(data_dir, leave_out=held)) for held in folds]
     inner: list[dict[int, list[tuple[float, float]]]] = [{c: [] for c in range(len(GRID))} for _ in folds]
-    for f in range(FOLDS):
-        for g in range(f + 1, FOLDS):  # one model without f and g serves both as each other's inner fold
+    for f in range(len(folds)):
+        for g in range(f + 1, len(folds)):  # one model without f and g serves both as each other's inner fold
             pair = train_steelman.models(train_steelman.fit(data_dir, leave_out=folds[f] | folds[g]))
             for c, tuning in enumerate(GRID):
                 engine = Extractive(pair, tuning)
@@ -189,7 +194,7 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str
     picked: dict[tuple[str, str], list[str]] = {}
     fixed: dict[tuple[str, str], list[str]] = {}
     chosen_tunings = []
-    for f in range(FOLDS):
+    for f in range(len(folds)):
         best = max(range(len(GRID)), key=lambda c: (_merit(inner[f][c]), -c))
         chosen_tunings.append(asdict(GRID[best]))
         for ts in by_fold[f]:
@@ -197,7 +202,7 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str
             fixed[(ts.topic, ts.side)] = _choose(Extractive(outer[f]), ts)
     chance = random_baseline(sides)
     row = _lifted(score(sides, lambda ts: picked[(ts.topic, ts.side)]), chance)
-    row["folds"] = FOLDS
+    row["folds"] = len(folds)
     row["constants_chosen_per_fold"] = chosen_tunings
     row["fixed_constants"] = _lifted(score(sides, lambda ts: fixed[(ts.topic, ts.side)]), chance)
     return row
@@ -226,19 +231,94 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no argument data under {args.csv or args.data}", file=sys.stderr)
         return 2
     results: dict[str, object] = dict(core_scores(sides))
-    if not args.quick and not args.csv and data.available(args.data):
+    if args.quick:
+        results["cv"] = {"skipped": "--quick"}
+    elif args.csv or not data.available(args.data):
+        results["cv"] = {"skipped": "cross-validation retrains the models, which needs --data with argkp/ and "
+                                    "argq30k/; a CSV is scored with the shipped models only"}
+    else:
         results["cv"] = cross_validated(sides, args.data)
     results["baselines"] = {"random": random_baseline(sides), "longest": score(sides, data.longest_five)}
     if not args.quick:
         results["baselines"]["lexrank"] = score(sides, probes.lexrank_selector(K))
-    results["latency"] = probes.latency(lexrank_too=not args.quick)
+    pool = (data.quality_texts(args.data) if not args.csv and data.available(args.data) else ()) or \
+        [t for ts in sides for t in ts.texts]
+    results["latency"] = probes.latency(pool, lexrank_too=not args.quick)
     results["polis"] = probes.polis(args.data / "polis", K)
     results["robustness"] = probes.robustness(sides)
     results["python"] = sys.version.split()[0]
     text = json.dumps(results, indent=2, ensure_ascii=False)
     args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    print(table(results))
+    print(f"\nwrote {args.out}")
     return 0
+
+
+GOALS = (  # (key, at least, at most): the goals of the steelman (issue 17), checked in the table
+    ("cv.coverage_lift_over_random", 0.12, None), ("cv.mean_wa", 0.88, None),
+    ("polis.min_group_agree_vs_best", 0.9, None), ("polis.min_group_agree_vs_most_agreed", 0.0, None),
+    ("latency.side_10000_s", None, 1.0), ("latency.lexrank_speedup_1000", 20.0, None),
+)
+
+
+def _at(results: dict, key: str):
+    value: object = results
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def table(results: dict) -> str:
+    """The figures a reader looks for first, as aligned text; the JSON has everything."""
+    def num(v, fmt="{:.3f}"):
+        return fmt.format(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else "-"
+
+    rows = [("selection (5 per side)", "mean WA", "coverage", "lift", "purity", "sides")]
+    splits = [k for k, v in results.items() if isinstance(v, dict) and "stance_purity" in v]
+    for name in splits:
+        r = results[name]
+        rows.append((f"{name} (shipped models)", num(r["mean_wa"]), num(r["kp_coverage"]),
+                     num(r.get("coverage_lift_over_random"), "{:+.3f}"), num(r["stance_purity"]),
+                     str(r["topic_sides"])))
+    cv = results.get("cv", {})
+    if "skipped" in cv:
+        rows.append(("cv (leave topics out)", "skipped: " + cv["skipped"][:60], "", "", "", ""))
+    else:
+        rows.append((f"cv ({cv['folds']} folds, nested)", num(cv["mean_wa"]), num(cv["kp_coverage"]),
+                     num(cv["coverage_lift_over_random"], "{:+.3f}"), "", str(cv["topic_sides"])))
+    for name, r in results.get("baselines", {}).items():
+        rows.append((f"baseline: {name}", num(r["mean_wa"]), num(r["kp_coverage"]), "", "", ""))
+    widths = [max(len(r[i]) for r in rows if len(r[1]) < 20 or i == 0) for i in range(6)]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+             for r in rows]
+    lat = results.get("latency", {})
+    lines.append(f"\nlatency: 1,000 arguments {num(lat.get('side_1000_s'))} s, 10,000 "
+                 f"{num(lat.get('side_10000_s'))} s; LexRank at 1,000 {num(lat.get('lexrank_1000_s'))} s "
+                 f"({num(lat.get('lexrank_speedup_1000'), '{:.1f}')}x)")
+    polis = results.get("polis", {})
+    lines.append(f"polis ({len(polis.get('conversations', {}))} conversations): worst pick rate vs best "
+                 f"{num(polis.get('min_group_agree_vs_best'))}, vs most agreed overall "
+                 f"{num(polis.get('min_group_agree_vs_most_agreed'), '{:+.3f}')}")
+    probes_ = results.get("robustness", {})
+    lines.append("robustness: " + ", ".join(
+        f"{name} {num(r.get('sides_unaffected'), '{:.2f}')}" if "sides_unaffected" in r
+        else f"{name} {'order-independent' if r.get('order_independent') else 'ORDER-DEPENDENT'}"
+        for name, r in probes_.items()))
+    lines.append("goals:")
+    for key, low, high in GOALS:
+        value = _at(results, key)
+        if not isinstance(value, (int, float)):
+            lines.append(f"  {key}: not measured")
+            continue
+        met = (low is None or value >= low) and (high is None or value <= high)
+        bound = f">= {low}" if low is not None else f"<= {high}"
+        lines.append(f"  {key} = {value} ({bound}): {'met' if met else 'NOT met'}")
+    unmoved = [n for n, r in probes_.items() if r.get("sides_unaffected") not in (1.0, None)
+               or r.get("order_independent") is False]
+    impure = [n for n in splits if results[n]["stance_purity"] not in (1.0, None)]
+    lines.append(f"  robustness.* all 1.0: {'NOT met: ' + ', '.join(unmoved) if unmoved else 'met'}")
+    lines.append(f"  stance purity 100 %: {'NOT met: ' + ', '.join(impure) if impure else 'met'}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.summaries import ArgumentView
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SPLITS = ("train", "dev")
+SPLITS = ("train", "dev", "test")  # the usual ArgKP splits, in this order; any other arguments_<x>.csv after
 STANCES = {"1": "pro", "-1": "con"}
 MIN_ARGUMENTS = 10
 PICKS = 5
@@ -66,6 +66,16 @@ def available(data_dir: Path = DATA_DIR) -> bool:
     return (data_dir / "argkp").is_dir() and (data_dir / "argq30k").is_dir()
 
 
+def splits(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
+    """The ArgKP splits under ``data_dir``: every ``argkp/arguments_<split>.csv`` that has its key points and
+    labels beside it, the usual ones (SPLITS) first. No split name is assumed: a copy of the layout with a
+    ``test`` split, or with topics of its own under another name, is read whole."""
+    base = data_dir / "argkp"
+    named = [p.stem.removeprefix("arguments_") for p in base.glob("arguments_*.csv")]
+    found = [s for s in named if all((base / f"{part}_{s}.csv").exists() for part in ("key_points", "labels"))]
+    return tuple(sorted(found, key=lambda s: (SPLITS.index(s) if s in SPLITS else len(SPLITS), s)))
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -82,9 +92,11 @@ def _loose(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def argq_rows(data_dir: Path = DATA_DIR) -> tuple[tuple[str, str, float], ...]:
-    """ArgQ-30k as (topic, argument, WA)."""
-    rows = _rows(data_dir / "argq30k" / "arg_quality_rank_30k.csv")
-    return tuple((r["topic"], r["argument"], float(r["WA"])) for r in rows)
+    """ArgQ-30k as (topic, argument, WA): every CSV under ``argq30k/`` (the release is one file, but a copy may
+    add topics of its own in another); rows without a WA are left out."""
+    files = sorted((data_dir / "argq30k").glob("*.csv"))
+    rows = [r for path in files for r in _rows(path)]
+    return tuple((r["topic"], r["argument"], float(r["WA"])) for r in rows if (r.get("WA") or "").strip())
 
 
 @lru_cache(maxsize=4)
@@ -129,9 +141,8 @@ def _split_sides(split: str, data_dir: Path) -> list[TopicSide]:
 
 @lru_cache(maxsize=4)
 def topic_sides(data_dir: Path = DATA_DIR) -> tuple[TopicSide, ...]:
-    """Every (topic, stance) of ArgKP train+dev with at least MIN_ARGUMENTS arguments."""
-    return tuple(ts for split in SPLITS if (data_dir / "argkp" / f"arguments_{split}.csv").exists()
-                 for ts in _split_sides(split, data_dir))
+    """Every (topic, stance) of every ArgKP split (``splits``) with at least MIN_ARGUMENTS arguments."""
+    return tuple(ts for split in splits(data_dir) for ts in _split_sides(split, data_dir))
 
 
 def load_csv(path: Path) -> tuple[TopicSide, ...]:
@@ -150,10 +161,10 @@ def load_csv(path: Path) -> tuple[TopicSide, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
-def quality_texts() -> tuple[str, ...]:
+@lru_cache(maxsize=4)
+def quality_texts(data_dir: Path = DATA_DIR) -> tuple[str, ...]:
     """All ArgQ-30k argument texts: raw material for synthetic benchmark debates."""
-    return tuple(text for _, text, _ in argq_rows(DATA_DIR))
+    return tuple(text for _, text, _ in argq_rows(data_dir))
 
 
 def mean_wa(ts: TopicSide, chosen: Sequence[str]) -> float:
