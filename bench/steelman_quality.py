@@ -165,7 +165,8 @@ def _choose(engine: Extractive, ts: data.TopicSide) -> list[str]:
     return [ts.arg_ids[p.number - 1] for p in report.sides[ts.side]]
 
 
-def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str, object]:
+def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
+                    train_with: Sequence[Path] = ()) -> dict[str, object]:
     """Nested leave-topics-out CV: nothing about a test topic, neither the models nor the selection
     constants, is chosen with it.
 
@@ -173,18 +174,21 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str
     with the constants (a small grid, GRID) that scored best on the *other* folds. Inner loop: for each
     other fold g, models trained without both f and g pick for g's topics; the constants with the best
     inner coverage + WA win. ``fixed_constants`` is the figure with the shipped constants, for comparison.
+    ``train_with`` adds other copies of the layout to every training set (never the topics being scored):
+    a reviewer's few topics of their own are then scored by models trained on as much as the shipped ones.
     """
-    import train_steelman  # needs the bench extra (numpy, scikit-learn)
-
     folds = _folds(sides)
     if len(folds) < MIN_FOLDS:
         return {"skipped": f"{len(folds)} topic(s) found; nested cross-validation needs {MIN_FOLDS} or more"}
+    import train_steelman  # needs the bench extra (numpy, scikit-learn)
+
+    pooled = [data_dir, *train_with]
     by_fold = [[ts for ts in sides if ts.topic in held] for held in folds]
-    outer = [train_steelman.models(train_steelman.fit(data_dir, leave_out=held)) for held in folds]
+    outer = [train_steelman.models(train_steelman.fit(pooled, leave_out=held)) for held in folds]
     inner: list[dict[int, list[tuple[float, float]]]] = [{c: [] for c in range(len(GRID))} for _ in folds]
     for f in range(len(folds)):
         for g in range(f + 1, len(folds)):  # one model without f and g serves both as each other's inner fold
-            pair = train_steelman.models(train_steelman.fit(data_dir, leave_out=folds[f] | folds[g]))
+            pair = train_steelman.models(train_steelman.fit(pooled, leave_out=folds[f] | folds[g]))
             for c, tuning in enumerate(GRID):
                 engine = Extractive(pair, tuning)
                 for test_fold, validate in ((f, g), (g, f)):
@@ -203,6 +207,7 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path) -> dict[str
     chance = random_baseline(sides)
     row = _lifted(score(sides, lambda ts: picked[(ts.topic, ts.side)]), chance)
     row["folds"] = len(folds)
+    row["trained_on"] = [str(d) for d in pooled]
     row["constants_chosen_per_fold"] = chosen_tunings
     row["fixed_constants"] = _lifted(score(sides, lambda ts: fixed[(ts.topic, ts.side)]), chance)
     return row
@@ -225,7 +230,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="topic,argument,stance[,quality][,key_point] instead")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--quick", action="store_true", help="skip cross-validation and LexRank")
+    parser.add_argument("--train-with", type=Path, action="append", default=None, metavar="DIR",
+                        help="another copy of the layout to add to every CV training set (repeatable); "
+                             "by default the shared data when --data is another directory")
+    parser.add_argument("--no-train-with", action="store_true", help="train the CV models on --data alone")
     args = parser.parse_args(argv)
+    if args.train_with is None:
+        shared = data.DATA_DIR
+        other = data.available(shared) and shared.resolve() != args.data.resolve()
+        args.train_with = [] if args.no_train_with or not other else [shared]
     sides = data.load_csv(args.csv) if args.csv else data.topic_sides(args.data)
     if not sides:
         print(f"no argument data under {args.csv or args.data}", file=sys.stderr)
@@ -237,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         results["cv"] = {"skipped": "cross-validation retrains the models, which needs --data with argkp/ and "
                                     "argq30k/; a CSV is scored with the shipped models only"}
     else:
-        results["cv"] = cross_validated(sides, args.data)
+        results["cv"] = cross_validated(sides, args.data, args.train_with)
     results["baselines"] = {"random": random_baseline(sides), "longest": score(sides, data.longest_five)}
     if not args.quick:
         results["baselines"]["lexrank"] = score(sides, probes.lexrank_selector(K))

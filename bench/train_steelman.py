@@ -58,27 +58,48 @@ def _spec(bias: float, weights: np.ndarray, logistic: bool) -> dict:
     return {"bias": round(float(bias), 6), "weights": model.pack(weights.tolist()), "logistic": logistic}
 
 
-def fit_quality(data_dir: Path, leave_out: Collection[str]) -> dict:
-    rows = [(t, a, wa) for t, a, wa in data.argq_rows(data_dir) if t not in leave_out]
+Dirs = Path | Sequence[Path]  # one copy of the data's layout, or several whose topics are pooled
+
+
+def _argq(dirs: Dirs) -> list[tuple[str, str, float]]:
+    """ArgQ-30k rows of every directory; a (topic, text) found in two copies counts once."""
+    seen: dict[tuple[str, str], tuple[str, str, float]] = {}
+    for d in [dirs] if isinstance(dirs, Path) else dirs:
+        for row in data.argq_rows(d):
+            seen.setdefault(row[:2], row)
+    return list(seen.values())
+
+
+def _sides(dirs: Dirs) -> list[data.TopicSide]:
+    """ArgKP topic sides of every directory; a (topic, side) found in two copies counts once."""
+    seen: dict[tuple[str, str], data.TopicSide] = {}
+    for d in [dirs] if isinstance(dirs, Path) else dirs:
+        for ts in data.topic_sides(d):
+            seen.setdefault((ts.topic, ts.side), ts)
+    return list(seen.values())
+
+
+def fit_quality(data_dir: Dirs, leave_out: Collection[str]) -> dict:
+    rows = [(t, a, wa) for t, a, wa in _argq(data_dir) if t not in leave_out]
     x = design([a for _, a, _ in rows])
     y = np.array([wa for _, _, wa in rows])
     ridge = Ridge(alpha=RIDGE_ALPHA, solver="sparse_cg", tol=1e-6).fit(x, y)
     return _spec(ridge.intercept_, ridge.coef_, logistic=False)
 
 
-def fit_on_point(data_dir: Path, leave_out: Collection[str]) -> dict:
-    sides = [ts for ts in data.topic_sides(data_dir) if ts.topic not in leave_out]
+def fit_on_point(data_dir: Dirs, leave_out: Collection[str]) -> dict:
+    sides = [ts for ts in _sides(data_dir) if ts.topic not in leave_out]
     texts = [t for ts in sides for t in ts.texts]
     y = np.array([bool(ts.touches[a]) for ts in sides for a in ts.arg_ids], dtype=int)
     clf = LogisticRegression(C=LOGISTIC_C, solver="liblinear", max_iter=1000).fit(design(texts), y)
     return _spec(clf.intercept_[0], clf.coef_[0], logistic=True)
 
 
-def common_phrases(data_dir: Path, leave_out: Collection[str]) -> list[str]:
+def common_phrases(data_dir: Dirs, leave_out: Collection[str]) -> list[str]:
     """Word pairs that at least PHRASE_ARGUMENTS arguments use, across at least PHRASE_TOPICS topics."""
     uses: Counter[tuple[str, str]] = Counter()
     topics: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
-    for topic, text, _ in data.argq_rows(data_dir):
+    for topic, text, _ in _argq(data_dir):
         if topic in leave_out:
             continue
         tokens = words(text)
@@ -89,8 +110,8 @@ def common_phrases(data_dir: Path, leave_out: Collection[str]) -> list[str]:
     return sorted(map(" ".join, common))
 
 
-def fit(data_dir: Path = data.DATA_DIR, leave_out: Collection[str] = ()) -> dict:
-    """Both models, trained without the topics in ``leave_out``."""
+def fit(data_dir: Dirs = data.DATA_DIR, leave_out: Collection[str] = ()) -> dict:
+    """Both models, trained on one copy of the data or several pooled, without the topics in ``leave_out``."""
     return {
         "bits": model.BITS, "licence": LICENCE,
         "quality": fit_quality(data_dir, leave_out), "on_point": fit_on_point(data_dir, leave_out),
