@@ -8,7 +8,8 @@ For every (topic, stance) under --data (ArgKP key points + ArgQ-30k quality) or 
 take their side and post through ``core.execute`` in one long open round, and ``steelman`` asks for 5 picks
 per side. Scores: mean WA, key-point coverage, redundancy (pairs of picks sharing a key point) and stance
 purity. ``cv.*`` is nested leave-topics-out cross-validation (7 folds): the models are retrained and the
-selection constants chosen without the topics scored, calling the engine directly for speed. Baselines
+selection constants chosen without the topics scored, calling the engine directly for speed;
+``--partitions N`` repeats it on N-1 reshuffled partitions of the topics (``cv_partitions.*``). Baselines
 (random 5 over 30 seeds, longest 5, sumy's LexRank), latency, Polis common ground and gaming probes
 (bench/steelman.py) are measured in the same run.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import re
 import statistics
 import sys
@@ -153,9 +155,12 @@ def random_baseline(sides: Sequence[data.TopicSide]) -> dict[str, float]:
     return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in ("mean_wa", "kp_coverage")}
 
 
-def _folds(sides: Sequence[data.TopicSide]) -> list[set[str]]:
-    """FOLDS folds of whole topics (one topic each when there are fewer topics than that)."""
+def _folds(sides: Sequence[data.TopicSide], shuffle: int = 0) -> list[set[str]]:
+    """FOLDS folds of whole topics (one topic each when there are fewer topics than that): every FOLDS-th
+    topic in name order, or, with ``shuffle``, in an order shuffled by that seed (another partition)."""
     topics = sorted({ts.topic for ts in sides})
+    if shuffle:
+        random.Random(shuffle).shuffle(topics)
     count = min(FOLDS, len(topics))
     return [set(topics[f::count]) for f in range(count)]
 
@@ -166,7 +171,7 @@ def _choose(engine: Extractive, ts: data.TopicSide) -> list[str]:
 
 
 def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
-                    train_with: Sequence[Path] = ()) -> dict[str, object]:
+                    train_with: Sequence[Path] = (), shuffle: int = 0) -> dict[str, object]:
     """Nested leave-topics-out CV: nothing about a test topic, neither the models nor the selection
     constants, is chosen with it.
 
@@ -177,7 +182,7 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
     ``train_with`` adds other copies of the layout to every training set (never the topics being scored):
     a reviewer's few topics of their own are then scored by models trained on as much as the shipped ones.
     """
-    folds = _folds(sides)
+    folds = _folds(sides, shuffle)
     if len(folds) < MIN_FOLDS:
         return {"skipped": f"{len(folds)} topic(s) found; nested cross-validation needs {MIN_FOLDS} or more"}
     import train_steelman  # needs the bench extra (numpy, scikit-learn)
@@ -213,6 +218,17 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
     return row
 
 
+def partitions(sides: Sequence[data.TopicSide], args: argparse.Namespace, first: dict) -> dict[str, object]:
+    """The nested CV again on reshuffled partitions of the same topics (seeds 1, 2, ...)."""
+    runs = [first] + [cross_validated(sides, args.data, args.train_with, shuffle=seed)
+                      for seed in range(1, args.partitions)]
+    lifts = [r["coverage_lift_over_random"] for r in runs]
+    was = [r["mean_wa"] for r in runs]
+    return {"partitions": len(runs), "coverage_lift_over_random": lifts, "mean_wa": was,
+            "median_lift": round(statistics.median(lifts), 4), "min_lift": min(lifts),
+            "median_wa": round(statistics.median(was), 4), "min_wa": min(was)}
+
+
 def _merit(scored: list[tuple[float, float]]) -> float:
     """Inner-loop score of a setting: mean coverage + mean WA of its picks (both 0..1)."""
     return statistics.fmean(c for c, _ in scored) + statistics.fmean(w for _, w in scored)
@@ -234,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="another copy of the layout to add to every CV training set (repeatable); "
                              "by default the shared data when --data is another directory")
     parser.add_argument("--no-train-with", action="store_true", help="train the CV models on --data alone")
+    parser.add_argument("--partitions", type=int, default=1, metavar="N",
+                        help="also run the CV on N-1 reshuffled partitions of the topics (cv_partitions.*): "
+                             "how much the figure owes to one way of splitting them")
     args = parser.parse_args(argv)
     if args.train_with is None:
         shared = data.DATA_DIR
@@ -251,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
                                     "argq30k/; a CSV is scored with the shipped models only"}
     else:
         results["cv"] = cross_validated(sides, args.data, args.train_with)
+        if args.partitions > 1 and "skipped" not in results["cv"]:
+            results["cv_partitions"] = partitions(sides, args, results["cv"])
     results["baselines"] = {"random": random_baseline(sides), "longest": score(sides, data.longest_five)}
     if not args.quick:
         results["baselines"]["lexrank"] = score(sides, probes.lexrank_selector(K))
@@ -304,6 +325,12 @@ def table(results: dict) -> str:
     widths = [max(len(r[i]) for r in rows if len(r[1]) < 20 or i == 0) for i in range(6)]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
              for r in rows]
+    parts = results.get("cv_partitions")
+    if parts:
+        rows_ = ", ".join(f"{lift:+.3f}/{wa:.3f}" for lift, wa in zip(parts["coverage_lift_over_random"],
+                                                                     parts["mean_wa"]))
+        lines.append(f"cv on {parts['partitions']} partitions of the topics (lift/WA): {rows_}; "
+                     f"median {parts['median_lift']:+.3f}/{parts['median_wa']:.3f}")
     lat = results.get("latency", {})
     lines.append(f"\nlatency: 1,000 arguments {num(lat.get('side_1000_s'))} s, 10,000 "
                  f"{num(lat.get('side_10000_s'))} s; LexRank at 1,000 {num(lat.get('lexrank_1000_s'))} s "

@@ -118,3 +118,19 @@ def test_it_prints_a_table_and_says_what_it_skipped(run):
     assert "test (shipped models)" in printed
     assert "cv.coverage_lift_over_random: not measured" in printed
     assert results["latency"]["side_10000_s"] > 0
+
+
+def test_too_few_topics_to_cross_validate_says_so(tmp_path):
+    saved = list(sys.path)
+    sys.path[:0] = [str(ROOT / "bench")]
+    try:
+        import steelman_quality  # it puts the project and bench/ on the path itself: all put back below
+        from tests import steelman_data as data
+    finally:
+        sys.path[:] = saved
+    root = _data_dir(tmp_path)
+    two = [ts for ts in data.topic_sides(root) if ts.topic in list(TOPICS)[:2]]
+    assert {ts.split for ts in two} == {"test"}
+    found = steelman_quality.cross_validated(two, root)
+    assert found == {"skipped": "2 topic(s) found; nested cross-validation needs 3 or more"}
+    assert len(steelman_quality._folds(data.topic_sides(root))) == 3  # one topic a fold, not 7 with 4 empty
