@@ -26,11 +26,15 @@ from .similarity import COMMON_SHARE, Corpus, duplicate_groups
 
 DUPLICATE_THRESHOLD = 0.5  # resemblance at which two arguments make the same point in nearly the same words
 WEIGHT_QUALITY = 1.0
-WEIGHT_ON_POINT = 0.5  # relative to quality (both standardised); chosen by leave-topics-out CV
+# Relative to quality (both standardised). Leave-topics-out CV on five partitions of the ArgKP topics, models
+# retrained per fold: 0.5 held out a coverage lift over random of +0.093 (mean), 0.25 +0.117 and 0 +0.120,
+# better in every partition; 0.25 keeps more of the quality (WA 0.881 against 0.878).
+WEIGHT_ON_POINT = 0.25
 WEIGHT_CENTRAL = 0.75  # typical of the side's content (standardised); chosen by leave-topics-out CV
 SPREAD_FLOOR = {"quality": 0.03, "on_point": 0.03, "central": 0.04}
 WEIGHT_SUPPORT = 0.2  # per doubling of distinct members: popularity alone repeats the typical point
 WEIGHT_ENDORSE = 0.5  # per e-fold of bridging-weighted endorsements
+WEIGHT_FULLER = 0.5  # per e-fold of content terms, choosing among near-duplicates the one that says most
 
 
 
@@ -131,12 +135,14 @@ def _side_picks(
     central = _standardised(corpus.centrality([a.author_id for a in views]), SPREAD_FLOOR["central"])
     base = [WEIGHT_QUALITY * q + tuning.on_point * p + tuning.central * c
             for q, p, c in zip(qual, point, central)]
-    # Visiting the strongest first makes the best, most-endorsed member each group's representative.
+    # Groups form around the strongest (best argued, most endorsed) members, visited first.
     strength = [b + WEIGHT_ENDORSE * tallies[a.number].weight_log for b, a in zip(base, views)]
     order = sorted(range(len(views)), key=lambda i: (-strength[i], views[i].number))
     groups = duplicate_groups(order, corpus, DUPLICATE_THRESHOLD)
     candidates = []
-    for lead, members in groups.items():
+    for members in groups.values():
+        members = _fullest_first(members, strength, corpus)
+        lead = members[0]
         people = len({views[i].author_id for i in members})  # reposts by one member count once
         groups_of[views[lead].number] = (people, tuple(sorted(views[i].number for i in members[1:])))
         merit = _merit(members, views, base, people, tallies, tuning)
@@ -145,6 +151,23 @@ def _side_picks(
         return [], len(groups)
     chosen = greedy(candidates, corpus, per_side, same_point=DUPLICATE_THRESHOLD, novelty=tuning.novelty)
     return [_pick(views[c.index], groups_of, tallies, value) for c, value in chosen], len(groups)
+
+
+def _fullest_first(members: list[int], strength: list[float], corpus: Corpus) -> list[int]:
+    """A group's members with its representative first: the strongest, counting how much each says.
+
+    Near-duplicates make one point, so the predicted quality barely tells them apart (a restatement with a
+    figure and its source can score a hair below the bare claim); the one with more content terms states
+    the point more fully. Stronger members (endorsed, better argued) still win over a longer text.
+    """
+    if len(members) == 1:
+        return members
+
+    def fullness(i: int) -> float:
+        return strength[i] + WEIGHT_FULLER * math.log(len(corpus.features[i]) + 1)
+
+    lead = max(members, key=lambda i: (fullness(i), -i))
+    return [lead, *(i for i in members if i != lead)]
 
 
 def _standardised(values: list[float], floor: float) -> list[float]:
