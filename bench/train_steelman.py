@@ -16,8 +16,9 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -58,25 +59,27 @@ def _spec(bias: float, weights: np.ndarray, logistic: bool) -> dict:
     return {"bias": round(float(bias), 6), "weights": model.pack(weights.tolist()), "logistic": logistic}
 
 
+T = TypeVar("T")
 Dirs = Path | Sequence[Path]  # one copy of the data's layout, or several whose topics are pooled
 
 
-def _argq(dirs: Dirs) -> list[tuple[str, str, float]]:
-    """ArgQ-30k rows of every directory; a (topic, text) found in two copies counts once."""
-    seen: dict[tuple[str, str], tuple[str, str, float]] = {}
+def _pooled(dirs: Dirs, read: Callable[[Path], Iterable[T]], key: Callable[[T], Hashable]) -> list[T]:
+    """What ``read`` finds in every directory; an item found in two copies (same ``key``) counts once."""
+    seen: dict[Hashable, T] = {}
     for d in [dirs] if isinstance(dirs, Path) else dirs:
-        for row in data.argq_rows(d):
-            seen.setdefault(row[:2], row)
+        for item in read(d):
+            seen.setdefault(key(item), item)
     return list(seen.values())
+
+
+def _argq(dirs: Dirs) -> list[tuple[str, str, float]]:
+    """ArgQ-30k rows, once per (topic, text)."""
+    return _pooled(dirs, data.argq_rows, lambda row: row[:2])
 
 
 def _sides(dirs: Dirs) -> list[data.TopicSide]:
-    """ArgKP topic sides of every directory; a (topic, side) found in two copies counts once."""
-    seen: dict[tuple[str, str], data.TopicSide] = {}
-    for d in [dirs] if isinstance(dirs, Path) else dirs:
-        for ts in data.topic_sides(d):
-            seen.setdefault((ts.topic, ts.side), ts)
-    return list(seen.values())
+    """ArgKP topic sides, once per (topic, side)."""
+    return _pooled(dirs, data.topic_sides, lambda ts: (ts.topic, ts.side))
 
 
 def fit_quality(data_dir: Dirs, leave_out: Collection[str]) -> dict:
