@@ -177,9 +177,12 @@ def polis_conversation(folder: Path, k: int) -> dict[str, float]:
     def low(c: str) -> float:  # the lowest agree rate over groups
         return min(agrees[c][g] / votes[c][g] if votes[c][g] else 0.0 for g in sides)
 
+    # Compared with as many comments as the engine picked: when it says only two comments are common ground,
+    # the best two (not the best five, diluted by comments nobody shares) are what it is measured against.
+    n = len(picks) or k
     eligible = [c for c in comments if all(votes[c][g] >= MIN_GROUP_VOTES for g in sides)]
-    best = sorted(eligible, key=lambda c: (-low(c), int(c)))[:k]
-    most = sorted(comments, key=lambda c: (-sum(agrees[c].values()), int(c)))[:k]
+    best = sorted(eligible, key=lambda c: (-low(c), int(c)))[:n]
+    most = sorted(comments, key=lambda c: (-sum(agrees[c].values()), int(c)))[:n]
     mean = lambda cs: statistics.fmean(map(low, cs)) if cs else 0.0  # noqa: E731
     return {"picks": len(picks), "groups": len(sides), "mean_low_agree": round(mean(picks), 4),
             "best_possible": round(mean(best), 4), "most_agreed_overall": round(mean(most), 4),

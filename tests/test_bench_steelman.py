@@ -110,6 +110,9 @@ def test_polis_without_timestamps_finds_the_common_ground(run):
     # Only comments 0 and 4 have both groups agreeing: they are the common ground, and nothing else is.
     assert conv["picks"] == 2
     assert conv["mean_low_agree"] == conv["worst_pick_low_agree"] == 1.0
+    # Measured against the best two comments, not five: the two picks are the best possible, no better.
+    assert conv["best_possible"] == conv["most_agreed_overall"] == 1.0
+    assert conv["vs_best"] == 1.0
 
 
 def test_it_prints_a_table_and_says_what_it_skipped(run):
