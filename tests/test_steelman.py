@@ -79,6 +79,19 @@ def test_group_representative_is_the_best_argued_member():
     assert (pick.number, pick.support, pick.similar) == (2, 2, (1,))
 
 
+def test_reposting_a_point_with_a_word_added_does_not_make_the_reposter_its_face():
+    point = ("Export controls on advanced chips slow rivals only briefly, and they push them to build their own "
+             "supply chains.")
+    others = [arg(4, point.replace("supply", "chip supply")), arg(5, point.lower().replace(",", ""))]
+    # One member posts the point, then posts it again with a word more each time ("fuller" by a word).
+    reposts = [arg(1, point, author="reposter"), arg(2, f"Honestly, {point}", author="reposter"),
+               arg(3, f"Frankly, {point}", author="reposter")]
+    (pick,) = summarize([*reposts, *others], SIDES).sides["go-faster"]
+    assert pick.number not in (2, 3)  # a member stands in by their first post of the point, not a repost
+    assert pick.support == 3  # three members made the point, however many times one of them posted it
+    assert set(pick.similar) == {1, 2, 3, 4, 5} - {pick.number}
+
+
 def test_picks_show_the_argument_verbatim():
     text = "  Compute is physical and countable: chips can be TRACKED, inspected and destroyed to undo an overhang. "
     (pick,) = summarize([arg(7, text, side="slow-down", author="ada")], SIDES).sides["slow-down"]

@@ -141,7 +141,7 @@ def _side_picks(
     groups = duplicate_groups(order, corpus, DUPLICATE_THRESHOLD)
     candidates = []
     for members in groups.values():
-        members = _fullest_first(members, strength, corpus)
+        members = _fullest_first(members, strength, corpus, views)
         lead = members[0]
         people = len({views[i].author_id for i in members})  # reposts by one member count once
         groups_of[views[lead].number] = (people, tuple(sorted(views[i].number for i in members[1:])))
@@ -153,20 +153,26 @@ def _side_picks(
     return [_pick(views[c.index], groups_of, tallies, value) for c, value in chosen], len(groups)
 
 
-def _fullest_first(members: list[int], strength: list[float], corpus: Corpus) -> list[int]:
+def _fullest_first(members: list[int], strength: list[float], corpus: Corpus,
+                   views: list[ArgumentView]) -> list[int]:
     """A group's members with its representative first: the strongest, counting how much each says.
 
     Near-duplicates make one point, so the predicted quality barely tells them apart (a restatement with a
     figure and its source can score a hair below the bare claim); the one with more content terms states
-    the point more fully. Stronger members (endorsed, better argued) still win over a longer text.
+    the point more fully. Stronger members (endorsed, better argued) still win over a longer text. Each
+    member stands in by their first post of the point: reposting it with a word added ("Honestly, ...")
+    gives them no second chance to be its face.
     """
     if len(members) == 1:
         return members
+    first: dict[str, int] = {}
+    for i in sorted(members, key=lambda i: views[i].number):
+        first.setdefault(views[i].author_id, i)
 
     def fullness(i: int) -> float:
         return strength[i] + WEIGHT_FULLER * math.log(len(corpus.features[i]) + 1)
 
-    lead = max(members, key=lambda i: (fullness(i), -i))
+    lead = max(first.values(), key=lambda i: (fullness(i), -i))
     return [lead, *(i for i in members if i != lead)]
 
 
