@@ -389,3 +389,35 @@ def test_a_members_reposts_do_not_make_their_point_typical():
     assert again[0] <= once[0]  # posted three times by one member: no more typical than once
     by_three = central([(REAL[0], "a"), (REAL[0].lower(), "b"), (f"Honestly, {REAL[0]}", "c")] + others)
     assert by_three[0] > once[0]  # three members making the point: it is typical
+
+
+def test_once_a_point_is_picked_its_restatements_stop_counting_as_typical():
+    from bot.steelman.similarity import Corpus, Typicality
+    from bot.steelman.tokens import features, terms, words
+
+    jobs = ["Legal sales would create jobs for farmers and shop workers.",
+            "Farmers and shop workers would have new jobs and steady wages.",
+            "New jobs for farmers and shop staff would follow, with steady wages."]
+    others = ["Arrests for possession ruin young lives with criminal records that block careers.",
+              "Criminal records for small possession offences keep people out of housing.",
+              "Police time spent on possession arrests would be better spent on violent crime.",
+              "Testing and labelling would protect users from contaminated street products.",
+              "Labelled, tested products tell users the strength of what they buy.",
+              "Adults should decide for themselves what they put in their own bodies.",
+              "Personal freedom means adults decide about their own bodies, not the state.",
+              "Tax revenue from regulated sales could fund schools and treatment.",
+              "Schools and treatment programmes would gain from the tax revenue."]
+    texts = jobs + others
+    corpus = Corpus([features(terms(words(t))) for t in texts])
+    typical = Typicality(corpus, [f"m{i}" for i in range(len(texts))])
+    everyone = list(range(len(texts)))
+    before = typical.residual(everyone)
+    assert before == pytest.approx(typical.scores())  # nothing picked yet: typicality of the whole side
+    # Three members make the jobs point, so its third wording is more typical than any other point's post.
+    assert before[2] > max(before[3:])
+    typical.cover(0, 0.35)  # the first jobs post is picked: it and its close restatement leave the centroid
+    assert 1 in typical.covered and 2 not in typical.covered
+    after = typical.residual(everyone)
+    # The third wording shares its words with those two only: it no longer stands for what the side still
+    # has to say, and every other point's post now comes before it.
+    assert after[2] < min(after[3:])

@@ -4,7 +4,8 @@ For each side it sets aside posts that are not one argument (junk.py), groups ne
 group a merit: its best member's predicted quality and chance of making a recurring point (learned from
 ArgQ-30k and ArgKP, standardised within the side), the number of distinct members who made the point, and
 endorsements (from other sides weighing more). Maximal marginal relevance then picks distinct points
-(select.py). A slot stays empty rather than hold junk or a repeat. Common ground and cruxes come from
+(select.py), re-measuring after each pick how typical each candidate is of what the picks do not yet stand
+for. A slot stays empty rather than hold junk or a repeat. Common ground and cruxes come from
 endorsement rates (bridging.py). Deterministic: ties fall to the lower argument number.
 """
 
@@ -21,8 +22,8 @@ from . import bridging, textcache
 from .endorse import Endorsements, tally
 from .junk import Post, screen
 from .model import Models, load
-from .select import NOVELTY, Candidate, greedy
-from .similarity import COMMON_SHARE, Corpus, duplicate_groups
+from .select import NOVELTY, Candidate, greedy, standardised
+from .similarity import COMMON_SHARE, Corpus, Typicality, duplicate_groups
 
 DUPLICATE_THRESHOLD = 0.5  # resemblance at which two arguments make the same point in nearly the same words
 WEIGHT_QUALITY = 1.0
@@ -30,7 +31,7 @@ WEIGHT_QUALITY = 1.0
 # retrained per fold: 0.5 held out a coverage lift over random of +0.093 (mean), 0.25 +0.117 and 0 +0.120,
 # better in every partition; 0.25 keeps more of the quality (WA 0.881 against 0.878).
 WEIGHT_ON_POINT = 0.25
-WEIGHT_CENTRAL = 0.75  # typical of the side's content (standardised); chosen by leave-topics-out CV
+WEIGHT_CENTRAL = 0.75  # typical of the side's content (standardised; select.py re-measures it per pick); CV
 SPREAD_FLOOR = {"quality": 0.03, "on_point": 0.03, "central": 0.04}
 WEIGHT_SUPPORT = 0.2  # per doubling of distinct members: popularity alone repeats the typical point
 WEIGHT_ENDORSE = 0.5  # per e-fold of bridging-weighted endorsements
@@ -130,9 +131,10 @@ def _side_picks(
     views = [views[i] for i in kept]
     corpus = Corpus([parsed[i].features for i in kept], tuning.common)
     qual_point = [cache.scores(a.text) for a in views]
-    qual = _standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
-    point = _standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])
-    central = _standardised(corpus.centrality([a.author_id for a in views]), SPREAD_FLOOR["central"])
+    qual = standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
+    point = standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])
+    typical = Typicality(corpus, [a.author_id for a in views])
+    central = standardised(typical.scores(), SPREAD_FLOOR["central"])
     base = [WEIGHT_QUALITY * q + tuning.on_point * p + tuning.central * c
             for q, p, c in zip(qual, point, central)]
     # Groups form around the strongest (best argued, most endorsed) members, visited first.
@@ -145,11 +147,13 @@ def _side_picks(
         lead = members[0]
         people = len({views[i].author_id for i in members})  # reposts by one member count once
         groups_of[views[lead].number] = (people, tuple(sorted(views[i].number for i in members[1:])))
+        # Typicality is left out of the merit: the selection re-measures it as picks are made.
         merit = _merit(members, views, base, people, tallies, tuning)
-        candidates.append(Candidate(lead, views[lead].number, merit))
+        candidates.append(Candidate(lead, views[lead].number, merit - tuning.central * central[lead], merit))
     if per_side == 0:
         return [], len(groups)
-    chosen = greedy(candidates, corpus, per_side, same_point=DUPLICATE_THRESHOLD, novelty=tuning.novelty)
+    chosen = greedy(candidates, corpus, per_side, DUPLICATE_THRESHOLD, typical, tuning.central,
+                    SPREAD_FLOOR["central"], tuning.novelty)
     return [_pick(views[c.index], groups_of, tallies, value) for c, value in chosen], len(groups)
 
 
@@ -174,20 +178,6 @@ def _fullest_first(members: list[int], strength: list[float], corpus: Corpus,
 
     lead = max(first.values(), key=lambda i: (fullness(i), -i))
     return [lead, *(i for i in members if i != lead)]
-
-
-def _standardised(values: list[float], floor: float) -> list[float]:
-    """z-scores within the side: only how arguments compare with their own side matters.
-
-    The spread has a floor (about half its typical value on ArgKP sides), so that in a small side a
-    difference too small to mean anything is not blown up to a whole standard deviation.
-    """
-    if not values:
-        return []
-    # Plain floats, not statistics.pstdev: its exact arithmetic costs 15 ms per 10,000 arguments.
-    mean = math.fsum(values) / len(values)
-    spread = math.sqrt(math.fsum([(v - mean) ** 2 for v in values]) / len(values))
-    return [(v - mean) / max(spread, floor) for v in values]
 
 
 def _merit(members: list[int], views: list[ArgumentView], base: list[float], people: int,

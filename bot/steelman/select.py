@@ -1,12 +1,13 @@
 """Choosing a few distinct points: maximal marginal relevance over TF-IDF with a learned prior.
 
 A pick is worth its merit (predicted quality, whether it makes a recurring point, distinct supporters and
-endorsements) minus NOVELTY times its cosine with the closest earlier pick, over the content words that
-not most of the side uses (Corpus.theme: the motion's own words would make every pair alike); a
-near-duplicate of an earlier pick is never chosen. A study of 17 selectors on ArgKP found this the most stable across topics left out (a
-flat optimum for the novelty weight), where tuned clustering and learned similarity lost their gains. The
-penalty can only grow as picks accumulate, so a lazy greedy (re-score only the current best) gives exactly
-the plain greedy's answer while scoring most candidates once.
+endorsements), plus its typicality of what the picks so far do not stand for, minus NOVELTY times its
+cosine with the closest earlier pick, over the content words that not most of the side uses (Corpus.theme:
+the motion's own words would make every pair alike); a near-duplicate of an earlier pick is never chosen.
+A study of 17 selectors on ArgKP found MMR the most stable across topics left out (a flat optimum for the
+novelty weight), where tuned clustering and learned similarity lost their gains. Typicality is re-measured
+after each pick on the side without the pick's neighbourhood (similarity.Typicality), so the next pick is
+drawn to the next recurring point rather than to more of the first.
 """
 
 from __future__ import annotations
@@ -16,40 +17,76 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .similarity import Corpus
+from .similarity import Corpus, Typicality
 
 NOVELTY = 20.0  # large: a pick sharing content words with an earlier one comes after every fresh one
+# Content cosine within which an argument counts as standing for the same point as a pick, so is taken out
+# of the typicality that later picks are measured by (similarity.Typicality). Leave-topics-out CV on five
+# partitions of the ArgKP topics, models retrained per fold, other constants fixed: 0.25 / 0.3 / 0.35 /
+# 0.4 / 0.5 held out a mean coverage lift over random of +0.117 / +0.121 / +0.118 / +0.117 / +0.115 against
+# +0.114 without it, at a mean WA of 0.878-0.880 against 0.878; 0.15 and 0.2 gave +0.114 and +0.110.
+# The middle of the flat part.
+RADIUS = 0.35
+POOL_PER_PICK = 50  # the candidates considered: the strongest 50 per pick
 
 
 @dataclass(frozen=True)
 class Candidate:
     index: int  # the representative argument's index in the side
     number: int  # its argument number, for tie-breaking
-    merit: float  # what does not depend on other picks
+    merit: float  # what does not depend on other picks (typicality aside)
+    whole: float  # its merit with its typicality of the whole side: how the pool is chosen
 
 
 def greedy(
-    candidates: Sequence[Candidate], corpus: Corpus, k: int, same_point: float, novelty: float | None = None,
+    candidates: Sequence[Candidate], corpus: Corpus, k: int, same_point: float, typical: Typicality,
+    weight: float, floor: float, novelty: float = NOVELTY, radius: float = RADIUS,
 ) -> list[tuple[Candidate, float]]:
-    """Up to k candidates, best first, with the value each had when chosen."""
-    novelty = NOVELTY if novelty is None else novelty
+    """Up to k candidates, best first, with the value each had when chosen.
+
+    Each candidate's merit (typicality left out) gains ``weight`` times its typicality of what the picks so
+    far do not stand for, standardised with spread floor ``floor``.
+
+    Typicality is standardised among the candidates still in the running (the strongest POOL_PER_PICK per
+    pick by their merit with whole-side typicality), so its weight means the same in every round. Values
+    are not monotone from round to round, so each round is searched exactly: candidates in order of their
+    value before the novelty penalty (an upper bound), until no later one can beat the best found.
+    """
+    pool = heapq.nsmallest(max(POOL_PER_PICK * k, k), candidates, key=lambda c: (-c.whole, c.number))
+    left = list(pool)
     chosen: list[tuple[Candidate, float]] = []
-
-    def value(c: Candidate) -> float:
-        closest = max((corpus.theme_cosine(c.index, p.index) for p, _ in chosen), default=0.0)
-        if chosen and max(corpus.resemblance(c.index, p.index) for p, _ in chosen) >= same_point:
-            return -math.inf
-        return c.merit - novelty * closest
-
-    heap = [(-c.merit, c.number, i) for i, c in enumerate(candidates)]
-    heapq.heapify(heap)
-    while heap and len(chosen) < k:
-        _, number, i = heapq.heappop(heap)
-        fresh = value(candidates[i])
-        if fresh == -math.inf:
-            continue
-        if heap and (-fresh, number) > heap[0][:2]:
-            heapq.heappush(heap, (-fresh, number, i))  # stale bound: someone else may be better now
-            continue
-        chosen.append((candidates[i], fresh))
+    while left and len(chosen) < k:
+        if chosen:
+            typical.cover(chosen[-1][0].index, radius)
+        scores = standardised(typical.residual([c.index for c in left]), floor)
+        bound = sorted(((c.merit + weight * z, c) for c, z in zip(left, scores)),
+                       key=lambda vc: (-vc[0], vc[1].number))
+        best: tuple[float, Candidate] | None = None
+        for upper, c in bound:
+            if best is not None and (upper, -c.number) < (best[0], -best[1].number):
+                break
+            if chosen and max(corpus.resemblance(c.index, p.index) for p, _ in chosen) >= same_point:
+                continue
+            closest = max((corpus.theme_cosine(c.index, p.index) for p, _ in chosen), default=0.0)
+            value = upper - novelty * closest
+            if best is None or (value, -c.number) > (best[0], -best[1].number):
+                best = (value, c)
+        if best is None:
+            break
+        chosen.append((best[1], best[0]))
+        left.remove(best[1])
     return chosen
+
+
+def standardised(values: list[float], floor: float) -> list[float]:
+    """z-scores within the side: only how arguments compare with their own side matters.
+
+    The spread has a floor (about half its typical value on ArgKP sides), so that in a small side a
+    difference too small to mean anything is not blown up to a whole standard deviation.
+    """
+    if not values:
+        return []
+    # Plain floats, not statistics.pstdev: its exact arithmetic costs 15 ms per 10,000 arguments.
+    mean = math.fsum(values) / len(values)
+    spread = math.sqrt(math.fsum([(v - mean) ** 2 for v in values]) / len(values))
+    return [(v - mean) / max(spread, floor) for v in values]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from itertools import chain, combinations, filterfalse, repeat
-from operator import mul
+from collections.abc import KeysView, Sequence
+from itertools import chain, combinations, compress, filterfalse, repeat
+from operator import ge, mul
 from typing import NamedTuple
 
 SIGNATURE = 4  # rarest terms an argument is indexed and looked up under
@@ -97,25 +97,70 @@ class Corpus:
 
     def centrality(self, authors: Sequence[str] | None = None) -> list[float]:
         """Each argument's cosine with the centroid of the *other members'* content words: how typical of
-        the side it is.
+        the side it is (``Typicality``, before any pick is made)."""
+        return Typicality(self, authors).scores()
 
-        Typical content marks an argument that makes one of the side's recurring points; off-topic posts
-        and idiosyncratic asides sit far from the centroid. Each member's posts together weigh as one
-        member's (``authors`` gives each argument's author), and a member's own posts are left out of the
-        centroid they are compared with: reposting a point does not make it typical. Linear in the corpus.
+    def overlap(self, i: int, j: int) -> float:
+        """Share of content words in common (Jaccard), blind to how rare they are."""
+        a, b = self._words(i), self._words(j)
+        return len(a & b) / len(a | b) if a or b else 0.0
+
+    def resemblance(self, i: int, j: int) -> float:
+        """How nearly two arguments say the same thing, 0..1.
+
+        The TF-IDF cosine ignores the motion's own words, but when a crowd repeats one point with their
+        own filler words, the point's words become common and their idf sinks below the fillers'. Plain word
+        overlap does not have that blind spot, so the larger of the two counts (overlap discounted a little,
+        as sharing common words is weaker evidence than sharing rare ones).
         """
-        vectors = [self.theme(i) for i in range(len(self.features))]
-        authors = authors if authors is not None else range(len(vectors))
-        posts = Counter(authors)
+        return max(self.cosine(i, j), OVERLAP_WEIGHT * self.overlap(i, j))
+
+    def _words(self, i: int) -> frozenset[str]:
+        got = self._unigrams.get(i)
+        if got is None:
+            got = self._unigrams[i] = frozenset(filter(str.isalnum, self.features[i]))  # bigrams hold a space
+        return got
+
+
+class Typicality:
+    """How typical each argument is of its side, and, once picks are made, of what they do not yet stand for.
+
+    Typical content marks an argument that makes one of the side's recurring points; off-topic posts and
+    idiosyncratic asides sit far from the centroid of the side's content words. Each member's posts together
+    weigh as one member's, and a member's own posts are left out of the centroid they are compared with:
+    reposting a point does not make it typical. Linear in the corpus.
+
+    ``cover(i)`` takes a pick and its neighbourhood (the arguments whose content cosine with it reaches
+    ``radius``) out of the centroid, so ``residual`` scores how typical an argument is of the rest of the
+    side: the next recurring point rather than more of the one already picked. Arguments that make one
+    point in different words rarely share enough words to be each other's neighbours, but they share them
+    with the same third arguments; taking those out is what moves the centroid off the point.
+    """
+
+    def __init__(self, corpus: Corpus, authors: Sequence[str] | None = None):
+        self.corpus = corpus
+        self.vectors = vectors = [corpus.theme(i) for i in range(len(corpus.features))]
+        self.authors = authors = list(authors) if authors is not None else list(range(len(vectors)))
+        self.posts = posts = Counter(authors)
+        self.scale = [1.0 / (vec.norm * posts[a]) for vec, a in zip(vectors, authors)]
         centroid: dict[str, float] = {}
         get = centroid.get
-        for vec, author in zip(vectors, authors):
-            scale = 1.0 / (vec.norm * posts[author])
+        for vec, scale in zip(vectors, self.scale):
             # One fused loop: Counter.update over a fresh dict per argument costs twice as much.
             for t, w in vec.weights.items():
                 centroid[t] = get(t, 0.0) + w * scale
+        self.centroid = centroid
+        self.covered: set[int] = set()
+        self._keys: list[KeysView[str]] | None = None
+        self._norms: list[float] = []
+        self._squares: dict[str, float] = {}
+        self._by_author: dict[object, list[int]] | None = None
+
+    def scores(self) -> list[float]:
+        """Every argument's typicality of the whole side (nothing covered yet)."""
+        vectors, centroid = self.vectors, self.centroid
         norm = math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0
-        own = self._own_shares(vectors, authors, posts)
+        own = self._own_shares(vectors, self.authors, self.posts)
         out = []
         for i, vec in enumerate(vectors):
             # Leave the author out: a lone post's own share of the centroid is sum(w^2)/norm = norm, so a
@@ -157,26 +202,54 @@ class Corpus:
                 out[i] = math.fsum([w * share[t] for t, w in vectors[i].weights.items()])
         return out
 
-    def overlap(self, i: int, j: int) -> float:
-        """Share of content words in common (Jaccard), blind to how rare they are."""
-        a, b = self._words(i), self._words(j)
-        return len(a & b) / len(a | b) if a or b else 0.0
+    def cover(self, i: int, radius: float) -> None:
+        """Take argument i and its neighbours (content cosine >= radius) out of the centroid."""
+        vec = self.vectors[i]
+        if self._keys is None:
+            self._keys = [other.weights.keys() for other in self.vectors]
+            self._norms = [other.norm for other in self.vectors]
+            # A content word weighs its idf in every argument (binary weights), so a dot product is the sum
+            # of the squared idfs of the shared words: no lookup in the other argument's vector.
+            weights = self.corpus._weight
+            self._squares = dict(zip(weights, map(mul, weights.values(), weights.values())))
+        # The shared words with every argument, by C-level key intersections; most share none. fsum is
+        # exact, so the sums do not depend on the sets' (salted) iteration order.
+        shared = map(vec.weights.keys().__and__, self._keys)
+        dots = map(math.fsum, map(map, repeat(self._squares.__getitem__), shared))
+        reach = map(mul, repeat(radius * vec.norm), self._norms)
+        near = compress(range(len(self._keys)), map(ge, dots, reach))
+        for j in sorted({i, *near} - self.covered):
+            self.covered.add(j)
+            scale, centroid = self.scale[j], self.centroid
+            for t, w in self.vectors[j].weights.items():
+                centroid[t] -= w * scale
 
-    def resemblance(self, i: int, j: int) -> float:
-        """How nearly two arguments say the same thing, 0..1.
+    def residual(self, indices: Sequence[int]) -> list[float]:
+        """Typicality of the uncovered rest of the side, for the given arguments (author left out)."""
+        centroid = self.centroid
+        norm = math.sqrt(math.fsum(v * v for v in centroid.values())) or 1.0
+        out = []
+        for i in indices:
+            vec = self.vectors[i]
+            # Dicts iterate in insertion order, so this plain sum is the same in every process.
+            dot = sum(map(mul, vec.weights.values(), map(centroid.__getitem__, vec.weights))) - self._own(i)
+            out.append(dot / (vec.norm * norm))
+        return out
 
-        The TF-IDF cosine ignores the motion's own words, but when a crowd repeats one point with their
-        own filler words, the point's words become common and their idf sinks below the fillers'. Plain word
-        overlap does not have that blind spot, so the larger of the two counts (overlap discounted a little,
-        as sharing common words is weaker evidence than sharing rare ones).
-        """
-        return max(self.cosine(i, j), OVERLAP_WEIGHT * self.overlap(i, j))
-
-    def _words(self, i: int) -> frozenset[str]:
-        got = self._unigrams.get(i)
-        if got is None:
-            got = self._unigrams[i] = frozenset(filter(str.isalnum, self.features[i]))  # bigrams hold a space
-        return got
+    def _own(self, i: int) -> float:
+        """Argument i's dot with its author's uncovered share of the centroid."""
+        author = self.authors[i]
+        if self.posts[author] == 1:
+            return 0.0 if i in self.covered else self.vectors[i].norm
+        if self._by_author is None:
+            self._by_author = {}
+            for j, a in enumerate(self.authors):
+                if self.posts[a] > 1:
+                    self._by_author.setdefault(a, []).append(j)
+        wi = self.vectors[i].weights
+        return math.fsum(math.fsum([wi[t] * wj[t] for t in wi.keys() & wj.keys()]) * self.scale[j]
+                         for j in self._by_author[author] if j not in self.covered
+                         for wj in (self.vectors[j].weights,))
 
 
 def duplicate_groups(order: Sequence[int], corpus: Corpus, threshold: float) -> dict[int, list[int]]:
