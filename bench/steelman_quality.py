@@ -50,11 +50,11 @@ RANDOM_SEEDS = 30
 # chance to pick a lucky one: a grid of 81 settings held out +0.07 of coverage over random where 16 held
 # +0.10. Measured on five partitions of the shared topics (--partitions 5), this grid of 4 held out +0.120,
 # +0.115, +0.143, +0.118, +0.099 (median +0.118, WA 0.879; before typicality was re-measured per pick,
-# select.py: +0.115, +0.106, +0.146, +0.111, +0.080, median +0.111, WA 0.877); a grid of 48 that also varied the centrality
-# and novelty weights and the common-word share held +0.121, +0.102, +0.134, +0.081, +0.058 (median +0.102,
-# WA 0.876); the engine's defaults alone +0.112, +0.090, +0.087, +0.089, +0.084. Support stays in: every
-# ArgKP argument has its own author, but a group of near-duplicates has several, and how much that count
-# should weigh is a choice like the others.
+# select.py: +0.115, +0.106, +0.146, +0.111, +0.080, median +0.111, WA 0.877); a grid of 48 that also
+# varied the centrality and novelty weights and the common-word share held +0.121, +0.102, +0.134, +0.081,
+# +0.058 (median +0.102, WA 0.876); the engine's defaults alone +0.112, +0.090, +0.087, +0.089, +0.084.
+# Support stays in: every ArgKP argument has its own author, but a group of near-duplicates has several,
+# and how much that count should weigh is a choice like the others.
 GRID = tuple(Tuning(on_point=p, support=s) for p in (0.0, 0.25) for s in (0.0, 0.2))
 Selector = Callable[[data.TopicSide], Sequence[str]]
 

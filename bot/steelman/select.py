@@ -52,8 +52,7 @@ def greedy(
     are not monotone from round to round, so each round is searched exactly: candidates in order of their
     value before the novelty penalty (an upper bound), until no later one can beat the best found.
     """
-    pool = heapq.nsmallest(max(POOL_PER_PICK * k, k), candidates, key=lambda c: (-c.whole, c.number))
-    left = list(pool)
+    left = heapq.nsmallest(max(POOL_PER_PICK * k, k), candidates, key=lambda c: (-c.whole, c.number))
     chosen: list[tuple[Candidate, float]] = []
     while left and len(chosen) < k:
         if chosen:
