@@ -376,12 +376,12 @@ def test_too_few_voters_is_said_plainly():
 
 
 def test_a_members_reposts_do_not_make_their_point_typical():
-    from bot.steelman.similarity import Corpus
+    from bot.steelman.similarity import Corpus, Typicality
     from bot.steelman.tokens import features, terms, words
 
     def central(texts_authors):
         corpus = Corpus([features(terms(words(t))) for t, _ in texts_authors])
-        return corpus.centrality([a for _, a in texts_authors])
+        return Typicality(corpus, [a for _, a in texts_authors]).scores()
 
     others = [(t, f"real{i}") for i, t in enumerate(REAL[1:])]
     once = central([(REAL[0], "solo")] + others)

@@ -95,11 +95,6 @@ class Corpus:
         wa, wb = a.weights, b.weights
         return math.fsum([wa[t] * wb[t] for t in wa.keys() & wb.keys()]) / (a.norm * b.norm)
 
-    def centrality(self, authors: Sequence[str] | None = None) -> list[float]:
-        """Each argument's cosine with the centroid of the *other members'* content words: how typical of
-        the side it is (``Typicality``, before any pick is made)."""
-        return Typicality(self, authors).scores()
-
     def overlap(self, i: int, j: int) -> float:
         """Share of content words in common (Jaccard), blind to how rare they are."""
         a, b = self._words(i), self._words(j)
