@@ -1,11 +1,8 @@
 """The LLM steelman's calls to a model, through the providers' official SDKs (extra ``[llm]``).
 
-``openai``: any OpenAI-compatible endpoint (hosted, Ollama, vLLM, llama.cpp) by ``base_url``;
-``anthropic``:
-Anthropic's Messages API. Each call has the configured timeout and token limit and no silent
-retries (the
-engine decides what to retry). Whatever goes wrong becomes ``Unavailable`` with a reason members
-can read.
+``openai``: any OpenAI-compatible endpoint (hosted, Ollama, vLLM, llama.cpp) by ``base_url``; ``anthropic``:
+Anthropic's Messages API. Each call has the configured timeout and token limit and no silent retries (the
+engine decides what to retry). Whatever goes wrong becomes ``Unavailable`` with a reason members can read.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""The steelman as members read it: each side's case, why a side has fewer points, common ground,
-cruxes,
+"""The steelman as members read it: each side's case, why a side has fewer points, common ground, cruxes,
 which engine wrote it, and how each side rated its own case (with the buttons to rate it)."""
 
 from __future__ import annotations
@@ -109,7 +108,8 @@ def pick_line(p: Pick, counts: bool = True) -> str:
 
 
 def rating_line(debate: Debate, r: SideRating) -> str:
-    """ "The pause side rated its steelman 4.2/5, n = 9; other sides rated it fair 3.1/5, n = 4"."""
+    """A side's ratings in words: 'The pause side rated its steelman 4.2/5, n = 9; other sides rated it
+    fair 3.1/5, n = 4'."""
     parts = []
     if r.own_count:
         parts.append(

@@ -1,10 +1,7 @@
-"""The optional LLM steelman, against a fake OpenAI-compatible server that the real openai SDK
-calls.
+"""The optional LLM steelman, against a fake OpenAI-compatible server that the real openai SDK calls.
 
-A space uses it only after a moderator chooses it; the model sees one side's picks only; an answer
-is used
-only if every citation and quote checks out, else (after one retry) members see the extractive
-steelman and
+A space uses it only after a moderator chooses it; the model sees one side's picks only; an answer is used
+only if every citation and quote checks out, else (after one retry) members see the extractive steelman and
 are told why.
 """
 

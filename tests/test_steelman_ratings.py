@@ -1,6 +1,5 @@
-""" "Does this capture your view?": members rate each side's steelman, see the ratings, and a side
-that
-rates its case poorly can ask for the next-best picks. Through the core, on both stores."""
+"""Does this capture your view? Members rate each side's steelman, see the ratings, and a side that rates its
+case poorly can ask for the next-best picks. Through the core, on both stores."""
 
 from __future__ import annotations
 

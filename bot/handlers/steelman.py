@@ -22,8 +22,7 @@ PER_SIDE = 3
 
 @dataclass(frozen=True)
 class Deferred(Reply):
-    """A reply finished after the transaction commits (the core awaits ``finish``): a model's
-    answer may
+    """A reply finished after the transaction commits (the core awaits ``finish``): a model's answer may
     take seconds, and no transaction is held open meanwhile."""
 
     finish: Callable[[], Awaitable[Reply]] | None = None

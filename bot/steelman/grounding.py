@@ -1,12 +1,9 @@
 """Checking a language model's steelman against the arguments it was given, mechanically.
 
-The model must answer JSON: {"points": [{"point": "...", "cites": [3, 7],
-"quotes": [{"argument": 3, "text": "..."}]}]}. Every cited number must be one of the side's
-arguments it
-was sent, every quote must cite one of the point's numbers and appear word for word in that
-argument, and
-every point must quote at least once: a model may rephrase a point, but never put words in a
-member's mouth.
+The model must answer JSON: {"points": [{"point": "...", "cites": [3, 7], "quotes": [{"argument": 3, "text":
+"..."}]}]}. Every cited number must be one of the side's arguments it was sent, every quote must cite one of
+the point's numbers and appear word for word in that argument, and every point must quote at least once: a
+model may rephrase a point, but never put words in a member's mouth.
 """
 
 from __future__ import annotations

@@ -1,17 +1,11 @@
 """The optional LLM steelman: a language model restates each side's strongest arguments, checked.
 
-The extractive engine chooses first (so the picks, common ground and cruxes are its own); then for
-each side
-the model receives only that side's picks, numbered, and must answer JSON points that cite and
-quote them
-(grounding.py checks every number and quote). A failed check is retried once with the reason; a
-second
-failure, a timeout, a cut-off answer or a service error leaves that side's extractive picks, and
-the summary
-says so. Answers are cached by the side's state (its picks' numbers and texts, the model), so
-asking again
-about an unchanged debate costs nothing. Standard library only: the SDK call is passed in
-(bot/llm_sdk.py).
+The extractive engine chooses first (so the picks, common ground and cruxes are its own); then for each side
+the model receives only that side's picks, numbered, and must answer JSON points that cite and quote them
+(grounding.py checks every number and quote). A failed check is retried once with the reason; a second
+failure, a timeout, a cut-off answer or a service error leaves that side's extractive picks, and the summary
+says so. Answers are cached by the side's state (its picks' numbers and texts, the model), so asking again
+about an unchanged debate costs nothing. Standard library only: the SDK call is passed in (bot/llm_sdk.py).
 """
 
 from __future__ import annotations
@@ -104,15 +98,8 @@ class LLM:
         reason = ""
         for _ in range(2):  # one retry, told what was wrong
             try:
-                text = await self.complete(
-                    SYSTEM,
-                    user
-                    + (
-                        f"\n\nYour last answer failed: {reason}. " "Answer again."
-                        if reason
-                        else ""
-                    ),
-                )
+                retry = f"\n\nYour last answer failed: {reason}. Answer again." if reason else ""
+                text = await self.complete(SYSTEM, user + retry)
                 return Answer(tuple(_render(p) for p in check(text, given, others)))
             except CheckFailed as failed:
                 reason = str(failed)

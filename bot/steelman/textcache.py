@@ -1,14 +1,9 @@
 """What the engine computes from one text alone, kept between summaries.
 
-A debate is summarised again and again as it grows (each ``/steelman``, the results, the exports),
-and
-almost every text was already seen the last time: its words, stems, features and predicted scores
-do not
-depend on the rest of the side, so they are computed once. Side-level work (junk screen, idf,
-grouping,
-selection) is redone every time, because it does depend on the others. Bounded: a long-running bot
-sees
-new texts forever.
+A debate is summarised again and again as it grows (each ``/steelman``, the results, the exports), and almost
+every text was already seen the last time: its words, stems, features and predicted scores do not depend on
+the rest of the side, so they are computed once. Side-level work (junk screen, idf, grouping, selection) is
+redone every time, because it does depend on the others. Bounded: a long-running bot sees new texts forever.
 """
 
 from __future__ import annotations
@@ -19,9 +14,7 @@ from .model import Models
 from .quality import scores
 from .tokens import features, terms, words
 
-MAX_TEXTS = (
-    12_000  # a little over the largest side we budget for (10,000 arguments); ~50 MB at most
-)
+MAX_TEXTS = 12_000  # a little over the largest side we budget for (10,000 arguments); ~50 MB at most
 MAX_MODELS = 4  # the shipped weights, and a few trained in the benchmark's folds
 
 

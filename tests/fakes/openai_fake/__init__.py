@@ -1,5 +1,4 @@
-"""A fake OpenAI-compatible chat completions server on 127.0.0.1, which the real ``openai`` SDK
-calls.
+"""A fake OpenAI-compatible chat completions server on 127.0.0.1, which the real ``openai`` SDK calls.
 
     async with FakeOpenAI() as fake:
         fake.answers.append('{"points": [...]}')          # the next completion's content
