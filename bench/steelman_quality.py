@@ -8,10 +8,10 @@ For every (topic, stance) under --data (ArgKP key points + ArgQ-30k quality) or 
 take their side and post through ``core.execute`` in one long open round, and ``steelman`` asks for 5 picks
 per side. Scores: mean WA, key-point coverage, redundancy (pairs of picks sharing a key point) and stance
 purity. ``cv.*`` is nested leave-topics-out cross-validation (7 folds): the models are retrained and the
-selection constants chosen without the topics scored, calling the engine directly for speed;
-``--partitions N`` repeats it on N-1 reshuffled partitions of the topics (``cv_partitions.*``). Baselines
-(random 5 over 30 seeds, longest 5, sumy's LexRank), latency, Polis common ground and gaming probes
-(bench/steelman.py) are measured in the same run.
+selection constants chosen without the topics scored, calling the engine directly for speed; ``cv.ci95``
+resamples its topics for 95 % intervals. ``--partitions N`` repeats it on N-1 reshuffled partitions of the
+topics (``cv_partitions.*``). Baselines (random 5 over 30 seeds, longest 5, sumy's LexRank), latency,
+Polis common ground and gaming probes (bench/steelman.py) are measured in the same run.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +45,7 @@ K = 5
 FOLDS = 7
 MIN_FOLDS = 3  # a fold scored, another to choose its constants on, and a third left to train on
 RANDOM_SEEDS = 30
+BOOTSTRAP = 2000  # resamples of the topics for the 95 % intervals of the cross-validated figures
 # The selection constants the nested CV chooses among (Tuning's fields; the others keep the engine's
 # defaults). With 8 topic sides per fold the inner scores are noisy, and every extra setting is one more
 # chance to pick a lucky one: a grid of 81 settings held out +0.07 of coverage over random where 16 held
@@ -56,6 +57,11 @@ RANDOM_SEEDS = 30
 # Support stays in: every ArgKP argument has its own author, but a group of near-duplicates has several,
 # and how much that count should weigh is a choice like the others.
 GRID = tuple(Tuning(on_point=p, support=s) for p in (0.0, 0.25) for s in (0.0, 0.2))
+# The shipped constants moved one at a time (cv.neighbourhood): how sharp the optimum they sit at is. The
+# constants outside GRID were chosen by leave-topics-out CV over all the shared topics, so the nested figure
+# is optimistic by that much tuning; a peak that falls away on every side is the likelier explanation of a
+# high figure than a real edge, and the neighbourhood's mean is the more prudent expectation for new topics.
+STEPS = {"on_point": 0.1, "central": 0.15, "support": 0.1}
 Selector = Callable[[data.TopicSide], Sequence[str]]
 
 
@@ -157,6 +163,34 @@ def random_baseline(sides: Sequence[data.TopicSide]) -> dict[str, float]:
     return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in ("mean_wa", "kp_coverage")}
 
 
+def intervals(sides: Sequence[data.TopicSide], select: Selector) -> dict[str, list[float]]:
+    """95 % bootstrap intervals of the coverage lift over random and of the mean WA, resampling whole topics.
+
+    The topics are the unit the figures generalise over (a new community brings new topics, not new arguments
+    on ours), and a topic's two sides share their motion, so they are drawn together. With a few dozen
+    topics the interval is wide: a difference between two settings well inside it is not evidence.
+    """
+    per_topic: dict[str, list[tuple[float, float]]] = {}
+    for ts in sides:
+        chosen = list(select(ts))
+        chance = statistics.fmean(ts.coverage(data.random_five(seed)(ts)) for seed in range(RANDOM_SEEDS))
+        per_topic.setdefault(ts.topic, []).append((ts.coverage(chosen) - chance, ts.mean_wa(chosen) or 0.0))
+    topics = sorted(per_topic)
+    rng = random.Random(0)
+    lifts, was = [], []
+    for _ in range(BOOTSTRAP):
+        rows = [row for t in rng.choices(topics, k=len(topics)) for row in per_topic[t]]
+        lifts.append(statistics.fmean(lift for lift, _ in rows))
+        was.append(statistics.fmean(wa for _, wa in rows))
+
+    def central95(values: list[float]) -> list[float]:
+        cuts = statistics.quantiles(values, n=40, method="inclusive")  # 2.5 %, 5 %, ..., 97.5 %
+        return [round(cuts[0], 4), round(cuts[-1], 4)]
+
+    return {"coverage_lift_over_random": central95(lifts), "mean_wa": central95(was), "resamples": BOOTSTRAP,
+            "topics": len(topics)}
+
+
 def _folds(sides: Sequence[data.TopicSide], shuffle: int = 0) -> list[set[str]]:
     """FOLDS folds of whole topics (one topic each when there are fewer topics than that): every FOLDS-th
     topic in name order, or, with ``shuffle``, in an order shuffled by that seed (another partition)."""
@@ -180,7 +214,8 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
     Outer loop: 7 folds of whole topics; each fold's topics are summarised by models trained without them,
     with the constants (a small grid, GRID) that scored best on the *other* folds. Inner loop: for each
     other fold g, models trained without both f and g pick for g's topics; the constants with the best
-    inner coverage + WA win. ``fixed_constants`` is the figure with the shipped constants, for comparison.
+    inner coverage + WA win. ``fixed_constants`` is the figure with the shipped constants, for comparison,
+    and ``neighbourhood`` the same with each of them moved by its STEPS either way.
     ``train_with`` adds other copies of the layout to every training set (never the topics being scored):
     a reviewer's few topics of their own are then scored by models trained on as much as the shipped ones.
     """
@@ -213,11 +248,32 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
             fixed[(ts.topic, ts.side)] = _choose(Extractive(outer[f]), ts)
     chance = random_baseline(sides)
     row = _lifted(score(sides, lambda ts: picked[(ts.topic, ts.side)]), chance)
+    row["ci95"] = intervals(sides, lambda ts: picked[(ts.topic, ts.side)])
     row["folds"] = len(folds)
     row["trained_on"] = [str(d) for d in pooled]
     row["constants_chosen_per_fold"] = chosen_tunings
     row["fixed_constants"] = _lifted(score(sides, lambda ts: fixed[(ts.topic, ts.side)]), chance)
+    row["neighbourhood"] = neighbourhood(by_fold, outer, chance)
     return row
+
+
+def neighbourhood(by_fold: list[list[data.TopicSide]], outer: list, chance: dict[str, float]) -> dict:
+    """Held-out figures with the shipped constants moved one at a time (STEPS), models as in the outer loop."""
+    shipped = Tuning()
+    settings = []
+    for name, step in STEPS.items():
+        for sign in (-1, 1):
+            tuning = replace(shipped, **{name: round(getattr(shipped, name) + sign * step, 4)})
+            picked = {(ts.topic, ts.side): _choose(Extractive(models, tuning), ts)
+                      for models, fold in zip(outer, by_fold) for ts in fold}
+            row = _lifted(score([ts for fold in by_fold for ts in fold],
+                                lambda ts: picked[(ts.topic, ts.side)]), chance)
+            settings.append({"moved": f"{name} {getattr(tuning, name):g}",
+                             "coverage_lift_over_random": row["coverage_lift_over_random"],
+                             "mean_wa": row["mean_wa"]})
+    return {"settings": settings,
+            "mean_lift": round(statistics.fmean(r["coverage_lift_over_random"] for r in settings), 4),
+            "mean_wa": round(statistics.fmean(r["mean_wa"] for r in settings), 4)}
 
 
 def partitions(sides: Sequence[data.TopicSide], args: argparse.Namespace, first: dict) -> dict[str, object]:
@@ -327,6 +383,17 @@ def table(results: dict) -> str:
     widths = [max(len(r[i]) for r in rows if len(r[1]) < 20 or i == 0) for i in range(6)]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
              for r in rows]
+    near = cv.get("neighbourhood")
+    if near:
+        lines.append(f"cv with one shipped constant moved ({len(near['settings'])} settings): mean lift "
+                     f"{near['mean_lift']:+.3f}, mean WA {near['mean_wa']:.3f}; fixed constants "
+                     f"{cv['fixed_constants']['coverage_lift_over_random']:+.3f}/"
+                     f"{cv['fixed_constants']['mean_wa']:.3f}")
+    ci = cv.get("ci95")
+    if ci:
+        (lo, hi), (wlo, whi) = ci["coverage_lift_over_random"], ci["mean_wa"]
+        lines.append(f"cv 95 % interval over {ci['topics']} topics (bootstrap): lift {lo:+.3f} to {hi:+.3f}, "
+                     f"mean WA {wlo:.3f} to {whi:.3f}")
     parts = results.get("cv_partitions")
     if parts:
         rows_ = ", ".join(f"{lift:+.3f}/{wa:.3f}" for lift, wa in zip(parts["coverage_lift_over_random"],
