@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import steelman_data as data
+
 ROOT = Path(__file__).resolve().parents[1]
 TOPICS = {
     "We should ban fireworks": (
@@ -123,32 +125,28 @@ def test_it_prints_a_table_and_says_what_it_skipped(run):
     assert results["latency"]["side_10000_s"] > 0
 
 
-def test_too_few_topics_to_cross_validate_says_so(tmp_path):
-    saved = list(sys.path)
-    sys.path[:0] = [str(ROOT / "bench")]
-    try:
-        import steelman_quality  # it puts the project and bench/ on the path itself: all put back below
-        from tests import steelman_data as data
-    finally:
-        sys.path[:] = saved
+@pytest.fixture
+def bench(monkeypatch):
+    """bench/steelman_quality.py as a module, with bench/ on the path for the test (its CV imports
+    bench/train_steelman when it runs); the path is put back after."""
+    monkeypatch.setattr(sys, "path", [str(ROOT / "bench"), *sys.path])
+    import steelman_quality  # it puts the project and bench/ on the path itself: put back too
+
+    return steelman_quality
+
+
+def test_too_few_topics_to_cross_validate_says_so(tmp_path, bench):
     root = _data_dir(tmp_path)
     two = [ts for ts in data.topic_sides(root) if ts.topic in list(TOPICS)[:2]]
     assert {ts.split for ts in two} == {"test"}
-    found = steelman_quality.cross_validated(two, root)
+    found = bench.cross_validated(two, root)
     assert found == {"skipped": "2 topic(s) found; nested cross-validation needs 3 or more"}
-    assert len(steelman_quality._folds(data.topic_sides(root))) == 3  # one topic a fold, not 7 with 4 empty
+    assert len(bench._folds(data.topic_sides(root))) == 3  # one topic a fold, not 7 with 4 empty
 
 
-def test_cv_intervals_bracket_the_figure_and_widen_when_topics_disagree(tmp_path):
-    saved = list(sys.path)
-    sys.path[:0] = [str(ROOT / "bench")]
-    try:
-        import steelman_quality
-        from tests import steelman_data as data
-    finally:
-        sys.path[:] = saved
+def test_cv_intervals_bracket_the_figure_and_widen_when_topics_disagree(tmp_path, bench):
     sides = data.topic_sides(_data_dir(tmp_path))
-    chance = steelman_quality.random_baseline(sides)
+    chance = bench.random_baseline(sides)
 
     def one_per_point(ts):  # covers every key point of every side: the same lift on every topic
         return [ts.arg_ids[i] for i in range(0, len(ts.arg_ids), len(OPENERS))]
@@ -158,11 +156,11 @@ def test_cv_intervals_bracket_the_figure_and_widen_when_topics_disagree(tmp_path
     def good_on_one_topic(ts):  # every point on one topic, the first five arguments (one point) elsewhere
         return one_per_point(ts) if ts.topic == first else ts.arg_ids[:5]
 
-    steady = steelman_quality.intervals(sides, one_per_point)
-    uneven = steelman_quality.intervals(sides, good_on_one_topic)
+    steady = bench.intervals(sides, one_per_point)
+    uneven = bench.intervals(sides, good_on_one_topic)
     assert steady["topics"] == uneven["topics"] == 3
     for select, ci in ((one_per_point, steady), (good_on_one_topic, uneven)):
-        row = steelman_quality.score(sides, select)
+        row = bench.score(sides, select)
         lift = row["kp_coverage"] - chance["kp_coverage"]
         lo, hi = ci["coverage_lift_over_random"]
         assert lo - 1e-3 <= lift <= hi + 1e-3
@@ -172,19 +170,11 @@ def test_cv_intervals_bracket_the_figure_and_widen_when_topics_disagree(tmp_path
     assert width(uneven) > 0.2 > width(steady)
 
 
-def test_nested_cv_runs_on_a_layout_whose_arguments_all_make_a_point(tmp_path):
+def test_nested_cv_runs_on_a_layout_whose_arguments_all_make_a_point(tmp_path, bench):
     # Every argument here matches a key point, so the "makes a point" model has one class to learn from: the
     # cross-validation must still run (that model then weighs nothing), not stop with the classifier's error.
-    saved = list(sys.path)
-    sys.path[:0] = [str(ROOT / "bench")]
-    try:
-        import steelman_quality
-        from tests import steelman_data as data
-
-        root = _data_dir(tmp_path)
-        found = steelman_quality.cross_validated(data.topic_sides(root), root)  # imports bench/train_steelman
-    finally:
-        sys.path[:] = saved
+    root = _data_dir(tmp_path)
+    found = bench.cross_validated(data.topic_sides(root), root)
     assert found["folds"] == 3 and found["topic_sides"] == 6
     assert found["kp_coverage"] == 1.0  # three points a side, each made five times: five picks cover them
     lo, hi = found["ci95"]["coverage_lift_over_random"]
