@@ -6,8 +6,10 @@
 quality: ridge regression of ArgQ-30k's WA on the engine's own features (bot/steelman/model.py).
 on_point: logistic regression of "the argument expresses one of its side's key points" on ArgKP's labels.
 phrases: word pairs common across ArgQ-30k's topics, which the junk screen uses to recognise word salad.
-Deterministic (no sampling; fixed solvers), so the same data gives the same file. ``fit`` takes topics to
-leave out, which is how bench/steelman_quality.py cross-validates without ever training on a test topic.
+Deterministic (no sampling; fixed solvers), so the same data gives the same file: the ridge solver runs to a
+tolerance far below the float16 rounding of the weights (at 1e-6, how many threads BLAS used moved a few
+weights by one step). ``fit`` takes topics to leave out, which is how bench/steelman_quality.py
+cross-validates without ever training on a test topic.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def fit_quality(data_dir: Dirs, leave_out: Collection[str]) -> dict:
     rows = [(t, a, wa) for t, a, wa in _argq(data_dir) if t not in leave_out]
     x = design([a for _, a, _ in rows])
     y = np.array([wa for _, _, wa in rows])
-    ridge = Ridge(alpha=RIDGE_ALPHA, solver="sparse_cg", tol=1e-6).fit(x, y)
+    ridge = Ridge(alpha=RIDGE_ALPHA, solver="sparse_cg", tol=1e-10).fit(x, y)
     return _spec(ridge.intercept_, ridge.coef_, logistic=False)
 
 

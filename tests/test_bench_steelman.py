@@ -182,3 +182,15 @@ def test_nested_cv_runs_on_a_layout_whose_arguments_all_make_a_point(tmp_path, b
     moved = [s["moved"] for s in found["neighbourhood"]["settings"]]
     assert moved == ["on_point 0.15", "on_point 0.35", "central 0.6", "central 0.9", "support 0.1",
                      "support 0.3"]
+
+
+def test_the_shipped_weights_are_what_the_training_script_makes_from_the_shared_data(tmp_path):
+    # Anyone can rebuild bot/steelman/weights.json from the public data and get the same bytes: the licence
+    # and attribution beside it describe what is really in it, and a reviewer's retraining leaves no diff.
+    if not data.available():
+        pytest.skip(f"shared data not found at {data.DATA_DIR}")
+    out = tmp_path / "weights.json"
+    command = [sys.executable, str(ROOT / "bench" / "train_steelman.py"), "--out", str(out)]
+    done = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == (ROOT / "bot" / "steelman" / "weights.json").read_bytes()
