@@ -163,7 +163,7 @@ def random_baseline(sides: Sequence[data.TopicSide]) -> dict[str, float]:
     return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in ("mean_wa", "kp_coverage")}
 
 
-def intervals(sides: Sequence[data.TopicSide], select: Selector) -> dict[str, list[float]]:
+def intervals(sides: Sequence[data.TopicSide], select: Selector) -> dict[str, object]:
     """95 % bootstrap intervals of the coverage lift over random and of the mean WA, resampling whole topics.
 
     The topics are the unit the figures generalise over (a new community brings new topics, not new arguments
@@ -257,7 +257,8 @@ def cross_validated(sides: Sequence[data.TopicSide], data_dir: Path,
     return row
 
 
-def neighbourhood(by_fold: list[list[data.TopicSide]], outer: list, chance: dict[str, float]) -> dict:
+def neighbourhood(by_fold: list[list[data.TopicSide]], outer: Sequence[object], chance: dict[str, float]
+                  ) -> dict[str, object]:
     """Held-out figures with the shipped constants moved one at a time (STEPS), models as in the outer loop."""
     shipped = Tuning()
     settings = []
