@@ -391,6 +391,34 @@ def test_a_members_reposts_do_not_make_their_point_typical():
     assert by_three[0] > once[0]  # three members making the point: it is typical
 
 
+def test_a_chosen_point_is_shown_by_its_strongest_statement_nearby():
+    from bot.steelman.select import Candidate, greedy
+    from bot.steelman.similarity import Corpus, Typicality
+    from bot.steelman.tokens import features, terms, words
+
+    texts = ["Legal sales would create jobs for farmers and shop workers.",  # 0: the jobs point, most typical
+             "Farmers and shop workers would have new jobs and steady wages.",  # 1: the same point
+             "Arrests for possession ruin young lives with criminal records that block careers.",
+             "Criminal records for small possession offences keep people out of housing.",
+             "Testing and labelling would protect users from contaminated street products.",
+             "Labelled, tested products tell users the strength of what they buy.",
+             "Tax revenue from regulated sales could fund schools and treatment."]
+    corpus = Corpus([features(terms(words(t))) for t in texts])
+
+    def shown(merits: dict[int, float], k: int = 1) -> list[int]:
+        candidates = [Candidate(i, i + 1, merits.get(i, 0.0), merits.get(i, 0.0)) for i in range(len(texts))]
+        # Typicality weighs so much that the point chosen first is the most typical post, whatever its merit.
+        chosen = greedy(candidates, corpus, k, 0.5, Typicality(corpus), 100.0, 0.04)
+        return [c.index for c, _ in chosen]
+
+    assert shown({}) == [0]  # all equal: the most typical statement of the point
+    assert shown({1: 1.0}) == [1]  # a neighbour making the point a standard deviation better is shown instead
+    assert shown({1: 0.2}) == [0]  # a hair better is not enough to move it
+    assert shown({3: 1.0}) == [0]  # a stronger argument for another point is not this point's face
+    two = shown({1: 1.0}, k=2)
+    assert two[0] == 1 and two[1] not in (0, 1)  # the next-best pick is another point, never its other wording
+
+
 def test_once_a_point_is_picked_its_restatements_stop_counting_as_typical():
     from bot.steelman.similarity import Corpus, Typicality
     from bot.steelman.tokens import features, terms, words

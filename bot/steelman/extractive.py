@@ -5,8 +5,9 @@ group a merit: its best member's predicted quality and chance of making a recurr
 ArgQ-30k and ArgKP, standardised within the side), the number of distinct members who made the point, and
 endorsements (from other sides weighing more). Maximal marginal relevance then picks distinct points
 (select.py), re-measuring after each pick how typical each candidate is of what the picks do not yet stand
-for. A slot stays empty rather than hold junk or a repeat. Common ground and cruxes come from
-endorsement rates (bridging.py). Deterministic: ties fall to the lower argument number.
+for, and shows each point by its strongest statement nearby. A slot stays empty rather than hold junk or a
+repeat. Common ground and cruxes come from endorsement rates (bridging.py). Deterministic: ties fall to the
+lower argument number.
 """
 
 from __future__ import annotations

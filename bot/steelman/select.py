@@ -7,7 +7,8 @@ the motion's own words would make every pair alike); a near-duplicate of an earl
 A study of 17 selectors on ArgKP found MMR the most stable across topics left out (a flat optimum for the
 novelty weight), where tuned clustering and learned similarity lost their gains. Typicality is re-measured
 after each pick on the side without the pick's neighbourhood (similarity.Typicality), so the next pick is
-drawn to the next recurring point rather than to more of the first.
+drawn to the next recurring point rather than to more of the first. Each point chosen is then shown by its
+strongest statement nearby, which need not be its most typical one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ NOVELTY = 20.0  # large: a pick sharing content words with an earlier one comes 
 # The middle of the flat part.
 RADIUS = 0.35
 POOL_PER_PICK = 50  # the candidates considered: the strongest 50 per pick
+# Merit (in standard deviations of predicted quality) by which an argument in a pick's neighbourhood must
+# beat the pick to be shown in its place (_face). Leave-topics-out CV on five partitions of the ArgKP topics,
+# models retrained per fold, other constants fixed: without faces a mean coverage lift over random of
+# +0.118 at a mean WA of 0.880; margins 0 / 0.15 / 0.3 / 0.5 held +0.117 / +0.120 / +0.119 / +0.120 at WA
+# 0.882 / 0.882 / 0.882 / 0.882, better in every partition; the radius moved to 0.25 / 0.3 / 0.4 held
+# +0.115 / +0.121 / +0.122 at WA 0.882 / 0.881 / 0.881.
+FACE_MARGIN = 0.3
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,8 @@ def greedy(
     candidates: Sequence[Candidate], corpus: Corpus, k: int, same_point: float, typical: Typicality,
     weight: float, floor: float, novelty: float = NOVELTY, radius: float = RADIUS,
 ) -> list[tuple[Candidate, float]]:
-    """Up to k candidates, best first, with the value each had when chosen.
+    """Up to k candidates, best first, with the value each had when chosen: for each point chosen, the
+    argument shown for it (``_face``: a stronger statement of the point from its neighbourhood, or itself).
 
     Each candidate's merit (typicality left out) gains ``weight`` times its typicality of what the picks so
     far do not stand for, standardised with spread floor ``floor``.
@@ -53,10 +62,13 @@ def greedy(
     value before the novelty penalty (an upper bound), until no later one can beat the best found.
     """
     left = heapq.nsmallest(max(POOL_PER_PICK * k, k), candidates, key=lambda c: (-c.whole, c.number))
-    chosen: list[tuple[Candidate, float]] = []
+    by_index = {c.index: c for c in candidates}
+    chosen: list[tuple[Candidate, float]] = []  # the points, as chosen
+    faces: list[Candidate] = []  # who is shown for each
     while left and len(chosen) < k:
         if chosen:
             typical.cover(chosen[-1][0].index, radius)
+        shown = _shown(chosen, faces)
         scores = standardised(typical.residual([c.index for c in left]), floor)
         bound = sorted(((c.merit + weight * z, c) for c, z in zip(left, scores)),
                        key=lambda vc: (-vc[0], vc[1].number))
@@ -64,7 +76,7 @@ def greedy(
         for upper, c in bound:
             if best is not None and (upper, -c.number) < (best[0], -best[1].number):
                 break
-            if chosen and max(corpus.resemblance(c.index, p.index) for p, _ in chosen) >= same_point:
+            if shown and max(corpus.resemblance(c.index, p.index) for p in shown) >= same_point:
                 continue
             closest = max((corpus.theme_cosine(c.index, p.index) for p, _ in chosen), default=0.0)
             value = upper - novelty * closest
@@ -72,9 +84,44 @@ def greedy(
                 best = (value, c)
         if best is None:
             break
-        chosen.append((best[1], best[0]))
-        left.remove(best[1])
-    return chosen
+        point = best[1]
+        near = [by_index[j] for j in typical.neighbourhood(point.index, radius) if j in by_index]
+        face = _face(point, near, shown, corpus, same_point)
+        chosen.append((point, best[0]))
+        faces.append(face)
+        left.remove(point)
+        if face is not point and face in left:
+            left.remove(face)
+    return [(face, value) for face, (_, value) in zip(faces, chosen)]
+
+
+def _shown(chosen: Sequence[tuple[Candidate, float]], faces: Sequence[Candidate]) -> list[Candidate]:
+    """The arguments already taken: each point chosen so far, and who is shown for it."""
+    return [p for p, _ in chosen] + [f for f, p in zip(faces, chosen) if f is not p[0]]
+
+
+def _face(point: Candidate, near: Sequence[Candidate], shown: Sequence[Candidate], corpus: Corpus,
+          same_point: float, margin: float = FACE_MARGIN) -> Candidate:
+    """Who is shown for a chosen point: the argument of its neighbourhood with the most merit, when that beats
+    the point's own by ``margin``.
+
+    The selection chooses points by how typical they are of what the picks do not yet cover, and the most
+    typical argument of a point is seldom its best statement: a neighbour that makes the point with more
+    predicted quality, or more supporters and endorsements, states it better. The neighbourhood is the one
+    the point covers (the same radius), so what the later picks are measured against does not change; a
+    neighbour already shown, or a near-duplicate of one, is passed over.
+    """
+    taken = {c.index for c in shown}
+    best = point
+    for c in near:
+        if c.index in taken or c is point or c.merit <= point.merit + margin:
+            continue
+        if (c.merit, -c.number) <= (best.merit, -best.number) and best is not point:
+            continue
+        if shown and max(corpus.resemblance(c.index, p.index) for p in shown) >= same_point:
+            continue
+        best = c
+    return best
 
 
 def standardised(values: list[float], floor: float) -> list[float]:

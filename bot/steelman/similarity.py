@@ -149,6 +149,7 @@ class Typicality:
         self._keys: list[KeysView[str]] | None = None
         self._norms: list[float] = []
         self._squares: dict[str, float] = {}
+        self._near: dict[tuple[int, float], list[int]] = {}
         self._by_author: dict[object, list[int]] | None = None
 
     def scores(self) -> list[float]:
@@ -197,8 +198,11 @@ class Typicality:
                 out[i] = math.fsum([w * share[t] for t, w in vectors[i].weights.items()])
         return out
 
-    def cover(self, i: int, radius: float) -> None:
-        """Take argument i and its neighbours (content cosine >= radius) out of the centroid."""
+    def neighbourhood(self, i: int, radius: float) -> list[int]:
+        """Argument i and the arguments whose content cosine with it reaches ``radius``, in index order."""
+        near = self._near.get((i, radius))
+        if near is not None:
+            return near
         vec = self.vectors[i]
         if self._keys is None:
             self._keys = [other.weights.keys() for other in self.vectors]
@@ -212,8 +216,14 @@ class Typicality:
         shared = map(vec.weights.keys().__and__, self._keys)
         dots = map(math.fsum, map(map, repeat(self._squares.__getitem__), shared))
         reach = map(mul, repeat(radius * vec.norm), self._norms)
-        near = compress(range(len(self._keys)), map(ge, dots, reach))
-        for j in sorted({i, *near} - self.covered):
+        near = self._near[(i, radius)] = sorted({i, *compress(range(len(self._keys)), map(ge, dots, reach))})
+        return near
+
+    def cover(self, i: int, radius: float) -> None:
+        """Take argument i and its neighbours (content cosine >= radius) out of the centroid."""
+        for j in self.neighbourhood(i, radius):
+            if j in self.covered:
+                continue
             self.covered.add(j)
             scale, centroid = self.scale[j], self.centroid
             for t, w in self.vectors[j].weights.items():
