@@ -1,9 +1,10 @@
-"""Fit the steelman engine's two hashed n-gram models and write bot/steelman/weights.json.
+"""Fit the steelman engine's hashed n-gram models and write bot/steelman/weights.json.
 
     pip install -e '.[bench]'
     python bench/train_steelman.py [--data ../shared/data] [--out bot/steelman/weights.json]
 
 quality: ridge regression of ArgQ-30k's WA on the engine's own features (bot/steelman/model.py).
+fine_quality: the same with finer shape features of how an argument is written (model.fine_shape_buckets).
 on_point: logistic regression of "the argument expresses one of its side's key points" on ArgKP's labels.
 phrases: word pairs common across ArgQ-30k's topics, which the junk screen uses to recognise word salad.
 Deterministic (no sampling; fixed solvers), so the same data gives the same file: the ridge solver runs to a
@@ -42,8 +43,13 @@ LICENCE = ("Derived from IBM Debater ArgQ-Rank-30kArgs ((c) IBM 2014, CC BY-SA 3
            "See weights.LICENSE.md.")
 
 
-def design(texts: Sequence[str]) -> sparse.csr_matrix:
-    """The engine's features as a sparse matrix: n-grams scaled by 1/sqrt(count), shape features 1."""
+Shape = Callable[[str, Sequence[str]], list[int]]
+
+
+def design(texts: Sequence[str], shape: Shape | None = None) -> sparse.csr_matrix:
+    """The engine's features as a sparse matrix: n-grams scaled by 1/sqrt(count), shape features 1 (by
+    default model.shape_buckets; the finer quality model reads model.fine_shape_buckets)."""
+    shape = shape or model.shape_buckets
     rows, cols, vals = [], [], []
     for r, text in enumerate(texts):
         tokens = words(text)
@@ -51,7 +57,7 @@ def design(texts: Sequence[str]) -> sparse.csr_matrix:
         scale = 1.0 / np.sqrt(len(grams)) if grams else 0.0
         for g in grams:
             rows.append(r), cols.append(g), vals.append(scale)
-        for s in model.shape_buckets(text, tokens):
+        for s in shape(text, tokens):
             rows.append(r), cols.append(s), vals.append(1.0)
     shape = (len(texts), 1 << model.BITS)
     return sparse.csr_matrix((vals, (rows, cols)), shape=shape)  # duplicates (collisions) are summed
@@ -84,9 +90,9 @@ def _sides(dirs: Dirs) -> list[data.TopicSide]:
     return _pooled(dirs, data.topic_sides, lambda ts: (ts.topic, ts.side))
 
 
-def fit_quality(data_dir: Dirs, leave_out: Collection[str]) -> dict:
+def fit_quality(data_dir: Dirs, leave_out: Collection[str], shape: Shape | None = None) -> dict:
     rows = [(t, a, wa) for t, a, wa in _argq(data_dir) if t not in leave_out]
-    x = design([a for _, a, _ in rows])
+    x = design([a for _, a, _ in rows], shape)
     y = np.array([wa for _, _, wa in rows])
     ridge = Ridge(alpha=RIDGE_ALPHA, solver="sparse_cg", tol=1e-10).fit(x, y)
     return _spec(ridge.intercept_, ridge.coef_, logistic=False)
@@ -125,6 +131,7 @@ def fit(data_dir: Dirs = data.DATA_DIR, leave_out: Collection[str] = ()) -> dict
     return {
         "bits": model.BITS, "licence": LICENCE,
         "quality": fit_quality(data_dir, leave_out), "on_point": fit_on_point(data_dir, leave_out),
+        "fine_quality": fit_quality(data_dir, leave_out, model.fine_shape_buckets),
         "phrases": common_phrases(data_dir, leave_out),
     }
 

@@ -405,10 +405,11 @@ def test_a_chosen_point_is_shown_by_its_strongest_statement_nearby():
              "Tax revenue from regulated sales could fund schools and treatment."]
     corpus = Corpus([features(terms(words(t))) for t in texts])
 
-    def shown(merits: dict[int, float], k: int = 1) -> list[int]:
+    def shown(merits: dict[int, float], k: int = 1, stated: dict[int, float] | None = None) -> list[int]:
         candidates = [Candidate(i, i + 1, merits.get(i, 0.0), merits.get(i, 0.0)) for i in range(len(texts))]
+        statement = None if stated is None else (lambda c: stated.get(c.index, c.merit))
         # Typicality weighs so much that the point chosen first is the most typical post, whatever its merit.
-        chosen = greedy(candidates, corpus, k, 0.5, Typicality(corpus), 100.0, 0.04)
+        chosen = greedy(candidates, corpus, k, 0.5, Typicality(corpus), 100.0, 0.04, statement=statement)
         return [c.index for c, _ in chosen]
 
     assert shown({}) == [0]  # all equal: the most typical statement of the point
@@ -417,6 +418,29 @@ def test_a_chosen_point_is_shown_by_its_strongest_statement_nearby():
     assert shown({3: 1.0}) == [0]  # a stronger argument for another point is not this point's face
     two = shown({1: 1.0}, k=2)
     assert two[0] == 1 and two[1] not in (0, 1)  # the next-best pick is another point, never its other wording
+    # Statements are compared as the engine says (its finer quality model's reading), when it says.
+    assert shown({1: 1.0}, stated={1: 0.1}) == [0]
+    assert shown({}, stated={1: 1.0}) == [1]
+
+
+def test_weights_without_the_finer_quality_model_still_load_and_score():
+    import json
+
+    from bot.steelman import model
+    from bot.steelman.quality import fine, scores
+    from bot.steelman.tokens import words
+
+    spec = json.loads(model.WEIGHTS.read_text(encoding="utf-8"))
+    assert "fine_quality" in spec  # the shipped weights have it
+    spec.pop("fine_quality")
+    older = model.from_spec(spec)  # weights trained before it: faces compare by the same merit as points
+    text = "Legal sales would create jobs for farmers and shop workers, and tax revenue for schools."
+    assert older.fine is None and fine(text, words(text), older) is None
+    assert summarize([arg(1, text), arg(2, RED_TEAMS), arg(3, INTERPRETABILITY)], SIDES, models=older).sides[
+        "go-faster"]  # the engine still picks, comparing statements by their merit
+    shipped = model.load()
+    quality, _ = scores(text, words(text), shipped)
+    assert 0.0 < fine(text, words(text), shipped) <= 1.0 and fine(text, words(text), shipped) != quality
 
 
 def test_once_a_point_is_picked_its_restatements_stop_counting_as_typical():

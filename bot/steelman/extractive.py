@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -37,6 +37,7 @@ SPREAD_FLOOR = {"quality": 0.03, "on_point": 0.03, "central": 0.04}
 WEIGHT_SUPPORT = 0.2  # per doubling of distinct members: popularity alone repeats the typical point
 WEIGHT_ENDORSE = 0.5  # per e-fold of bridging-weighted endorsements
 WEIGHT_FULLER = 0.5  # per e-fold of content terms, choosing among near-duplicates the one that says most
+FINE_SAMPLE = 500  # arguments of a side the finer quality model reads for its mean and spread (_statement)
 
 
 
@@ -131,9 +132,9 @@ def _side_picks(
         return [], 0
     views = [views[i] for i in kept]
     corpus = Corpus([parsed[i].features for i in kept], tuning.common)
-    qual_point = [cache.scores(a.text) for a in views]
-    qual = standardised([q for q, _ in qual_point], SPREAD_FLOOR["quality"])
-    point = standardised([p for _, p in qual_point], SPREAD_FLOOR["on_point"])
+    scored = [cache.scores(a.text) for a in views]
+    qual = standardised([q for q, _ in scored], SPREAD_FLOOR["quality"])
+    point = standardised([p for _, p in scored], SPREAD_FLOOR["on_point"])
     typical = Typicality(corpus, [a.author_id for a in views])
     central = standardised(typical.scores(), SPREAD_FLOOR["central"])
     base = [WEIGHT_QUALITY * q + tuning.on_point * p + tuning.central * c
@@ -154,8 +155,30 @@ def _side_picks(
     if per_side == 0:
         return [], len(groups)
     chosen = greedy(candidates, corpus, per_side, DUPLICATE_THRESHOLD, typical, tuning.central,
-                    SPREAD_FLOOR["central"], tuning.novelty)
+                    SPREAD_FLOOR["central"], tuning.novelty, statement=_statement(views, qual, cache))
     return [_pick(views[c.index], groups_of, tallies, value) for c, value in chosen], len(groups)
+
+
+def _statement(views: list[ArgumentView], qual: list[float], cache: textcache.TextCache
+               ) -> Callable[[Candidate], float]:
+    """How well a candidate states its point (select._face): its merit with the finer quality model's
+    reading in place of the coarse one's, both standardised within the side.
+
+    Only the few arguments near each pick are compared, so the finer model reads those, and a sample of
+    the side (every argument up to FINE_SAMPLE, evenly spaced beyond) gives its mean and spread.
+    """
+    if cache.models.fine is None:
+        return lambda c: c.merit
+    step = max(1, math.ceil(len(views) / FINE_SAMPLE))
+    sample = [cache.fine(a.text) for a in views[::step]]
+    mean = math.fsum(sample) / len(sample)
+    spread = max(math.sqrt(math.fsum([(v - mean) ** 2 for v in sample]) / len(sample)), SPREAD_FLOOR["quality"])
+
+    def statement(c: Candidate) -> float:
+        fine = (cache.fine(views[c.index].text) - mean) / spread
+        return c.merit + WEIGHT_QUALITY * (fine - qual[c.index])
+
+    return statement
 
 
 def _fullest_first(members: list[int], strength: list[float], corpus: Corpus,

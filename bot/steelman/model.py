@@ -1,9 +1,10 @@
-"""Two small linear models over hashed n-grams: argument quality and "makes a point".
+"""Small linear models over hashed n-grams: argument quality and "makes a point".
 
 Both read the same features: an argument's lower-case word unigrams and bigrams, hashed into a fixed number
 of buckets (CRC-32, so every process and machine agrees), plus a few shape features (length band, digits,
 shouting). ``quality`` was fitted to ArgQ-30k's crowd quality (WA); ``on_point`` to ArgKP's key-point labels
-(does the argument express any of its side's key points). ``bench/train_steelman.py`` regenerates the
+(does the argument express any of its side's key points). ``fine`` is quality fitted again with finer shape
+features of how an argument is written (fine_shape_buckets). ``bench/train_steelman.py`` regenerates the
 weights file from the public data; its licence and attribution sit beside it (weights.LICENSE.md).
 Standard library only: the weights are float16 arrays in base64 inside a small JSON file.
 """
@@ -15,6 +16,7 @@ import json
 import math
 import struct
 import zlib
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -86,6 +88,43 @@ def _uppercase(text: str) -> int:
     return sum(map(str.isupper, text))
 
 
+# The finer shape features of ``fine_shape_buckets``: bands of the word count, the length in characters,
+# the mean word length and the share of distinct words (upper edges; quantiles of ArgQ-30k, rounded).
+FINE_WORDS = (6, 9, 11, 13, 15, 17, 19, 22, 25, 29, 35, 45, 60, 90)
+FINE_CHARS = (50, 60, 70, 80, 90, 100, 110, 120, 135, 150, 170, 200, 250, 400)
+FINE_WORD_LENGTH = (4.0, 4.2, 4.4, 4.6, 4.75, 4.9, 5.05, 5.2, 5.4, 5.6, 5.9, 6.3)
+FINE_DISTINCT = (0.8, 0.85, 0.88, 0.91, 0.93, 0.95, 0.999)
+FINE_PAIR_WORDS, FINE_PAIR_LENGTH = (11, 15, 19, 25), (4.4, 4.75, 5.1, 5.5)  # a coarse grid of the two
+MAX_MARKS = 4  # commas and full stops are counted up to this many
+
+
+def fine_shape_buckets(text: str, tokens: Sequence[str]) -> list[int]:
+    """Hashed features of how carefully an argument is written, for the finer quality model (``Models.fine``).
+
+    Word count, length, mean word length and the share of distinct words, each in narrow bands (and the
+    first against the second on a coarse grid), how many commas and full stops, whether it ends a sentence,
+    and whether it asks, exclaims, quotes or gives a number. Letter case is left out: ArgQ-30k is mostly
+    lower case, so what it says about case would not carry over to a chat.
+    """
+    n = len(tokens)
+    word_length = sum(map(len, tokens)) / n if n else 0.0
+    shape = [
+        f"#lw{bisect_right(FINE_WORDS, n)}", f"#lc{bisect_right(FINE_CHARS, len(text))}",
+        f"#wl{bisect_right(FINE_WORD_LENGTH, word_length)}",
+        f"#ttr{bisect_right(FINE_DISTINCT, len(set(tokens)) / n if n else 1.0)}",
+        f"#comma{min(text.count(','), MAX_MARKS)}", f"#period{min(text.count('.'), MAX_MARKS)}",
+    ]
+    if text.rstrip()[-1:] in (".", "!", "?"):
+        shape.append("#endp")
+    for mark, name in (("?", "#q"), ("!", "#excl"), ('"', "#quote")):
+        if mark in text:
+            shape.append(name)
+    if any(map(str.isdigit, tokens)):
+        shape.append("#digit")
+    shape.append(f"#p{bisect_right(FINE_PAIR_WORDS, n)}_{bisect_right(FINE_PAIR_LENGTH, word_length)}")
+    return [_buckets[s] for s in shape]
+
+
 @dataclass(frozen=True)
 class Linear:
     """bias + mean-normalised n-gram weights + shape weights (then a sigmoid when ``logistic``)."""
@@ -123,6 +162,9 @@ class Models:
     # Word pairs common in ArgQ-30k across many topics ("of the", "should be"): how real sentences join
     # their words. Word salad joins them at random, so few of its pairs are here (junk.py).
     phrases: frozenset[tuple[str, str]] = frozenset()
+    # Quality again, read with the finer shape features too (fine_shape_buckets): better at telling which of
+    # two statements of one point is better argued, worse as a merit across points (select._face).
+    fine: Linear | None = None
 
     @cached_property
     def _paired(self) -> tuple[complex, ...]:
@@ -140,6 +182,12 @@ class Models:
             q, p = q + total.real / root, p + total.imag / root
         return _link(q, self.quality.logistic), _link(p, self.on_point.logistic)
 
+    def fine_quality(self, grams: Sequence[int], text: str, tokens: Sequence[str]) -> float | None:
+        """The finer quality model's prediction, or None when the weights have none."""
+        if self.fine is None:
+            return None
+        return self.fine(grams, fine_shape_buckets(text, tokens))
+
 
 def _link(value: float, logistic: bool) -> float:
     return 1.0 / (1.0 + math.exp(-value)) if logistic else value
@@ -155,4 +203,5 @@ def load(path: Path = WEIGHTS) -> Models:
 
 def from_spec(spec: dict) -> Models:
     phrases = frozenset(tuple(p.split(" ", 1)) for p in spec.get("phrases", ()))
-    return Models(from_dict(spec["quality"]), from_dict(spec["on_point"]), phrases)
+    fine = from_dict(spec["fine_quality"]) if "fine_quality" in spec else None
+    return Models(from_dict(spec["quality"]), from_dict(spec["on_point"]), phrases, fine)

@@ -39,6 +39,14 @@ def scores(text: str, tokens: Sequence[str], models: model.Models) -> tuple[floa
     return min(max(predicted, 0.0), 1.0) * penalty(text, tokens), on_point
 
 
+def fine(text: str, tokens: Sequence[str], models: model.Models) -> float | None:
+    """Quality by the finer model (``Models.fine``), with the same rules; None when the weights have none."""
+    if not tokens:
+        return 0.0
+    predicted = models.fine_quality(model.ngram_buckets(tokens), text, tokens)
+    return None if predicted is None else min(max(predicted, 0.0), 1.0) * penalty(text, tokens)
+
+
 def penalty(text: str, tokens: Sequence[str]) -> float:
     # ArgQ-30k holds nothing under six words, so the model cannot know that a slogan gives no reason.
     factor = min(1.0, len(tokens) / SHORT)

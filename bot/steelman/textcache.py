@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .model import Models
-from .quality import scores
+from .quality import fine, scores
 from .tokens import features, terms, words
 
 MAX_TEXTS = 12_000  # a little over the largest side we budget for (10,000 arguments); ~50 MB at most
@@ -31,6 +31,7 @@ class TextCache:
         self.models, self.limit = models, limit
         self._parsed: dict[str, Parsed] = {}
         self._scores: dict[str, tuple[float, float]] = {}
+        self._fine: dict[str, float] = {}
 
     def parsed(self, text: str) -> Parsed:
         got = self._parsed.get(text)
@@ -51,9 +52,19 @@ class TextCache:
             got = self._scores[text] = scores(text, self.parsed(text).tokens, self.models)
         return got
 
+    def fine(self, text: str) -> float:
+        """Quality by the finer model (``quality.fine``); only asked for when the models have it."""
+        got = self._fine.get(text)
+        if got is None:
+            if len(self._fine) >= self.limit:
+                self._fine.clear()
+            got = self._fine[text] = fine(text, self.parsed(text).tokens, self.models) or 0.0
+        return got
+
     def clear(self) -> None:
         self._parsed.clear()
         self._scores.clear()
+        self._fine.clear()
 
 
 _caches: dict[int, TextCache] = {}
