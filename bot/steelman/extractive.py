@@ -172,7 +172,8 @@ def _statement(views: list[ArgumentView], qual: list[float], cache: textcache.Te
     step = max(1, math.ceil(len(views) / FINE_SAMPLE))
     sample = [cache.fine(a.text) for a in views[::step]]
     mean = math.fsum(sample) / len(sample)
-    spread = max(math.sqrt(math.fsum([(v - mean) ** 2 for v in sample]) / len(sample)), SPREAD_FLOOR["quality"])
+    spread = math.sqrt(math.fsum([(v - mean) ** 2 for v in sample]) / len(sample))
+    spread = max(spread, SPREAD_FLOOR["quality"])
 
     def statement(c: Candidate) -> float:
         fine = (cache.fine(views[c.index].text) - mean) / spread

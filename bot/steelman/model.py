@@ -182,13 +182,6 @@ class Models:
             q, p = q + total.real / root, p + total.imag / root
         return _link(q, self.quality.logistic), _link(p, self.on_point.logistic)
 
-    def fine_quality(self, grams: Sequence[int], text: str, tokens: Sequence[str]) -> float | None:
-        """The finer quality model's prediction, or None when the weights have none."""
-        if self.fine is None:
-            return None
-        return self.fine(grams, fine_shape_buckets(text, tokens))
-
-
 def _link(value: float, logistic: bool) -> float:
     return 1.0 / (1.0 + math.exp(-value)) if logistic else value
 

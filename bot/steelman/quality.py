@@ -41,10 +41,12 @@ def scores(text: str, tokens: Sequence[str], models: model.Models) -> tuple[floa
 
 def fine(text: str, tokens: Sequence[str], models: model.Models) -> float | None:
     """Quality by the finer model (``Models.fine``), with the same rules; None when the weights have none."""
+    if models.fine is None:
+        return None
     if not tokens:
         return 0.0
-    predicted = models.fine_quality(model.ngram_buckets(tokens), text, tokens)
-    return None if predicted is None else min(max(predicted, 0.0), 1.0) * penalty(text, tokens)
+    predicted = models.fine(model.ngram_buckets(tokens), model.fine_shape_buckets(text, tokens))
+    return min(max(predicted, 0.0), 1.0) * penalty(text, tokens)
 
 
 def penalty(text: str, tokens: Sequence[str]) -> float:
