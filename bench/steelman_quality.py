@@ -49,8 +49,8 @@ BOOTSTRAP = 2000  # resamples of the topics for the 95 % intervals of the cross-
 # The selection constants the nested CV chooses among (Tuning's fields; the others keep the engine's
 # defaults). With 8 topic sides per fold the inner scores are noisy, and every extra setting is one more
 # chance to pick a lucky one: a grid of 81 settings held out +0.07 of coverage over random where 16 held
-# +0.10. Measured on five partitions of the shared topics (--partitions 5), this grid of 4 held out +0.123,
-# +0.110, +0.131, +0.116, +0.103 (median +0.116, WA 0.880; before a point was shown by its strongest
+# +0.10. Measured on five partitions of the shared topics (--partitions 5), this grid of 4 held out +0.122,
+# +0.115, +0.138, +0.119, +0.106 (median +0.119, WA 0.882; before a point was shown by its strongest
 # statement nearby, select._face: +0.120, +0.115, +0.143, +0.118, +0.099, median +0.118, WA 0.879; before
 # typicality was re-measured per pick, select.py: +0.115, +0.106, +0.146, +0.111, +0.080, median +0.111,
 # WA 0.877); a grid of 48 that also
