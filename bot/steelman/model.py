@@ -182,6 +182,7 @@ class Models:
             q, p = q + total.real / root, p + total.imag / root
         return _link(q, self.quality.logistic), _link(p, self.on_point.logistic)
 
+
 def _link(value: float, logistic: bool) -> float:
     return 1.0 / (1.0 + math.exp(-value)) if logistic else value
 
