@@ -59,8 +59,8 @@ def design(texts: Sequence[str], shape: Shape | None = None) -> sparse.csr_matri
             rows.append(r), cols.append(g), vals.append(scale)
         for s in shape(text, tokens):
             rows.append(r), cols.append(s), vals.append(1.0)
-    shape = (len(texts), 1 << model.BITS)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=shape)  # duplicates (collisions) are summed
+    size = (len(texts), 1 << model.BITS)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=size)  # duplicates (collisions) are summed
 
 
 def _spec(bias: float, weights: np.ndarray, logistic: bool) -> dict:
